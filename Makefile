@@ -1,0 +1,45 @@
+# QT Lab: the two commands a new user needs are `make reports` and `make test`.
+# Both create .venv with pip when it is missing and install the project into it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Offline machines: point QTLAB_MIRROR at a directory laid out like ../shared/data.
+export QTLAB_MIRROR ?= $(if $(wildcard ../shared/data/fred),$(abspath ../shared/data),)
+
+.PHONY: help reports test lint typecheck lab fetch bench clean
+
+help:  ## list targets
+	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+reports: $(STAMP)  ## fetch or refresh data, run every notebook, render reports/
+	$(BIN)/qtlab fetch
+	$(BIN)/qtlab run
+
+test: $(STAMP)  ## unit tests, mocked fetchers, real-data tests on the mirror, notebooks through papermill
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)  ## ruff on the package, tests and notebooks
+	$(BIN)/ruff check src tests notebooks
+
+typecheck: $(STAMP)  ## mypy on src/helpers
+	$(BIN)/mypy
+
+lab: $(STAMP)  ## JupyterLab with the project's kernel
+	$(BIN)/qtlab kernel
+	$(BIN)/jupyter lab notebooks
+
+fetch: $(STAMP)  ## fetch every catalog series into data/raw/
+	$(BIN)/qtlab fetch
+
+bench: $(STAMP)  ## benchmarks (performance goals live here, not in tests)
+	$(BIN)/python benchmarks/run.py
+
+clean:  ## remove the environment and the data cache
+	rm -rf $(VENV) data/raw

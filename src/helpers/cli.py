@@ -1,0 +1,137 @@
+"""The ``qtlab`` command: fetch data, show its status, run notebooks, list them."""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import sys
+from collections.abc import Sequence
+
+import pandas as pd
+
+from helpers import catalog
+from helpers.errors import QtlabError, SourceUnavailableError
+from helpers.store import Store
+
+SOURCES = ("fred", "coinmetrics", "mirror")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code (0 ok, 1 a run or fetch failed, 2 bad usage)."""
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except SourceUnavailableError as exc:
+        print(f"qtlab: {exc}", file=sys.stderr)
+        return 1
+    except (QtlabError, ValueError) as exc:
+        print(f"qtlab: {exc}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="qtlab", description=__doc__)
+    sub = p.add_subparsers(required=True, dest="command")
+
+    f = sub.add_parser("fetch", help="fetch series into data/raw/ (incremental with --refresh)")
+    f.add_argument("--source", choices=SOURCES, help="default: mirror when QTLAB_MIRROR/--mirror is set, else live")
+    f.add_argument("--series", nargs="+", metavar="ID", help="catalog ids (default: every series the source has)")
+    f.add_argument("--refresh", action="store_true", help="fetch what is new since the last cached date")
+    f.add_argument("--mirror", metavar="DIR", help="mirror directory laid out like ../shared/data")
+    f.set_defaults(func=_fetch)
+
+    d = sub.add_parser("data", help="inspect the cache")
+    dsub = d.add_subparsers(required=True, dest="data_command")
+    s = dsub.add_parser("status", help="per series: source, first and last date, staleness")
+    s.set_defaults(func=_status)
+
+    r = sub.add_parser("run", help="execute notebooks with papermill and render reports/")
+    r.add_argument("notebooks", nargs="*", metavar="NOTEBOOK", help="names or prefixes such as 01 (default: all)")
+    r.add_argument("-p", "--parameter", action="append", metavar="KEY=VALUE", default=[],
+                   help="papermill parameter, repeatable (values parsed as Python literals when they can be)")
+    r.set_defaults(func=_run)
+
+    ls = sub.add_parser("list", help="list the notebooks")
+    ls.set_defaults(func=_list)
+
+    k = sub.add_parser("kernel", help="install the Jupyter kernel of this environment and print its name")
+    k.set_defaults(func=_kernel)
+    return p
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from helpers.sources import default_source, get_source
+    from helpers.sources.mirror import mirror_root
+
+    mirror = mirror_root(args.mirror)
+    ids = args.series or [s.id for s in catalog.CATALOG.values()
+                          if args.source in (None, "mirror") or args.source in s.sources]
+    store = Store()
+    failures = 0
+    for sid in tqdm(ids, desc="fetch", unit="series"):
+        spec = catalog.get(sid)
+        name = args.source or default_source(spec, mirror=mirror)
+        if name != "mirror" and name not in spec.sources:
+            raise ValueError(f"series {sid!r} cannot come from {name!r}; its sources are {spec.sources}")
+        source = get_source(name, mirror=mirror)
+        entry = store.update(sid, source, refresh=args.refresh)
+        tqdm.write(f"{sid:<28} {entry.source:<12} {entry.first_date} .. {entry.last_date} ({entry.rows} rows)")
+    return 1 if failures else 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    manifest = Store().manifest()
+    if not manifest:
+        print("the cache is empty: run `qtlab fetch` (or `make reports`)")
+        return 0
+    today = pd.Timestamp.now(tz="UTC").tz_localize(None).normalize()
+    print(f"{'series':<28} {'source':<12} {'first':<10}  {'last':<10}  {'stale (days)':>12}  retrieved_at")
+    for sid, e in sorted(manifest.items()):
+        stale = (today - pd.Timestamp(e.last_date)).days
+        print(f"{sid:<28} {e.source:<12} {e.first_date}  {e.last_date}  {stale:>12}  {e.retrieved_at}")
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from helpers import runner
+
+    params = dict(_parse_parameter(item) for item in args.parameter)
+    runs = runner.run_all(args.notebooks or None, params)
+    failed = [r.name for r in runs if r.status != "ok"]
+    if failed:
+        print(f"qtlab: failed notebooks: {', '.join(failed)} (see their reports for the error)", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _parse_parameter(item: str) -> tuple[str, object]:
+    """Turn ``key=value`` into a typed pair: numbers, booleans, lists parsed; else the string."""
+    key, sep, value = item.partition("=")
+    if not sep or not key.isidentifier():
+        raise ValueError(f"parameter {item!r} must look like key=value")
+    if key.upper().endswith(("KEY", "TOKEN", "SECRET")):
+        raise ValueError(f"parameter {key!r} looks like a secret; pass secrets by environment, never as parameters")
+    try:
+        return key, ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        return key, value
+
+
+def _list(args: argparse.Namespace) -> int:
+    from helpers import runner
+
+    for name in runner.discover():
+        print(name, "-", runner._title(runner.notebooks_dir() / f"{name}.ipynb"))
+    return 0
+
+
+def _kernel(args: argparse.Namespace) -> int:
+    from helpers import runner
+
+    print(runner.kernel_name())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""What notebooks call to get data: cached series in catalog units, USD bn, and crypto closes.
+
+A series missing from the cache is fetched first from its default source (the mirror when
+``$QTLAB_MIRROR`` is set, else FRED or Coin Metrics), so a notebook runs from a fresh clone.
+
+Crypto date convention
+----------------------
+The close of day D is the price at 00:00 UTC of D+1. The mirror labels that price D+1
+(an *open snapshot*, CoinGecko's ``snapped_at``); Coin Metrics labels it D (the day whose
+close it is). :func:`closes` shifts each source by its convention from the catalog, so
+every source yields the same series.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from helpers import catalog, results
+from helpers.errors import DataValidationError
+from helpers.store import Store
+
+
+def load(series_id: str, store: Store | None = None) -> pd.DataFrame:
+    """The cached frame of ``series_id`` (source units, source date labels), fetching it if absent."""
+    store = store or Store()
+    if not store.has(series_id):
+        from helpers.sources import default_source, get_source
+
+        spec = catalog.get(series_id)
+        store.update(series_id, get_source(default_source(spec)))
+    results.note_series(series_id)
+    return store.read(series_id)
+
+
+def source_of(series_id: str, store: Store | None = None) -> str:
+    """Name of the source the cached ``series_id`` came from."""
+    store = store or Store()
+    load(series_id, store)
+    return store.manifest()[series_id].source
+
+
+def series(series_id: str, usd_bn: bool = False, store: Store | None = None) -> pd.Series:
+    """One FRED series with missing values dropped, optionally scaled to USD billions.
+
+    Raises
+    ------
+    ValueError
+        If ``usd_bn`` is asked of a series that is not money (no ``scale_to_usd_bn``).
+    """
+    spec = catalog.get(series_id)
+    if spec.kind != "fred":
+        raise ValueError(f"series({series_id!r}) is for FRED series; use closes({series_id!r}) for crypto")
+    values = load(series_id, store)[series_id].dropna()
+    if usd_bn:
+        if spec.scale_to_usd_bn is None:
+            raise ValueError(f"{series_id} is in {spec.units}, not money; usd_bn=True does not apply")
+        values = values * spec.scale_to_usd_bn
+    values.name = series_id
+    return values
+
+
+def closes(symbol: str, column: str = "price_usd", store: Store | None = None) -> pd.Series:
+    """Daily closes of a crypto series: value at D labelled as the close of day D (00:00 UTC of D+1).
+
+    Parameters
+    ----------
+    symbol : str
+        Crypto id from the catalog (``btc``, ``eth``, ``market_total``, ...).
+    column : str
+        Column to return (default ``price_usd``).
+    """
+    spec = catalog.get(symbol)
+    if spec.kind != "crypto":
+        raise ValueError(f"closes({symbol!r}) is for crypto series; use series({symbol!r}) for FRED")
+    if column not in spec.value_columns:
+        raise ValueError(f"{symbol} has no column {column!r}; choose from {spec.value_columns}")
+    store = store or Store()
+    frame = load(symbol, store)
+    convention = catalog.date_convention(store.manifest()[symbol].source, spec)
+    values = frame[column].dropna()
+    if convention == "open_snapshot":
+        values.index = values.index - pd.Timedelta(days=1)
+    values.index.name = "date"
+    values.name = symbol if column == "price_usd" else f"{symbol}_{column}"
+    return values
+
+
+def last_dates(series_ids: list[str] | None = None, store: Store | None = None) -> dict[str, str]:
+    """Last cached date of each series (all cached ones when ``series_ids`` is None)."""
+    manifest = (store or Store()).manifest()
+    ids = series_ids if series_ids is not None else sorted(manifest)
+    return {s: manifest[s].last_date for s in ids if s in manifest}
+
+
+def require_positive(values: pd.Series, what: str) -> pd.Series:
+    """Return ``values`` if all positive, else raise naming ``what`` and the first bad date (for logs)."""
+    bad = values[values <= 0]
+    if not bad.empty:
+        raise DataValidationError(f"{what}: non-positive value {bad.iloc[0]} on {bad.index[0]:%Y-%m-%d}; cannot take logs")
+    return values

@@ -1,0 +1,36 @@
+"""The contract every source meets: a frame of dated values, as the source labels them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import pandas as pd
+
+from helpers.catalog import SeriesSpec
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """What a source returns for one series.
+
+    ``frame`` has a tz-naive ``DatetimeIndex`` named ``date`` (ascending, unique) and float
+    columns ``spec.value_columns``; missing values are NaN. Values are in the units the source
+    publishes (the catalog scales them) and dates follow the source's convention
+    (:func:`helpers.catalog.date_convention`). ``as_of`` is the UTC time the source's data
+    were retrieved, ISO 8601.
+    """
+
+    frame: pd.DataFrame
+    source: str
+    as_of: str
+
+
+class Source(Protocol):
+    """A place series come from: FRED, Coin Metrics, or a local mirror directory."""
+
+    name: str
+
+    def fetch(self, spec: SeriesSpec, start: pd.Timestamp | None = None) -> Fetched:
+        """Fetch ``spec`` from ``start`` (inclusive; ``None`` = full history)."""
+        ...

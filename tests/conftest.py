@@ -1,0 +1,78 @@
+"""Shared fixtures: the read-only data mirror, a temporary project home filled from it, notebooks."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from helpers import catalog
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _mirror_path() -> Path | None:
+    env = os.environ.get("QTLAB_MIRROR")
+    if env:
+        path = Path(env).expanduser().resolve()
+        if not (path / "fred").is_dir():
+            raise RuntimeError(f"QTLAB_MIRROR={env} is set but has no fred/ folder")
+        return path
+    default = (ROOT / ".." / "shared" / "data").resolve()
+    return default if (default / "fred").is_dir() else None
+
+
+@pytest.fixture(scope="session")
+def mirror_dir() -> Path:
+    """The read-only mirror (``$QTLAB_MIRROR`` or ``../shared/data``); skips when neither exists."""
+    path = _mirror_path()
+    if path is None:
+        pytest.skip("no data mirror: set QTLAB_MIRROR to a directory laid out like ../shared/data")
+    return path
+
+
+@pytest.fixture(scope="session")
+def mirror_home(mirror_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A temporary QTLAB_HOME whose cache holds every catalog series, read from the mirror."""
+    from helpers.sources.mirror import MirrorSource
+    from helpers.store import Store
+
+    home = tmp_path_factory.mktemp("qtlab_home")
+    saved = {k: os.environ.get(k) for k in ("QTLAB_HOME", "QTLAB_MIRROR")}
+    os.environ["QTLAB_HOME"] = str(home)
+    os.environ["QTLAB_MIRROR"] = str(mirror_dir)
+    store, source = Store(), MirrorSource(mirror_dir)
+    for sid in catalog.CATALOG:
+        store.update(sid, source)
+    yield home
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
+@pytest.fixture(scope="session")
+def run_notebook(mirror_home: Path) -> Callable[..., tuple[Any, dict[str, Any]]]:
+    """Execute a notebook through papermill on the mirror (once per name and parameters).
+
+    Returns ``(NotebookRun, per-notebook results dict)``.
+    """
+    from helpers import runner
+    from helpers.results import read_notebook_results
+
+    done: dict[tuple[str, tuple[tuple[str, Any], ...]], tuple[Any, dict[str, Any]]] = {}
+
+    def _run(name: str, **parameters: Any) -> tuple[Any, dict[str, Any]]:
+        key = (name, tuple(sorted(parameters.items())))
+        if key not in done:
+            out = mirror_home / "reports"
+            run = runner.execute(name, parameters, out)
+            path = out / "results" / f"{name}.json"
+            done[key] = (run, read_notebook_results(path) if path.is_file() else {})
+        return done[key]
+
+    return _run
