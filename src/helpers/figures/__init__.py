@@ -1,0 +1,1 @@
+"""Figures specific to one notebook's topic, one module per topic, built on :mod:`helpers.plots`."""
