@@ -32,13 +32,6 @@ def load(series_id: str, store: Store | None = None) -> pd.DataFrame:
     return store.read(series_id)
 
 
-def source_of(series_id: str, store: Store | None = None) -> str:
-    """Name of the source the cached ``series_id`` came from."""
-    store = store or Store()
-    load(series_id, store)
-    return store.manifest()[series_id].source
-
-
 def series(series_id: str, usd_bn: bool = False, store: Store | None = None) -> pd.Series:
     """One FRED series with missing values dropped, optionally scaled to USD billions.
 
@@ -98,3 +91,17 @@ def require_positive(values: pd.Series, what: str) -> pd.Series:
     if not bad.empty:
         raise DataValidationError(f"{what}: non-positive value {bad.iloc[0]} on {bad.index[0]:%Y-%m-%d}; cannot take logs")
     return values
+
+
+def primary(series_id: str, store: Store | None = None) -> pd.Series:
+    """The main value of any catalog series: the FRED value, or the close of a crypto file's first column."""
+    spec = catalog.get(series_id)
+    if spec.kind == "fred":
+        return series(series_id, store=store)
+    return closes(series_id, spec.value_columns[0], store=store)
+
+
+def sources_of(series_ids: list[str], store: Store | None = None) -> dict[str, str]:
+    """The source each cached series came from (``mirror``, ``fred``, ``coinmetrics``)."""
+    manifest = (store or Store()).manifest()
+    return {s: manifest[s].source for s in series_ids if s in manifest}

@@ -11,10 +11,13 @@ import json
 import math
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from helpers import paths
 from helpers.store import atomic_write
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: The allowed verdicts, from CLAIMS.md.
 VERDICTS: tuple[str, ...] = ("supported", "partly supported", "not supported", "inconclusive", "untestable here")
@@ -30,7 +33,7 @@ def results_dir() -> Path:
     return paths.reports_dir() / "results"
 
 
-def start(notebook: str) -> Path:
+def start(notebook: str) -> None:
     """Begin recording for ``notebook`` (e.g. ``"01_qt_mechanism"``), clearing its previous results."""
     global _current
     _series_used.clear()
@@ -38,7 +41,6 @@ def start(notebook: str) -> Path:
         raise ValueError(f"notebook name {notebook!r} must look like '01_qt_mechanism'")
     _current = notebook
     _save({"figures": {}, "claims": {}})
-    return _path()
 
 
 def record(key: str, value: float | int | str | None, unit: str, note: str = "") -> float | int | str | None:
@@ -100,6 +102,25 @@ def note_series(series_id: str) -> None:
     body = _load()
     body["series_used"] = sorted(_series_used)
     _save(body)
+
+
+def recorded() -> dict[str, Any]:
+    """What the current notebook has recorded so far: ``{"figures": {...}, "claims": {...}}``."""
+    return _load()
+
+
+def figures_table() -> "pd.DataFrame":
+    """The current notebook's headline figures as a table (key, value, unit, note)."""
+    import pandas as pd
+
+    return pd.DataFrame.from_dict(_load()["figures"], orient="index", columns=["value", "unit", "note"])
+
+
+def claims_table() -> "pd.DataFrame":
+    """The current notebook's claim verdicts as a table (claim id, verdict, evidence, test)."""
+    import pandas as pd
+
+    return pd.DataFrame.from_dict(_load()["claims"], orient="index", columns=["verdict", "evidence", "test"])
 
 
 def read_notebook_results(path: Path) -> dict[str, Any]:

@@ -6,6 +6,7 @@ ascending and unique; numeric value columns ("." and empty mean missing); no neg
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -40,10 +41,28 @@ def parse_csv_frame(path: Path, columns: Sequence[str]) -> pd.DataFrame:
         Naming ``path`` and the first offending row (1-based line number in the file).
     """
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataValidationError(f"{path}: not UTF-8 text ({exc})") from exc
+    _check_complete_rows(text, str(path))
+    try:
+        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise DataValidationError(f"{path}: cannot be parsed as CSV ({exc})") from exc
     return validate_frame(raw, columns, str(path))
+
+
+def _check_complete_rows(text: str, where: str) -> None:
+    """A truncated file ends mid-row: no final newline, or a row with fewer fields than the header."""
+    lines = text.splitlines()
+    if not lines:
+        raise DataValidationError(f"{where}: empty file")
+    if not text.endswith("\n"):
+        raise DataValidationError(f"{where}, line {len(lines)}: last row is incomplete (file truncated?): {lines[-1]!r}")
+    fields = lines[0].count(",")
+    for i, line in enumerate(lines[1:], start=2):
+        if line.count(",") != fields:
+            raise DataValidationError(f"{where}, line {i}: {line.count(',') + 1} fields, header has {fields + 1}: {line!r}")
 
 
 def validate_frame(raw: pd.DataFrame, columns: Sequence[str], where: str) -> pd.DataFrame:
