@@ -1,0 +1,289 @@
+"""Coin Metrics community API v4: daily price, market cap, volume and supply of a crypto asset.
+
+``GET /v4/timeseries/asset-metrics?assets=<id>&metrics=...&frequency=1d`` answers
+``{"data": [{"asset": "btc", "time": "2024-01-01T00:00:00.000000000Z", "PriceUSD": "42265.1", ...}],
+"next_page_token": "...", "next_page_url": "..."}``: numbers as strings, a metric without a value
+simply absent. The community tier allows 10 requests per 6 seconds per IP and rejects metrics
+it does not serve for an asset with ``{"error": {"type": "forbidden", "message": "Requested metric
+'X' ..."}}``; such a metric is dropped and its column left NaN.
+
+Dates are the UTC calendar day of ``time`` as Coin Metrics labels it (the day whose close the
+value is); :data:`helpers.catalog.DATE_CONVENTIONS` tells the data layer how to align them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+import requests
+
+from helpers.catalog import CRYPTO_COLUMNS, SeriesSpec
+from helpers.errors import SourceContractError
+from helpers.sources._http import (
+    DEFAULT_TIMEOUT,
+    RateLimitedSession,
+    RateLimiter,
+    RetryPolicy,
+    Sleep,
+    utc_now,
+)
+from helpers.sources.base import Fetched
+
+logger = logging.getLogger(__name__)
+
+#: Community (keyless) API root.
+COINMETRICS_COMMUNITY_URL = "https://community-api.coinmetrics.io/v4"
+#: Community rate limit: 10 requests per 6-second window per IP address.
+COINMETRICS_MAX_CALLS = 10
+COINMETRICS_PERIOD = 6.0
+#: Largest page the API serves.
+MAX_PAGE_SIZE = 10_000
+
+#: Coin Metrics metric -> column of the crypto frame (:data:`helpers.catalog.CRYPTO_COLUMNS`).
+#: ``volume_reported_spot_usd_1d`` is the asset-level sum of reported spot trading volume in USD
+#: over the day, the counterpart of CoinGecko's ``total_volume`` in the mirror.
+METRIC_COLUMNS: dict[str, str] = {
+    "PriceUSD": "price_usd",
+    "CapMrktCurUSD": "market_cap_usd",
+    "volume_reported_spot_usd_1d": "volume_usd",
+    "SplyCur": "supply",
+}
+
+_QUOTED = re.compile(r"'([^']+)'")
+
+
+class MetricRejected(Exception):
+    """The API refused one requested metric for the asset (internal signal to retry without it)."""
+
+    def __init__(self, metric: str, message: str) -> None:
+        super().__init__(message)
+        self.metric = metric
+
+
+class CoinMetricsSource:
+    """Daily crypto asset metrics from the Coin Metrics community API.
+
+    Parameters
+    ----------
+    base_url : str, optional
+        API root (tests point it at a mock).
+    page_size : int, optional
+        Rows per page, at most 10 000.
+    policy : RetryPolicy, optional
+        Retries and backoff; default :class:`~helpers.sources._http.RetryPolicy()`.
+    limiter : RateLimiter, optional
+        Rate limiter; default: the process-wide 10-per-6-seconds limiter of the host.
+    session : requests.Session, optional
+        Session to send requests with.
+    timeout : float, optional
+        Seconds to wait for each answer.
+    sleep : callable, optional
+        Waits between retries; injectable for tests.
+    clock : callable, optional
+        Returns the current UTC time, stamped on results as ``as_of``.
+    """
+
+    name = "coinmetrics"
+
+    def __init__(
+        self,
+        *,
+        base_url: str = COINMETRICS_COMMUNITY_URL,
+        page_size: int = MAX_PAGE_SIZE,
+        policy: RetryPolicy | None = None,
+        limiter: RateLimiter | None = None,
+        session: requests.Session | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        sleep: Sleep = time.sleep,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        if not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise ValueError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {page_size}")
+        self.base_url = base_url.rstrip("/")
+        self.page_size = page_size
+        self._clock = clock
+        self._http = RateLimitedSession(
+            COINMETRICS_MAX_CALLS,
+            COINMETRICS_PERIOD,
+            policy=policy,
+            limiter=limiter,
+            session=session,
+            timeout=timeout,
+            sleep=sleep,
+        )
+
+    def __repr__(self) -> str:
+        return f"CoinMetricsSource(base_url={self.base_url!r})"
+
+    def fetch(self, spec: SeriesSpec, start: pd.Timestamp | None = None) -> Fetched:
+        """Fetch the daily metrics of one asset.
+
+        Parameters
+        ----------
+        spec : SeriesSpec
+            A crypto asset with ``coinmetrics_asset`` set.
+        start : pandas.Timestamp or None
+            First day (inclusive); ``None`` for the full history.
+
+        Returns
+        -------
+        Fetched
+            Frame with a ``date`` index (UTC day of ``time``, not shifted) and float columns
+            exactly :data:`~helpers.catalog.CRYPTO_COLUMNS`; metrics the API does not serve are NaN.
+
+        Raises
+        ------
+        SourceContractError
+            ``spec`` has no Coin Metrics asset id, the API rejected the request for another
+            reason than one unavailable metric, or the answer is not in the documented format.
+        SourceUnavailableError
+            The API could not be reached or kept failing after retries.
+        """
+        asset = spec.coinmetrics_asset
+        if asset is None:
+            raise SourceContractError(
+                f"series {spec.id!r} has no Coin Metrics asset id (catalog coinmetrics_asset); "
+                "use another source"
+            )
+        as_of = self._clock().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        metrics = list(METRIC_COLUMNS)
+        while True:
+            try:
+                rows = self._fetch_rows(asset, metrics, start)
+                break
+            except MetricRejected as rejected:
+                metrics.remove(rejected.metric)
+                if not metrics:
+                    raise SourceContractError(
+                        f"Coin Metrics serves none of {', '.join(METRIC_COLUMNS)} for asset {asset!r} "
+                        f"(last answer: {rejected})"
+                    ) from None
+                logger.info("Coin Metrics: %s; fetching %s without it", rejected, asset)
+        return Fetched(frame=rows_to_frame(rows), source=self.name, as_of=as_of)
+
+    def _fetch_rows(self, asset: str, metrics: list[str], start: pd.Timestamp | None) -> list[dict[str, Any]]:
+        """All rows of all pages for ``metrics``."""
+        url = f"{self.base_url}/timeseries/asset-metrics"
+        first: dict[str, str] = {
+            "assets": asset,
+            "metrics": ",".join(metrics),
+            "frequency": "1d",
+            "page_size": str(self.page_size),
+        }
+        if start is not None:
+            first["start_time"] = pd.Timestamp(start).strftime("%Y-%m-%d")
+        params: dict[str, str] | None = first
+        rows: list[dict[str, Any]] = []
+        seen_tokens: set[str] = set()
+        while True:
+            payload = self._get_json(url, params, asset, metrics)
+            rows.extend(_data_of(payload))
+            next_url, params = _next_page(payload, url, params, seen_tokens)
+            if next_url is None:
+                return rows
+            url = next_url
+
+    def _get_json(
+        self, url: str, params: dict[str, str] | None, asset: str, metrics: list[str]
+    ) -> dict[str, Any]:
+        """One page as JSON; API errors become :class:`MetricRejected` or :class:`SourceContractError`."""
+        response = self._http.get(url, params=params)
+        try:
+            payload = response.json()
+        except ValueError:
+            payload = None
+        if not isinstance(payload, dict):
+            raise SourceContractError(
+                f"Coin Metrics answered HTTP {response.status_code} for asset {asset!r} "
+                "with a body that is not JSON"
+            )
+        if "error" in payload or response.status_code >= 400:
+            raise _api_error(payload.get("error"), response.status_code, asset, metrics)
+        return payload
+
+
+def _api_error(
+    error: Any, status: int, asset: str, metrics: list[str]
+) -> MetricRejected | SourceContractError:
+    """The exception for an API error body: a rejected metric if the message names one."""
+    error = error if isinstance(error, dict) else {}
+    kind = str(error.get("type", "error"))
+    message = str(error.get("message", "no message"))
+    named = [m for m in _QUOTED.findall(message) if m in metrics]
+    if named and kind in ("forbidden", "bad_parameter", "bad_request", "unsupported"):
+        return MetricRejected(named[0], f"HTTP {status} {kind}: {message}")
+    return SourceContractError(
+        f"Coin Metrics rejected the request for asset {asset!r}: HTTP {status} {kind}: {message}"
+    )
+
+
+def _data_of(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """The ``data`` rows of a page, checked."""
+    data = payload.get("data")
+    if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
+        raise SourceContractError("Coin Metrics answer has no 'data' list of rows")
+    return data
+
+
+def _next_page(
+    payload: dict[str, Any], url: str, params: dict[str, str] | None, seen: set[str]
+) -> tuple[str | None, dict[str, str] | None]:
+    """URL and parameters of the next page, or ``(None, None)`` after the last one.
+
+    ``next_page_token`` is sent with the original parameters (the URL stays on the configured
+    host); a ``next_page_url`` alone is fetched unmodified, as the API documents.
+    """
+    token = payload.get("next_page_token")
+    next_url = payload.get("next_page_url")
+    marker = token or next_url
+    if not marker:
+        return None, None
+    if marker in seen:
+        raise SourceContractError("Coin Metrics pagination repeated a page token")
+    seen.add(marker)
+    if token and params is not None:
+        return url, {**params, "next_page_token": str(token)}
+    return str(next_url), None
+
+
+def rows_to_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Build the crypto frame from asset-metrics rows.
+
+    Parameters
+    ----------
+    rows : list of dict
+        Rows with ``time`` and metric values as strings; absent metrics are missing values.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``date`` (tz-naive UTC day of ``time``, ascending, unique: the last row of a day
+        wins), float columns exactly :data:`~helpers.catalog.CRYPTO_COLUMNS`.
+
+    Raises
+    ------
+    SourceContractError
+        A row has no readable ``time`` or a value that is not a number.
+    """
+    try:
+        times = pd.to_datetime([row["time"] for row in rows], utc=True)
+        values = [[_number(row.get(metric)) for metric in METRIC_COLUMNS] for row in rows]
+    except (KeyError, ValueError, TypeError) as exc:
+        raise SourceContractError(f"Coin Metrics row is not in the documented format: {exc!r}") from None
+    index = pd.DatetimeIndex(times.tz_convert(None).normalize(), name="date").as_unit("us")
+    frame = pd.DataFrame(values, index=index, columns=list(METRIC_COLUMNS.values()), dtype=float)
+    frame = frame[~frame.index.duplicated(keep="last")].sort_index()
+    return frame.loc[:, list(CRYPTO_COLUMNS)]
+
+
+def _number(value: Any) -> float:
+    """A metric value (string, number or missing) as float; missing is NaN."""
+    if value is None or value == "":
+        return float("nan")
+    return float(value)
