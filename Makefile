@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 reports: $(STAMP)  ## fetch or refresh data, run every notebook, render reports/
-	$(BIN)/qtlab fetch
+	$(BIN)/qtlab fetch --refresh
 	$(BIN)/qtlab run
 
 test: $(STAMP)  ## unit tests, mocked fetchers, real-data tests on the mirror, notebooks through papermill
@@ -39,7 +39,7 @@ fetch: $(STAMP)  ## fetch every catalog series into data/raw/
 	$(BIN)/qtlab fetch
 
 bench: $(STAMP)  ## benchmarks (performance goals live here, not in tests)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py --notebooks
 
 clean:  ## remove the environment and the data cache
 	rm -rf $(VENV) data/raw
