@@ -69,8 +69,7 @@ def _fetch(args: argparse.Namespace) -> int:
     ids = args.series or [s.id for s in catalog.CATALOG.values()
                           if args.source in (None, "mirror") or args.source in s.sources]
     store = Store()
-    failures = 0
-    for sid in tqdm(ids, desc="fetch", unit="series"):
+    for sid in tqdm(ids, desc="fetch", unit="series", leave=False):
         spec = catalog.get(sid)
         name = args.source or default_source(spec, mirror=mirror)
         if name != "mirror" and name not in spec.sources:
@@ -78,7 +77,7 @@ def _fetch(args: argparse.Namespace) -> int:
         source = get_source(name, mirror=mirror)
         entry = store.update(sid, source, refresh=args.refresh)
         tqdm.write(f"{sid:<28} {entry.source:<12} {entry.first_date} .. {entry.last_date} ({entry.rows} rows)")
-    return 1 if failures else 0
+    return 0
 
 
 def _status(args: argparse.Namespace) -> int:
