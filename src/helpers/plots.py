@@ -7,8 +7,10 @@ Output is deterministic (fixed hash salt, no timestamps) so re-rendering leaves 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import matplotlib as mpl
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
@@ -48,7 +50,7 @@ def shade(ax: Axes, periods: Iterable[tuple[str | pd.Timestamp, str | pd.Timesta
           color: str, label: str | None = None, alpha: float = 0.15) -> None:
     """Shade date ranges (``end`` None = to the right edge) and label the first once for the legend."""
     for i, (start, end) in enumerate(periods):
-        right = pd.Timestamp(end) if end is not None else mpl.dates.num2date(ax.get_xlim()[1]).replace(tzinfo=None)
+        right = pd.Timestamp(end) if end is not None else mdates.num2date(ax.get_xlim()[1]).replace(tzinfo=None)
         ax.axvspan(pd.Timestamp(start), right, color=color, alpha=alpha, lw=0, label=label if i == 0 else None)
 
 
@@ -62,7 +64,7 @@ def mark_events(ax: Axes, dates: Sequence[str | pd.Timestamp], labels: Sequence[
                         rotation=90, va="top", ha="right", fontsize=7, color=color)
 
 
-def new(nrows: int = 1, ncols: int = 1, **kw: object) -> tuple[Figure, Axes]:
-    """A new figure in the house style (``plt.subplots`` with defaults)."""
-    fig, ax = plt.subplots(nrows, ncols, **kw)  # type: ignore[arg-type]
+def new(nrows: int = 1, ncols: int = 1, **kw: Any) -> tuple[Figure, Any]:
+    """A new figure in the house style (``plt.subplots``): one Axes, or an array of them for a grid."""
+    fig, ax = plt.subplots(nrows, ncols, **kw)
     return fig, ax

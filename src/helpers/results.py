@@ -109,14 +109,14 @@ def recorded() -> dict[str, Any]:
     return _load()
 
 
-def figures_table() -> "pd.DataFrame":
+def figures_table() -> pd.DataFrame:
     """The current notebook's headline figures as a table (key, value, unit, note)."""
     import pandas as pd
 
     return pd.DataFrame.from_dict(_load()["figures"], orient="index", columns=["value", "unit", "note"])
 
 
-def claims_table() -> "pd.DataFrame":
+def claims_table() -> pd.DataFrame:
     """The current notebook's claim verdicts as a table (claim id, verdict, evidence, test)."""
     import pandas as pd
 

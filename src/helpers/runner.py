@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+import pandas as pd
 import papermill as pm
 from nbconvert import HTMLExporter
 
-from helpers import paths, store
+from helpers import catalog, paths, store
 from helpers.results import read_notebook_results, results_dir
 
 
@@ -50,7 +51,7 @@ def resolve(names: list[str] | None) -> list[str]:
     available = discover()
     if not names:
         return available
-    chosen = []
+    chosen: list[str] = []
     for name in names:
         stem = Path(name).stem
         hits = [n for n in available if n == stem or n.startswith(stem + "_") or n.startswith(stem)]
@@ -147,7 +148,7 @@ def write_results(out: Path) -> dict[str, Any]:
     manifest = store.Store().manifest()
     body: dict[str, Any] = {
         "generated_at": max((e.retrieved_at for e in manifest.values()), default=None),
-        "data_last_date": {k: e.last_date for k, e in sorted(manifest.items())},
+        "data_last_date": {k: _last_close_date(k, e) for k, e in sorted(manifest.items())},
         "notebooks": {},
         "claims": {},
     }
@@ -158,6 +159,14 @@ def write_results(out: Path) -> dict[str, Any]:
     body["claims"] = dict(sorted(body["claims"].items()))
     _write_json(out / "results.json", body)
     return body
+
+
+def _last_close_date(series_id: str, entry: store.ManifestEntry) -> str:
+    """Last date in the project's convention: for crypto open snapshots, the day whose close it is."""
+    spec = catalog.CATALOG.get(series_id)
+    if spec is not None and catalog.date_convention(entry.source, spec) == "open_snapshot":
+        return (pd.Timestamp(entry.last_date) - pd.Timedelta(days=1)).strftime("%Y-%m-%d")
+    return entry.last_date
 
 
 def write_index(out: Path, runs: dict[str, NotebookRun]) -> None:

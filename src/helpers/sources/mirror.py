@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -71,5 +71,5 @@ class MirrorSource:
                 found = _COLLECTED.search(provenance.read_text(encoding="utf-8"))
                 if found:
                     return f"{found.group(1)}T00:00:00Z"
-        stamp = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
+        stamp = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
         return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
