@@ -177,16 +177,42 @@ def write_index(out: Path, runs: dict[str, NotebookRun]) -> None:
         title = _title(notebooks_dir() / f"{name}.ipynb")
         used_path = results_dir() / f"{name}.json"
         used = read_notebook_results(used_path).get("series_used", []) if used_path.is_file() else []
-        spans = [(manifest[s].first_date, manifest[s].last_date) for s in used if s in manifest]
-        coverage = f"{min(a for a, _ in spans)} to {max(b for _, b in spans)} ({len(spans)} series)" if spans else "n/a"
+        coverage = _coverage(used, manifest)
         status = run.status if run.error is None else f"{run.status}: {run.error}"
         rows.append(
             f"<tr><td><a href='{html.escape(run.html)}'>{html.escape(name)}</a></td><td>{html.escape(title)}</td>"
             f"<td class='{run.status}'>{html.escape(status)}</td><td>{run.seconds:.0f} s</td><td>{coverage}</td></tr>"
         )
-    page = _INDEX.format(rows="\n".join(rows))
+    page = _INDEX.format(rows="\n".join(rows), claims=_claims_rows(out))
     with store.atomic_write(out / "index.html") as fh:
         fh.write(page)
+
+
+def _coverage(used: list[str], manifest: dict[str, store.ManifestEntry]) -> str:
+    """'N series; data to <latest>; shortest runs to <earliest last date> (<series>)'."""
+    last = {s: _last_close_date(s, manifest[s]) for s in used if s in manifest}
+    if not last:
+        return "n/a"
+    oldest = min(last, key=lambda s: last[s])
+    return f"{len(last)} series, to {max(last.values())}; earliest end {last[oldest]} ({html.escape(oldest)})"
+
+
+def _claims_rows(out: Path) -> str:
+    """Rows of the claims table: id, claim, verdict, evidence, notebook (untested claims included)."""
+    from helpers import facts
+
+    path = out / "results.json"
+    verdicts = json.loads(path.read_text(encoding="utf-8")).get("claims", {}) if path.is_file() else {}
+    rows = []
+    for claim in facts.curated("claims", date_columns=()).itertuples():
+        v = verdicts.get(claim.claim_id, {})
+        verdict = v.get("verdict", "not yet tested")
+        rows.append(
+            f"<tr><td>{claim.claim_id}</td><td>{html.escape(claim.claim)}</td>"
+            f"<td class='v-{verdict.replace(' ', '-')}'>{html.escape(verdict)}</td>"
+            f"<td>{html.escape(v.get('evidence', ''))}</td><td>{html.escape(v.get('notebook', claim.notebook))}</td></tr>"
+        )
+    return "\n".join(rows)
 
 
 def _title(notebook: Path) -> str:
@@ -220,11 +246,18 @@ _INDEX = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>QT Lab reports</title>
 <style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}}
 table{{border-collapse:collapse;width:100%}}td,th{{border-bottom:1px solid #ddd;padding:6px;text-align:left;vertical-align:top}}
-.ok{{color:#1b7f3b}}.failed{{color:#b00020;font-weight:bold}}</style></head><body>
+.ok{{color:#1b7f3b}}.failed{{color:#b00020;font-weight:bold}}
+td[class^=v-]{{white-space:nowrap}}.v-supported{{color:#1b7f3b;font-weight:bold}}.v-partly-supported{{color:#8a6d00;font-weight:bold}}
+.v-not-supported{{color:#b00020;font-weight:bold}}.v-inconclusive,.v-untestable-here,.v-not-yet-tested{{color:#555}}
+</style></head><body>
 <h1>QT Lab: does the end of quantitative tightening mean a crypto rally?</h1>
 <p>Each report is a notebook executed on the data snapshot named in <a href="results.json">results.json</a>.
 The claims ledger (notebook 07) gathers the verdicts.</p>
 <table><tr><th>notebook</th><th>question</th><th>status</th><th>run time</th><th>data coverage</th></tr>
 {rows}
+</table>
+<h2>The article's claims and our verdicts</h2>
+<table><tr><th>id</th><th>claim (paraphrased)</th><th>verdict</th><th>evidence</th><th>notebook</th></tr>
+{claims}
 </table></body></html>
 """
