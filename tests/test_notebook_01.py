@@ -1,0 +1,126 @@
+"""Notebook 01 (the QT mechanism): its frame, and its results recomputed independently on the mirror."""
+
+from __future__ import annotations
+
+import ast
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+NAME = "01_qt_mechanism"
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / f"{NAME}.ipynb"
+
+#: Required keys of issue 3 and their units.
+REQUIRED = {
+    "walcl_peak_2022_usd_bn": "USD bn",
+    "walcl_at_qt2_end_usd_bn": "USD bn",
+    "walcl_qt2_decline_usd_bn": "USD bn",
+    "net_liquidity_qt2_start_usd_bn": "USD bn",
+    "net_liquidity_qt2_end_usd_bn": "USD bn",
+    "net_liquidity_qt2_change_usd_bn": "USD bn",
+    "walcl_change_since_qt_end_usd_bn": "USD bn",
+    "treasury_runoff_to_cap_qt2": "ratio",
+}
+CLAIMS = ("C01", "C02", "C05", "C06")
+
+
+def test_notebook_is_stored_stripped_with_one_parameters_cell() -> None:
+    """Outputs stripped, python3 kernelspec, exactly one cell tagged ``parameters`` holding only literals."""
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code)
+    params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1
+    for stmt in ast.parse(params[0].source).body:  # only simple literals: papermill can override them
+        assert isinstance(stmt, ast.Assign), ast.dump(stmt)
+        ast.literal_eval(stmt.value)
+
+
+@pytest.fixture(scope="module")
+def executed(run_notebook: Callable[..., tuple[Any, dict[str, Any]]]) -> dict[str, Any]:
+    run, body = run_notebook(NAME)
+    assert run.status == "ok", run.error
+    return body
+
+
+@pytest.fixture(scope="module")
+def fred(mirror_home: Path) -> Callable[[str], pd.Series]:
+    from helpers import data
+
+    return lambda sid: data.series(sid, usd_bn=True)
+
+
+@pytest.mark.slow
+def test_every_required_key_is_recorded(executed: dict[str, Any]) -> None:
+    figures = executed["figures"]
+    for key, unit in REQUIRED.items():
+        assert key in figures, key
+        assert figures[key]["unit"] == unit, key
+        assert isinstance(figures[key]["value"], float) and math.isfinite(figures[key]["value"]), key
+
+
+@pytest.mark.slow
+def test_claims_carry_verdicts_and_evidence(executed: dict[str, Any]) -> None:
+    from helpers.results import VERDICTS
+
+    for cid in CLAIMS:
+        entry = executed["claims"][cid]
+        assert entry["verdict"] in VERDICTS, cid
+        assert "N =" in entry["evidence"] or cid == "C01" and "months" in entry["evidence"], cid
+        assert entry["notebook"] == NAME
+
+
+@pytest.mark.slow
+def test_walcl_keys_recomputed(executed: dict[str, Any], fred: Callable[[str], pd.Series]) -> None:
+    """Peak of 2022, the last value on or before 2025-12-01, their difference, and the change since."""
+    walcl = fred("WALCL")
+    peak = walcl[(walcl.index >= "2022-01-01") & (walcl.index <= "2022-12-31")].max()
+    at_end = walcl[walcl.index <= pd.Timestamp("2025-12-01")].iloc[-1]
+    got = {k: v["value"] for k, v in executed["figures"].items()}
+    assert_allclose(got["walcl_peak_2022_usd_bn"], peak, rtol=1e-12)
+    assert_allclose(got["walcl_at_qt2_end_usd_bn"], at_end, rtol=1e-12)
+    assert_allclose(got["walcl_qt2_decline_usd_bn"], peak - at_end, rtol=1e-12)
+    assert_allclose(got["walcl_change_since_qt_end_usd_bn"], walcl.iloc[-1] - at_end, rtol=1e-9)
+
+
+@pytest.mark.slow
+def test_net_liquidity_keys_recomputed(executed: dict[str, Any], fred: Callable[[str], pd.Series]) -> None:
+    """WALCL - WDTGAL - RRPONTSYD (last RRP on or before the Wednesday), on 2022-06-01 and the last
+    Wednesday on or before 2025-12-01 (2025-11-26); WDTGAL is present on both days, so no fill."""
+    walcl, tga, rrp = fred("WALCL"), fred("WDTGAL"), fred("RRPONTSYD")
+
+    def nl(day: pd.Timestamp) -> float:
+        return float(walcl[day] - tga[day] - rrp[rrp.index <= day].iloc[-1])
+
+    start = pd.Timestamp("2022-06-01")
+    end = walcl[walcl.index <= pd.Timestamp("2025-12-01")].index[-1]
+    got = {k: v["value"] for k, v in executed["figures"].items()}
+    assert_allclose(got["net_liquidity_qt2_start_usd_bn"], nl(start), rtol=1e-12)
+    assert_allclose(got["net_liquidity_qt2_end_usd_bn"], nl(end), rtol=1e-12)
+    assert_allclose(got["net_liquidity_qt2_change_usd_bn"], nl(end) - nl(start), rtol=1e-9)
+
+
+@pytest.mark.slow
+def test_treasury_runoff_to_cap_recomputed(executed: dict[str, Any], fred: Callable[[str], pd.Series],
+                                           mirror_dir: Path) -> None:
+    """TREAST at the first Wednesday on/after 2022-06-01 minus at the first on/after 2025-12-01, over
+    the reference table's Treasury caps summed month by month from June 2022 to November 2025."""
+    from helpers import facts
+
+    treast = fred("TREAST")
+    caps = facts.reference("qt_caps", date_columns=("effective_date",), mirror=mirror_dir)
+    caps["treasury_cap_bn"] = pd.to_numeric(caps["treasury_cap_bn"])
+    total = 0.0
+    for month in pd.period_range("2022-06", "2025-11", freq="M"):
+        in_force = caps[caps["effective_date"] <= month.start_time].iloc[-1]
+        total += in_force["treasury_cap_bn"]
+    fall = treast[treast.index >= "2022-06-01"].iloc[0] - treast[treast.index >= "2025-12-01"].iloc[0]
+    assert total == 1640.0
+    assert_allclose(executed["figures"]["treasury_runoff_to_cap_qt2"]["value"], fall / total, rtol=1e-12)
