@@ -41,16 +41,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
 from arch.bootstrap import CircularBlockBootstrap, StationaryBootstrap
 
-Transform = Literal["log", "diff"]
-BootstrapMethod = Literal["stationary", "circular"]
-DateLike = str | pd.Timestamp
-Events = Sequence[DateLike] | Mapping[str, DateLike]
+Transform: TypeAlias = Literal["log", "diff"]
+BootstrapMethod: TypeAlias = Literal["stationary", "circular"]
+DateLike: TypeAlias = str | pd.Timestamp
+Events: TypeAlias = Sequence[DateLike] | Mapping[str, DateLike]
 
 #: Event window in calendar days, relative to the event day 0.
 WINDOW: tuple[int, int] = (-90, 540)
