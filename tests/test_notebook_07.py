@@ -1,0 +1,24 @@
+"""Notebook 07 gathers the verdicts other notebooks recorded, unchanged."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import ledger
+
+pytestmark = pytest.mark.slow
+
+
+def test_ledger_reflects_recorded_verdicts(run_notebook) -> None:  # type: ignore[no-untyped-def]
+    _, nb01 = run_notebook("01_qt_mechanism")
+    run, nb07 = run_notebook("07_claims_ledger")
+    assert run.status == "ok", run.error
+    table = ledger.ledger()  # the same result files the notebook read (QTLAB_HOME of the fixture)
+    for claim_id, entry in nb01["claims"].items():
+        assert table.loc[claim_id, "verdict"] == entry["verdict"]
+        assert table.loc[claim_id, "evidence"] == entry["evidence"]
+    recorded = {k.removeprefix("claims_").replace("_", " "): v["value"]
+                for k, v in nb07["figures"].items() if k.startswith("claims_")}
+    assert recorded == ledger.verdict_counts(table).to_dict()
+    assert sum(recorded.values()) == 25
+    assert nb07["claims"] == {}  # the ledger gathers verdicts, it does not make its own
