@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import runner
+from helpers import cli, runner
 
 pytestmark = pytest.mark.slow
 
@@ -58,6 +58,8 @@ def test_a_failing_notebook_does_not_stop_the_others(mirror_home: Path, tmp_path
     assert "broken on purpose" in (runs[0].error or "")
     assert "broken on purpose" in (tmp_path / "reports" / "00_broken.html").read_text()
     assert "failed" in (tmp_path / "reports" / "index.html").read_text()
+    assert cli.main(["run", "01"]) == 0
+    assert cli.main(["run"]) == 1  # any failed notebook makes the command fail
 
 
 def test_resolve_matches_prefixes_and_rejects_unknown() -> None:
