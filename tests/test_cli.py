@@ -63,3 +63,11 @@ def test_parameters_are_typed(item: str, expected: tuple[str, object]) -> None:
 def test_bad_or_secret_parameters_are_refused(item: str) -> None:
     with pytest.raises(ValueError, match="secret|key=value"):
         cli._parse_parameter(item)
+
+
+def test_fetch_without_mirror_skips_mirror_only_series(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """market_total has no live source yet: without a mirror it is skipped with a hint, not a crash."""
+    assert cli.main(["fetch", "--series", "market_total"]) == 0
+    out = capsys.readouterr().out
+    assert "market_total" in out and "skipped" in out and "QTLAB_MIRROR" in out
+    assert not Store().has("market_total")

@@ -72,6 +72,9 @@ def _fetch(args: argparse.Namespace) -> int:
     for sid in tqdm(ids, desc="fetch", unit="series", leave=False):
         spec = catalog.get(sid)
         name = args.source or default_source(spec, mirror=mirror)
+        if name == "mirror" and mirror is None:
+            tqdm.write(f"{sid:<28} skipped: no live source fetches it yet; set QTLAB_MIRROR to read it from a mirror")
+            continue
         if name != "mirror" and name not in spec.sources:
             raise ValueError(f"series {sid!r} cannot come from {name!r}; its sources are {spec.sources}")
         source = get_source(name, mirror=mirror)

@@ -32,6 +32,18 @@ def load(series_id: str, store: Store | None = None) -> pd.DataFrame:
     return store.read(series_id)
 
 
+def available(series_id: str, store: Store | None = None) -> bool:
+    """Whether ``series_id`` is cached or some configured source can fetch it.
+
+    Aggregates such as ``market_total`` have no live fetcher yet, only the mirror: without
+    ``$QTLAB_MIRROR`` and an empty cache they are unavailable, and notebooks say so.
+    """
+    from helpers.sources.mirror import mirror_root
+
+    spec = catalog.get(series_id)
+    return (store or Store()).has(series_id) or mirror_root() is not None or spec.sources != ("mirror",)
+
+
 def series(series_id: str, usd_bn: bool = False, store: Store | None = None) -> pd.Series:
     """One FRED series with missing values dropped, optionally scaled to USD billions.
 
