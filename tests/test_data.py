@@ -53,3 +53,11 @@ def test_closes_refuses_fred_and_series_refuses_crypto() -> None:
         data.closes("WALCL")
     with pytest.raises(ValueError, match="use closes"):
         data.series("btc")
+
+
+def test_mirror_only_series_without_mirror_names_series(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from helpers.errors import MissingDataError
+
+    monkeypatch.delenv("QTLAB_MIRROR", raising=False)
+    with pytest.raises(MissingDataError, match="'defi_tvl' has no live source yet.*QTLAB_MIRROR"):
+        data.load("defi_tvl", store=Store(tmp_path))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers import catalog, results
-from helpers.errors import DataValidationError
+from helpers.errors import DataValidationError, MissingDataError
 from helpers.store import Store
 
 
@@ -27,6 +27,11 @@ def load(series_id: str, store: Store | None = None) -> pd.DataFrame:
         from helpers.sources import default_source, get_source
 
         spec = catalog.get(series_id)
+        if not available(series_id, store):
+            raise MissingDataError(
+                f"series {series_id!r} has no live source yet, only the mirror: set QTLAB_MIRROR to a directory "
+                "laid out like ../shared/data and rerun"
+            )
         store.update(series_id, get_source(default_source(spec)))
     results.note_series(series_id)
     return store.read(series_id)
