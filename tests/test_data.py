@@ -61,3 +61,10 @@ def test_mirror_only_series_without_mirror_names_series(tmp_path: Path, monkeypa
     monkeypatch.delenv("QTLAB_MIRROR", raising=False)
     with pytest.raises(MissingDataError, match="'defi_tvl' has no live source yet.*QTLAB_MIRROR"):
         data.load("defi_tvl", store=Store(tmp_path))
+
+
+def test_funding_rates_keep_their_day_labels(mirror_home: Path) -> None:
+    """Funding of day D is paid at 00, 08 and 16 UTC of D: shifting it like a price snapshot would move it 40 h early."""
+    raw = data.load("btc_funding_binance")["funding_rate_mean"]
+    assert catalog.date_convention("mirror", catalog.get("btc_funding_binance")) == "observation"
+    assert data.closes("btc_funding_binance", "funding_rate_mean").index[0] == raw.index[0]

@@ -64,6 +64,9 @@ class SeriesSpec:
         Value columns of the stored frame.
     mirror_file : str or None
         Path inside the mirror when it is not ``<kind folder>/<id>.csv``.
+    own_convention : str or None
+        Date convention of this series whatever the source, when it differs from its kind's
+        (funding rates are labelled with the day they were paid: ``observation``).
     """
 
     id: str
@@ -77,6 +80,7 @@ class SeriesSpec:
     coinmetrics_asset: str | None = None
     columns: tuple[str, ...] = field(default=())
     mirror_file: str | None = None
+    own_convention: DateConvention | None = None
 
     @property
     def value_columns(self) -> tuple[str, ...]:
@@ -166,7 +170,7 @@ _SERIES: list[SeriesSpec] = [
                "BTCUSDT perpetual funding rate, daily mean of 8-hourly rates (Binance)",
                "fraction per 8 h", "daily", None, 0, ("mirror",), None,
                ("funding_rate_mean", "funding_rate_abs_mean"),
-               "crypto/derivatives/btc_funding_rate_binance_daily.csv"),
+               "crypto/derivatives/btc_funding_rate_binance_daily.csv", "observation"),
 ]
 
 #: Every series by id.
@@ -191,6 +195,8 @@ def get(series_id: str) -> SeriesSpec:
 
 def date_convention(source: str, spec: SeriesSpec) -> DateConvention:
     """How ``source`` labels the dates of ``spec`` (see :data:`DATE_CONVENTIONS`)."""
+    if spec.own_convention is not None:
+        return spec.own_convention
     if source == "mirror":
         return DATE_CONVENTIONS[f"mirror:{spec.kind}"]
     return DATE_CONVENTIONS[source]
