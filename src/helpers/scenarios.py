@@ -1,0 +1,1339 @@
+"""Scenarios and strategies: block-bootstrap Monte Carlo, strategy backtests, and the risks to the thesis.
+
+Three families of tools, all on daily closes (the close of day D is the price at 00:00 UTC of
+D+1, see :func:`helpers.data.closes`):
+
+* **Paths.** Historical paths from every start day (:func:`start_windows`) and simulated paths
+  from a stationary block bootstrap of daily log returns (:func:`bootstrap_paths`, Politis and
+  Romano 1994, via :class:`arch.bootstrap.StationaryBootstrap`). Both are matrices of price
+  *relative to the start*, one row per path, column ``k`` = day ``k`` (column 0 is 1).
+* **Strategies.** Each maps a path matrix to a matrix of portfolio values (start value 1, cash
+  earns nothing, no fees or taxes): lump sum (the path itself), staged entry
+  (:func:`staged_values`), take-profit ladder with a trailing stop (:func:`ladder_values`) and a
+  plain trailing stop (:func:`trailing_stop_values`). Outcomes are the final simple return and the
+  maximum drawdown of the value path (:func:`final_returns`, :func:`max_drawdowns`); risk
+  measures and their differences from a baseline come with a block-bootstrap interval over start
+  days (:func:`compare_to_baseline`), because windows from neighbouring start days overlap.
+* **Risks to the thesis** (claim C20): stress regimes (:func:`stress_flags`), returns around
+  dated shocks against random days (:func:`event_reactions`), "sell the news" after Fed pivots
+  (:func:`runup_reversal`), and the rule that turns them into a verdict (:func:`risks_verdict`).
+
+Decision rules for the claims are functions here (:func:`staged_verdict`, :func:`ladder_verdict`,
+:func:`touch_verdict`, :func:`risks_verdict`) so that the notebook states them and tests pin them.
+
+References
+----------
+.. [1] Politis, D. N. and Romano, J. P. (1994). The stationary bootstrap. *Journal of the American
+   Statistical Association* 89(428), 1303-1313. doi:10.1080/01621459.1994.10476870
+.. [2] Constantinides, G. M. (1979). A note on the suboptimality of dollar-cost averaging as an
+   investment policy. *Journal of Financial and Quantitative Analysis* 14(2), 443-450.
+   doi:10.2307/2330513
+.. [3] Kaminski, K. M. and Lo, A. W. (2014). When do stop-loss rules stop losses? *Journal of
+   Financial Markets* 18, 234-254. doi:10.1016/j.finmar.2013.07.001
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Literal, TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from arch.bootstrap import StationaryBootstrap
+from scipy import stats as sps
+
+from helpers import events as ev
+from helpers import stats as st
+
+FloatArray: TypeAlias = npt.NDArray[np.float64]
+IntArray: TypeAlias = npt.NDArray[np.int64]
+Strategy: TypeAlias = Callable[[FloatArray], FloatArray]
+DateLike: TypeAlias = str | pd.Timestamp
+StopScope: TypeAlias = Literal["rest", "all"]
+
+#: Allowed entry frequencies of :func:`entry_offsets`.
+FREQUENCIES: tuple[str, ...] = ("daily", "weekly")
+#: Allowed scopes of the trailing stop in :func:`ladder_values`.
+STOP_SCOPES: tuple[str, ...] = ("rest", "all")
+#: The article's ladder: sell 1/3 at +20%, 1/3 at +50%, trailing stop on the rest.
+ARTICLE_RUNGS: tuple[tuple[float, float], ...] = ((0.20, 1 / 3), (0.50, 1 / 3))
+#: Outcomes of one risk item in :func:`risk_item_status`.
+RISK_STATUSES: tuple[str, ...] = ("harm shown", "no harm shown", "undecidable")
+
+
+# ---------------------------------------------------------------------------------------------
+# paths
+# ---------------------------------------------------------------------------------------------
+
+
+def start_windows(prices: pd.Series, horizon: int, start: DateLike | None = None,
+                  end: DateLike | None = None) -> tuple[FloatArray, pd.DatetimeIndex]:
+    """Price paths relative to the start, from every start day whose window ends inside the data.
+
+    Parameters
+    ----------
+    prices : pd.Series
+        Daily closes on a DatetimeIndex; put on a calendar grid first (gaps carry the last close,
+        :func:`helpers.events.calendar_daily`).
+    horizon : int
+        Days after the start, ``H``; each path has ``H + 1`` columns (days 0..H).
+    start, end : date, optional
+        First and last start day (default: all that fit).
+
+    Returns
+    -------
+    paths : ndarray, shape (n, H + 1)
+        :math:`P_{t+k} / P_t`.
+    starts : DatetimeIndex
+        The start day of each row.
+
+    Raises
+    ------
+    ValueError
+        If ``horizon`` is not positive or no start day fits.
+    """
+    if horizon < 1:
+        raise ValueError(f"horizon must be a positive number of days, got {horizon}")
+    cal = ev.calendar_daily(prices)
+    x = cal.to_numpy(float)
+    last_start = x.size - 1 - horizon
+    keep = np.arange(x.size) <= last_start
+    if start is not None:
+        keep &= cal.index >= pd.Timestamp(start)
+    if end is not None:
+        keep &= cal.index <= pd.Timestamp(end)
+    rows = np.flatnonzero(keep)
+    if rows.size == 0:
+        raise ValueError(f"no start day leaves {horizon} days of data between {start} and {end}")
+    windows = np.lib.stride_tricks.sliding_window_view(x, horizon + 1)[rows]
+    return windows / windows[:, :1], pd.DatetimeIndex(cal.index[rows])
+
+
+def sample_log_returns(prices: pd.Series, start: DateLike | None = None, end: DateLike | None = None) -> FloatArray:
+    """Daily log returns of ``prices`` (calendar grid) whose *end* day lies in ``[start, end]``.
+
+    Use ``end`` = the forecast date for an ex-ante simulation: no return after it enters.
+    """
+    cal = ev.calendar_daily(prices)
+    r = st.log_returns(cal).dropna()
+    if start is not None:
+        r = r.loc[pd.Timestamp(start):]
+    if end is not None:
+        r = r.loc[:pd.Timestamp(end)]
+    return r.to_numpy(float)
+
+
+def window_log_returns(prices: pd.Series, starts: Sequence[DateLike], days: int,
+                       end: DateLike | None = None) -> FloatArray:
+    """Daily log returns from the ``days`` days after each of ``starts``, concatenated (a regime-conditional sample).
+
+    Parameters
+    ----------
+    prices : pd.Series
+        Daily closes.
+    starts : sequence of dates
+        Start of each window (e.g. earlier Fed turns to easing); overlapping windows count once.
+    days : int
+        Window length in days.
+    end : date, optional
+        No return after this day enters (the forecast date of an ex-ante simulation).
+
+    Returns
+    -------
+    ndarray
+        The returns in time order. A bootstrap block that crosses from one window into the next
+        joins two episodes; with a few long windows that is a small distortion.
+    """
+    r = st.log_returns(ev.calendar_daily(prices)).dropna()
+    keep = pd.Series(False, index=r.index)
+    for d in starts:
+        t0 = pd.Timestamp(d)
+        keep |= (r.index > t0) & (r.index <= t0 + pd.Timedelta(days=days))
+    if end is not None:
+        keep &= r.index <= pd.Timestamp(end)
+    if not keep.any():
+        raise ValueError("no return falls inside the windows")
+    return r[keep].to_numpy(float)
+
+
+def bootstrap_paths(log_returns: FloatArray, n_paths: int, horizon: int, block: int, seed: int,
+                    demean: bool = False) -> FloatArray:
+    """Simulated price paths (start 1) from a stationary block bootstrap of daily log returns.
+
+    Parameters
+    ----------
+    log_returns : ndarray
+        Historical daily log returns, in time order.
+    n_paths : int
+        Number of paths.
+    horizon : int
+        Days per path, ``H`` (at most the sample length).
+    block : int
+        Mean block length in days; blocks keep volatility clusters and short-run dependence.
+    seed : int
+        Seed of :func:`numpy.random.default_rng` handed to arch (same seed, same paths).
+    demean : bool
+        Subtract the sample mean first (a zero-drift scenario: only the volatility is kept).
+
+    Returns
+    -------
+    ndarray, shape (n_paths, H + 1)
+        :math:`\\exp(\\sum_{j \\le k} r^*_j)`, column 0 equal to 1.
+
+    Notes
+    -----
+    Each path is the first ``H`` returns of one stationary-bootstrap resample of the whole sample
+    (blocks of geometric length with mean ``block`` starting at uniform positions, wrapping
+    around). The drift of the simulated paths is the sample's mean return: a sample from 2010
+    carries bitcoin's early 1000-fold rise into every path (use ``demean`` or a later start to see
+    how much of a probability comes from the drift).
+    """
+    r = np.asarray(log_returns, dtype=float)
+    if n_paths < 1 or horizon < 1:
+        raise ValueError(f"n_paths ({n_paths}) and horizon ({horizon}) must be positive")
+    if horizon > r.size:
+        raise ValueError(f"horizon {horizon} exceeds the {r.size} returns in the sample")
+    if demean:
+        r = r - r.mean()
+    bs = StationaryBootstrap(block, r, seed=np.random.default_rng(seed))
+    draws = np.empty((n_paths, horizon))
+    for i, (pos, _) in enumerate(bs.bootstrap(n_paths)):
+        draws[i] = pos[0][:horizon]
+    out = np.ones((n_paths, horizon + 1))
+    out[:, 1:] = np.exp(np.cumsum(draws, axis=1))
+    return out
+
+
+def touch_probability(paths: FloatArray, level: float, horizons: Sequence[int]) -> pd.Series:
+    """Share of paths whose price reaches ``level`` on some day 0..h, for each horizon ``h``.
+
+    Parameters
+    ----------
+    paths : ndarray, shape (n, H + 1)
+        Price paths in the same units as ``level`` (multiply relative paths by the start price).
+    level : float
+        Price level; a path that starts at or above it has touched it on day 0.
+    horizons : sequence of int
+        Days (each at most ``H``).
+
+    Returns
+    -------
+    pd.Series
+        Indexed by horizon.
+    """
+    running = np.maximum.accumulate(paths, axis=1)
+    if max(horizons) >= paths.shape[1]:
+        raise ValueError(f"horizons {list(horizons)} exceed the {paths.shape[1] - 1} days of the paths")
+    return pd.Series({h: float(np.mean(running[:, h] >= level)) for h in horizons}, name=f"touch_{level:g}")
+
+
+def fan_quantiles(paths: FloatArray, quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95)) -> pd.DataFrame:
+    """Quantiles of the simulated price on each day (rows days 0..H, one column per quantile)."""
+    q = np.quantile(paths, list(quantiles), axis=0).T
+    return pd.DataFrame(q, index=pd.Index(np.arange(paths.shape[1]), name="day"), columns=list(quantiles))
+
+
+def scenario_paths(prices: pd.Series, date: DateLike, n_paths: int, horizon: int, block: int, seed: int,
+                   starts: Sequence[DateLike | None], zero_drift_start: DateLike | None = None,
+                   regime_starts: Sequence[DateLike] = (), regime_days: int = 365) -> dict[str, FloatArray]:
+    """Ex-ante simulated price paths from the close on ``date``, one set per return sample.
+
+    Parameters
+    ----------
+    prices : pd.Series
+        Daily closes.
+    date : date
+        Forecast day: paths start at its close, and no return after it enters any sample.
+    n_paths, horizon, block, seed
+        See :func:`bootstrap_paths` (sample ``i`` uses seed ``seed + i``).
+    starts : sequence of date or None
+        First day of each sample (``None``: the whole history); named ``whole history`` or
+        ``since YYYY``.
+    zero_drift_start : date, optional
+        Adds the sample from this day with its mean removed (``since YYYY, zero drift``).
+    regime_starts : sequence of dates
+        Adds a regime-conditional sample: the ``regime_days`` days after each of these days
+        (``after earlier easing turns``, :func:`window_log_returns`).
+    regime_days : int
+        Length of each regime window.
+
+    Returns
+    -------
+    dict of str to ndarray, shape (n_paths, horizon + 1)
+        Price paths in USD.
+    """
+    t0 = pd.Timestamp(date)
+    p0 = float(ev.calendar_daily(prices).loc[t0])
+    samples: dict[str, tuple[FloatArray, bool]] = {}
+    for s0 in starts:
+        name = "whole history" if s0 is None else f"since {pd.Timestamp(s0):%Y}"
+        samples[name] = (sample_log_returns(prices, s0, t0), False)
+    if zero_drift_start is not None:
+        samples[f"since {pd.Timestamp(zero_drift_start):%Y}, zero drift"] = (
+            sample_log_returns(prices, zero_drift_start, t0), True)
+    if regime_starts:
+        samples["after earlier easing turns"] = (window_log_returns(prices, regime_starts, regime_days, t0), False)
+    return {name: p0 * bootstrap_paths(r, n_paths, horizon, block, seed + i, demean=dm)
+            for i, (name, (r, dm)) in enumerate(samples.items())}
+
+
+def touch_table(paths: Mapping[str, FloatArray], levels: Sequence[float], horizons: Sequence[int]) -> pd.DataFrame:
+    """:func:`touch_probability` for each sample (rows), level and horizon (columns ``(level, days)``).
+
+    A last column ``("median close", H)`` gives the median simulated price on the last day: the
+    sample's drift at a glance.
+    """
+    rows = {name: {(lv, h): v for lv in levels for h, v in touch_probability(p, lv, horizons).items()}
+            | {("median close", p.shape[1] - 1): float(np.median(p[:, -1]))} for name, p in paths.items()}
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.columns = pd.MultiIndex.from_tuples(out.columns, names=["level", "days"])
+    return out
+
+
+def realised_percentiles(paths: FloatArray, realised: pd.Series) -> dict[str, float]:
+    """Where the realised path sits among simulated ones over the same days (percent of paths at or below it).
+
+    Parameters
+    ----------
+    paths : ndarray, shape (n, H + 1)
+        Simulated prices, column 0 the start close.
+    realised : Series
+        Realised closes from the start day (day 0) on; at most ``H + 1`` of them are used.
+
+    Returns
+    -------
+    dict
+        ``max``, ``min`` and ``last``: the percentile of the realised highest close, lowest close
+        and last close among the same statistics of the simulated paths, and ``days`` compared.
+    """
+    n = min(len(realised), paths.shape[1])
+    sim, real = paths[:, :n], realised.to_numpy(float)[:n]
+    out = {"max": float(100 * np.mean(sim[:, 1:].max(axis=1) <= real[1:].max())),
+           "min": float(100 * np.mean(sim[:, 1:].min(axis=1) <= real[1:].min())),
+           "last": float(100 * np.mean(sim[:, -1] <= real[-1]))}
+    return out | {"days": float(n - 1)}
+
+
+# ---------------------------------------------------------------------------------------------
+# strategies: value paths
+# ---------------------------------------------------------------------------------------------
+
+
+def entry_offsets(weeks: int, frequency: str) -> IntArray:
+    """Days of the equal-sized purchases of a staged entry spread over ``weeks`` weeks.
+
+    ``daily``: one purchase on each of the ``7 * weeks`` days 0, 1, ..., ``7 * weeks - 1``;
+    ``weekly``: ``weeks`` purchases on days 0, 7, ..., ``7 * (weeks - 1)``.
+    """
+    if frequency not in FREQUENCIES:
+        raise ValueError(f"frequency {frequency!r} must be one of {FREQUENCIES}")
+    if weeks < 1:
+        raise ValueError(f"weeks must be at least 1, got {weeks}")
+    step = 1 if frequency == "daily" else 7
+    return np.arange(0, 7 * weeks, step, dtype=np.int64)
+
+
+def average_cost(prices: FloatArray, offsets: Sequence[int] | IntArray) -> float:
+    """Average price paid when equal cash amounts buy on ``offsets``: the harmonic mean of those prices.
+
+    Notes
+    -----
+    With cash :math:`1/n` per purchase, units bought are :math:`\\sum_i 1/(n P_{d_i})`, so the
+    average cost is :math:`n / \\sum_i 1/P_{d_i}`, never above the arithmetic mean of the prices
+    (the "dollar-cost averaging" effect; it says nothing about returns, Constantinides 1979).
+    """
+    p = np.asarray(prices, dtype=float)[np.asarray(offsets)]
+    return float(p.size / np.sum(1.0 / p))
+
+
+def staged_values(paths: FloatArray, offsets: Sequence[int] | IntArray) -> FloatArray:
+    """Portfolio value of a staged entry: equal cash tranches invested on ``offsets``, cash idle meanwhile.
+
+    Parameters
+    ----------
+    paths : ndarray, shape (n, H + 1)
+        Relative price paths (:func:`start_windows` or :func:`bootstrap_paths`).
+    offsets : sequence of int
+        Purchase days (:func:`entry_offsets`), each below ``H``.
+
+    Returns
+    -------
+    ndarray, shape (n, H + 1)
+        :math:`V_k = \\frac{1}{n}\\big(P_k \\sum_{d_i \\le k} 1/P_{d_i} + \\#\\{d_i > k\\}\\big)`,
+        start value 1. A single offset 0 is the lump sum.
+    """
+    d = np.asarray(offsets, dtype=np.int64)
+    if d.size == 0 or d.min() < 0 or d.max() >= paths.shape[1]:
+        raise ValueError(f"offsets must lie in 0..{paths.shape[1] - 1}, got {d.tolist()}")
+    units = np.zeros_like(paths)
+    bought = np.zeros(paths.shape[1])
+    for day in d:  # a loop, not fancy indexing, so that a repeated day counts twice
+        units[:, day] += 1.0 / paths[:, day]
+        bought[day] += 1.0
+    held = np.cumsum(units, axis=1)
+    cash = d.size - np.cumsum(bought)
+    return (paths * held + cash) / d.size
+
+
+def _first_true(mask: npt.NDArray[np.bool_], default: int) -> IntArray:
+    """Per row, the first column where ``mask`` is True, else ``default``."""
+    hit = mask.any(axis=1)
+    return np.where(hit, mask.argmax(axis=1), default).astype(np.int64)
+
+
+def exit_days(paths: FloatArray, rungs: Sequence[tuple[float, float]], trail: float | None,
+              scope: StopScope = "rest") -> tuple[IntArray, IntArray]:
+    """Day on which each rung is sold and day on which the trailing stop fires, per path.
+
+    Parameters
+    ----------
+    paths : ndarray, shape (n, H + 1)
+        Relative price paths.
+    rungs : sequence of (gain, fraction)
+        Sell ``fraction`` of the initial units on the first close at or above ``1 + gain``.
+    trail : float or None
+        Trailing stop: sell what it covers on the first close at or below ``(1 - trail)`` times
+        the highest close since entry. ``None``: no stop.
+    scope : {"rest", "all"}
+        ``rest``: the stop covers only the units not in a rung and arms on the day the last rung
+        sells (the article's "trailing stop on the rest"); with no rungs it is armed from day 0.
+        ``all``: the stop covers every unit still held, from day 0.
+
+    Returns
+    -------
+    rung_days : ndarray, shape (n, len(rungs))
+        Sale day of each rung; ``H + 1`` if never sold (held to the end).
+    stop_day : ndarray, shape (n,)
+        Day the stop fires; ``H + 1`` if never.
+    """
+    if scope not in STOP_SCOPES:
+        raise ValueError(f"scope {scope!r} must be one of {STOP_SCOPES}")
+    n, width = paths.shape
+    never = width
+    rung_days = np.column_stack([_first_true(paths >= 1 + g, never) for g, _ in rungs]) if rungs \
+        else np.empty((n, 0), dtype=np.int64)
+    if trail is None:
+        return rung_days, np.full(n, never, dtype=np.int64)
+    if not 0 < trail < 1:
+        raise ValueError(f"trail must be a fraction in (0, 1), got {trail}")
+    hit = paths <= (1 - trail) * np.maximum.accumulate(paths, axis=1)
+    if scope == "rest" and rungs:
+        armed = rung_days.max(axis=1)
+        hit &= np.arange(width)[None, :] >= armed[:, None]
+    return rung_days, _first_true(hit, never)
+
+
+def ladder_values(paths: FloatArray, rungs: Sequence[tuple[float, float]] = ARTICLE_RUNGS,
+                  trail: float | None = 0.25, scope: StopScope = "rest") -> FloatArray:
+    """Portfolio value of a take-profit ladder with a trailing stop (sales at the triggering close).
+
+    Parameters
+    ----------
+    paths : ndarray, shape (n, H + 1)
+        Relative price paths (bought in full on day 0).
+    rungs, trail, scope
+        See :func:`exit_days`. Rung fractions are shares of the initial position and must sum to
+        at most 1; the rest is ``1 - sum``.
+
+    Returns
+    -------
+    ndarray, shape (n, H + 1)
+        :math:`V_k = \\sum_j f_j P_{\\min(k, e_j)}`, with :math:`e_j` the exit day of part
+        :math:`j` (a rung, or the rest): each part follows the price until it is sold, then stays
+        as cash at the sale price.
+
+    Examples
+    --------
+    A path that rises 60% then falls: 1/3 sold at 1.2, 1/3 at 1.5, the rest stopped at 1.15
+    (first close at or below 0.75 x 1.6 = 1.2), proceeds (1.2 + 1.5 + 1.15) / 3.
+
+    >>> p = np.array([[1.0, 1.1, 1.2, 1.35, 1.5, 1.6, 1.4, 1.15, 1.0]])
+    >>> round(float(ladder_values(p)[0, -1]), 6)
+    1.283333
+    """
+    fractions = np.array([f for _, f in rungs], dtype=float)
+    if (fractions <= 0).any() or fractions.sum() > 1 + 1e-12:
+        raise ValueError(f"rung fractions must be positive and sum to at most 1, got {fractions.tolist()}")
+    rung_days, stop_day = exit_days(paths, rungs, trail, scope)
+    if scope == "all":
+        rung_days = np.minimum(rung_days, stop_day[:, None])
+    exits = np.column_stack([rung_days, stop_day])
+    weights = np.append(fractions, 1.0 - fractions.sum())
+    k = np.arange(paths.shape[1])
+    out = np.zeros_like(paths)
+    for j, w in enumerate(weights):
+        if w > 0:
+            out += w * np.take_along_axis(paths, np.minimum(k[None, :], exits[:, j:j + 1]), axis=1)
+    return out
+
+
+def trailing_stop_values(paths: FloatArray, trail: float = 0.25) -> FloatArray:
+    """Portfolio value of buy-and-hold with a trailing stop on the whole position (no re-entry)."""
+    return ladder_values(paths, (), trail, "all")
+
+
+def _staged(offsets: IntArray) -> Strategy:
+    return lambda p: staged_values(p, offsets)
+
+
+def staged_strategies(weeks: Sequence[int], frequencies: Sequence[str]) -> dict[str, Strategy]:
+    """``lump_sum`` and one staged entry per (weeks, frequency), named ``staged_<w>w_<frequency>``."""
+    out: dict[str, Strategy] = {"lump_sum": lambda p: p}
+    for w in weeks:
+        for f in frequencies:
+            out[f"staged_{w}w_{f}"] = _staged(entry_offsets(w, f))
+    return out
+
+
+def exit_strategies(rungs: Sequence[tuple[float, float]] = ARTICLE_RUNGS, trail: float = 0.25,
+                    scope: StopScope = "rest") -> dict[str, Strategy]:
+    """``buy_and_hold``, the take-profit ``ladder`` (:func:`ladder_values`) and a plain ``trailing_stop``."""
+    pairs = [(float(g), float(f)) for g, f in rungs]
+    return {"buy_and_hold": lambda p: p,
+            "ladder": lambda p: ladder_values(p, pairs, trail, scope),
+            "trailing_stop": lambda p: trailing_stop_values(p, trail)}
+
+
+# ---------------------------------------------------------------------------------------------
+# outcomes and risk measures
+# ---------------------------------------------------------------------------------------------
+
+
+def final_returns(values: FloatArray) -> FloatArray:
+    """Simple return at the end of each value path, :math:`V_H / V_0 - 1`."""
+    return values[:, -1] / values[:, 0] - 1.0
+
+
+def max_drawdowns(values: FloatArray) -> FloatArray:
+    """Maximum drawdown of each value path, :math:`\\max_k (1 - V_k / \\max_{j \\le k} V_j)`, in [0, 1)."""
+    return 1.0 - np.min(values / np.maximum.accumulate(values, axis=1), axis=1)
+
+
+def cvar(x: FloatArray, alpha: float = 0.05) -> float:
+    """Mean of the worst ``alpha`` share of outcomes (expected shortfall, as a return: lower is worse)."""
+    v = np.sort(np.asarray(x, dtype=float))
+    k = max(1, int(math.ceil(alpha * v.size)))
+    return float(v[:k].mean())
+
+
+#: The risk measures of :func:`risk_measures`, with the direction that counts as *less risk*.
+MEASURES: dict[str, str] = {"mean": "higher", "median": "higher", "sd": "lower", "q05": "higher",
+                            "cvar05": "higher", "mdd_mean": "lower", "mdd_q95": "lower"}
+
+
+def risk_measures(final: FloatArray, mdd: FloatArray, alpha: float = 0.05) -> dict[str, float]:
+    """Distribution summary of outcomes over start days (or simulated paths).
+
+    Returns
+    -------
+    dict
+        ``mean``, ``median``, ``sd`` of the final simple return; ``q05`` its ``alpha`` quantile
+        and ``cvar05`` the mean below it; ``mdd_mean`` and ``mdd_q95`` the mean and
+        ``1 - alpha`` quantile of the maximum drawdown.
+    """
+    return {"mean": float(np.mean(final)), "median": float(np.median(final)), "sd": float(np.std(final, ddof=1)),
+            "q05": float(np.quantile(final, alpha)), "cvar05": cvar(final, alpha),
+            "mdd_mean": float(np.mean(mdd)), "mdd_q95": float(np.quantile(mdd, 1 - alpha))}
+
+
+def strategy_outcomes(paths: FloatArray, strategies: Mapping[str, Strategy],
+                      index: pd.Index | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Final return and maximum drawdown of each strategy on each path.
+
+    Parameters
+    ----------
+    paths : ndarray, shape (n, H + 1)
+    strategies : mapping of name to callable
+        Each maps the path matrix to a value matrix (e.g. ``lambda p: staged_values(p, offs)``).
+    index : Index, optional
+        Row labels (start days).
+
+    Returns
+    -------
+    final, mdd : DataFrame
+        Rows paths, one column per strategy.
+    """
+    final, mdd = {}, {}
+    for name, fn in strategies.items():
+        v = fn(paths)
+        final[name], mdd[name] = final_returns(v), max_drawdowns(v)
+    return pd.DataFrame(final, index=index), pd.DataFrame(mdd, index=index)
+
+
+def _measure_matrix(final: FloatArray, mdd: FloatArray, alpha: float) -> FloatArray:
+    """Risk measures (rows in the order of :data:`MEASURES`) for each strategy column, vectorised.
+
+    Same definitions as :func:`risk_measures` (which a test checks), computed for all columns at once
+    because the bootstrap calls this once per replication.
+    """
+    k = max(1, int(math.ceil(alpha * final.shape[0])))
+    tail = np.sort(final, axis=0)[:k].mean(axis=0)
+    return np.vstack([final.mean(axis=0), np.median(final, axis=0), final.std(axis=0, ddof=1),
+                      np.quantile(final, alpha, axis=0), tail, mdd.mean(axis=0), np.quantile(mdd, 1 - alpha, axis=0)])
+
+
+def compare_to_baseline(final: pd.DataFrame, mdd: pd.DataFrame, baseline: str, block: int, reps: int = 500,
+                        seed: int = 0, alpha: float = 0.05, level: float = 0.95) -> pd.DataFrame:
+    """Risk measures of each strategy and their difference from ``baseline``, with block-bootstrap intervals.
+
+    Parameters
+    ----------
+    final, mdd : DataFrame
+        :func:`strategy_outcomes` (rows start days in time order, columns strategies).
+    baseline : str
+        Column compared against (``lump_sum`` or ``buy_and_hold``).
+    block : int
+        Mean block length in start days: windows of ``H`` days from neighbouring start days
+        overlap, so use about ``H``.
+    reps, seed : int
+        Stationary-bootstrap replications and seed.
+    alpha : float
+        Tail share of ``q05``, ``cvar05`` and ``mdd_q95``.
+    level : float
+        Coverage of the intervals.
+
+    Returns
+    -------
+    DataFrame
+        One row per (strategy, measure): ``value``, ``baseline``, ``diff`` (strategy minus
+        baseline), ``lo``, ``hi`` (percentile interval of ``diff``), ``improvement`` (relative
+        change in the good direction of :data:`MEASURES`: ``+0.05`` = 5% less risk or 5% more
+        return, negative = worse), ``less_risk`` (``improvement > 0``) and ``n`` start days.
+
+    Notes
+    -----
+    Rows are resampled jointly for all strategies (Politis and Romano 1994), so the interval of a
+    difference reflects that the strategies face the same history.
+    """
+    names = list(final.columns)
+    if baseline not in names:
+        raise ValueError(f"baseline {baseline!r} must be one of the strategies {names}")
+    f, d = final.to_numpy(float), mdd[names].to_numpy(float)
+    point = _measure_matrix(f, d, alpha)
+    b = names.index(baseline)
+    bs = StationaryBootstrap(min(block, len(final)), f, d, seed=np.random.default_rng(seed))
+    draws = bs.apply(lambda x, y: (lambda m: (m - m[:, [b]]).ravel())(_measure_matrix(x, y, alpha)), reps)
+    a = (1 - level) / 2
+    lo, hi = np.quantile(draws, [a, 1 - a], axis=0)
+    rows = []
+    for i, m in enumerate(MEASURES):
+        for j, name in enumerate(names):
+            diff = point[i, j] - point[i, b]
+            sign = 1.0 if MEASURES[m] == "higher" else -1.0
+            improvement = sign * diff / abs(point[i, b]) if point[i, b] != 0 else math.nan
+            rows.append({"strategy": name, "measure": m, "value": point[i, j], "baseline": point[i, b],
+                         "diff": diff, "lo": lo[i * len(names) + j], "hi": hi[i * len(names) + j],
+                         "improvement": improvement, "less_risk": bool(sign * diff > 0), "n": len(final)})
+    return pd.DataFrame(rows).set_index(["strategy", "measure"])
+
+
+def share_beating(final: pd.DataFrame, strategy: str, baseline: str) -> float:
+    """Share of start days (or paths) on which ``strategy`` ended above ``baseline``."""
+    return float((final[strategy] > final[baseline]).mean())
+
+
+def upside_capture(final: pd.DataFrame, strategy: str, baseline: str, q: float = 0.9) -> float:
+    """Share of the baseline's upper-tail gain that ``strategy`` kept.
+
+    On the paths where the baseline's final return is at or above its ``q`` quantile,
+    :math:`\\sum \\text{strategy} / \\sum \\text{baseline}` of the final simple returns: 1 keeps
+    all of the best outcomes' gain, 0.4 keeps 40%.
+    """
+    top = final[baseline] >= final[baseline].quantile(q)
+    return float(final.loc[top, strategy].sum() / final.loc[top, baseline].sum())
+
+
+def gains_given_back(paths: FloatArray, final: FloatArray, gain: float = 0.2) -> float:
+    """Share of the paths that were up at least ``gain`` at some close yet ended with a loss.
+
+    ``final`` is a strategy's final return on the same paths: the share measures how often a
+    gain on paper turned into a loss on exit, i.e. how well the strategy *locks* gains.
+    """
+    reached = np.max(paths, axis=1) >= 1 + gain
+    if not reached.any():
+        return math.nan
+    return float(np.mean(final[reached] < 0))
+
+
+def locked_gains_table(paths: FloatArray, final: pd.DataFrame, gain: float = 0.2) -> pd.Series:
+    """:func:`gains_given_back` for each strategy column of ``final``."""
+    return pd.Series({c: gains_given_back(paths, final[c].to_numpy(float), gain) for c in final.columns},
+                     name=f"share_up_{round(100 * gain)}pct_then_loss")
+
+
+def _interval(data: FloatArray, func: Callable[[FloatArray], float], block: int, reps: int, seed: int,
+              level: float) -> tuple[float, float, float]:
+    """Estimate and stationary-bootstrap percentile interval of ``func`` of the rows of ``data``."""
+    bs = StationaryBootstrap(max(1, min(block, len(data))), data, seed=np.random.default_rng(seed))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        draws = bs.apply(lambda x: np.array([func(x)]), reps).ravel()
+    draws = draws[np.isfinite(draws)]
+    a = (1 - level) / 2
+    lo, hi = np.quantile(draws, [a, 1 - a]) if draws.size else (math.nan, math.nan)
+    return float(func(data)), float(lo), float(hi)
+
+
+def locked_gain_difference(paths: FloatArray, final: pd.DataFrame, strategy: str, baseline: str, gain: float = 0.2,
+                           block: int = 1, reps: int = 500, seed: int = 0,
+                           level: float = 0.95) -> tuple[float, float, float]:
+    """Difference (strategy minus baseline) in the share of paths up ``gain`` at some close that ended with a loss.
+
+    Parameters
+    ----------
+    paths : ndarray
+        The relative price paths behind ``final``.
+    final : DataFrame
+        Final returns per strategy (:func:`strategy_outcomes`).
+    strategy, baseline : str
+        Columns of ``final``.
+    gain : float
+        Paper gain that counts as "a gain to lock".
+    block : int
+        Mean block length over rows: about ``H`` for overlapping historical windows, 1 for
+        independent simulated paths.
+    reps, seed, level
+        Bootstrap replications, seed and coverage.
+
+    Returns
+    -------
+    (estimate, lo, hi)
+        Negative: the strategy turned paper gains into losses less often.
+    """
+    reached = (np.max(paths, axis=1) >= 1 + gain).astype(float)
+    data = np.column_stack([reached, final[strategy].to_numpy(float) < 0, final[baseline].to_numpy(float) < 0])
+
+    def diff(x: FloatArray) -> float:
+        r = x[:, 0] > 0.5
+        return float(x[r, 1].mean() - x[r, 2].mean()) if r.any() else math.nan
+
+    return _interval(data, diff, block, reps, seed, level)
+
+
+def capture_interval(final: pd.DataFrame, strategy: str, baseline: str, q: float = 0.9, block: int = 1,
+                     reps: int = 500, seed: int = 0, level: float = 0.95) -> tuple[float, float, float]:
+    """:func:`upside_capture` with a stationary-bootstrap interval over rows (block as in :func:`locked_gain_difference`)."""
+    data = final[[strategy, baseline]].to_numpy(float)
+
+    def cap(x: FloatArray) -> float:
+        top = x[:, 1] >= np.quantile(x[:, 1], q)
+        return float(x[top, 0].sum() / x[top, 1].sum())
+
+    return _interval(data, cap, block, reps, seed, level)
+
+
+def lock_and_capture(paths: FloatArray, final: pd.DataFrame, baseline: str, gain: float = 0.2, q: float = 0.9,
+                     block: int = 1, reps: int = 500, seed: int = 0) -> pd.DataFrame:
+    """Gain locking and upside capture of every strategy against ``baseline``, with intervals.
+
+    Returns
+    -------
+    DataFrame
+        Rows strategies; ``up_then_loss`` (:func:`gains_given_back`), ``diff``, ``lo``, ``hi``
+        (:func:`locked_gain_difference`), ``capture``, ``capture_lo``, ``capture_hi``
+        (:func:`capture_interval`), ``n_reached`` (paths up ``gain`` at some close) and ``n``.
+    """
+    rows = {}
+    n_reached = int(np.sum(np.max(paths, axis=1) >= 1 + gain))
+    for i, name in enumerate(final.columns):
+        d = locked_gain_difference(paths, final, name, baseline, gain, block, reps, seed + i)
+        c = capture_interval(final, name, baseline, q, block, reps, seed + i)
+        rows[name] = {"up_then_loss": gains_given_back(paths, final[name].to_numpy(float), gain), "diff": d[0],
+                      "lo": d[1], "hi": d[2], "capture": c[0], "capture_lo": c[1], "capture_hi": c[2],
+                      "n_reached": n_reached, "n": len(final)}
+    return pd.DataFrame.from_dict(rows, orient="index").astype({"n_reached": int, "n": int})
+
+
+def trend_flag(prices: pd.Series, days: int = 200) -> pd.Series:
+    """True where the close is above its trailing ``days``-day mean (an up-trend known on the day)."""
+    cal = ev.calendar_daily(prices)
+    return (cal > cal.rolling(days).mean()).where(cal.rolling(days).mean().notna())
+
+
+def conditional_difference(final: pd.DataFrame, strategies: Sequence[str], baseline: str,
+                           condition: pd.Series, labels: tuple[str, str] = ("up-trend", "down-trend")) -> pd.DataFrame:
+    """Mean final-return difference from ``baseline`` and share of wins, split by a start-day condition.
+
+    Returns
+    -------
+    DataFrame
+        Rows (strategy, condition label): ``mean_diff``, ``share_beating`` and ``n`` start days.
+    """
+    cond = condition.reindex(final.index)
+    rows = []
+    for name in strategies:
+        d = final[name] - final[baseline]
+        for flag, label in ((True, labels[0]), (False, labels[1])):
+            m = (cond == flag).to_numpy()
+            rows.append({"strategy": name, "condition": label, "mean_diff": float(d[m].mean()),
+                         "share_beating": float((d[m] > 0).mean()), "n": int(m.sum())})
+    return pd.DataFrame(rows).set_index(["strategy", "condition"])
+
+
+# ---------------------------------------------------------------------------------------------
+# realised outcome after a date
+# ---------------------------------------------------------------------------------------------
+
+
+def realised_after(prices: pd.Series, date: DateLike, levels: Sequence[float],
+                   end: DateLike | None = None) -> dict[str, object]:
+    """What the price did after ``date``: close on the date, extremes, and first close at each level.
+
+    Parameters
+    ----------
+    prices : pd.Series
+        Daily closes.
+    date : date
+        Reference day; the window is the closes strictly after it, up to ``end``.
+    levels : sequence of float
+        Price levels (first close at or above each).
+    end : date, optional
+        Last day of the window (default: last close).
+
+    Returns
+    -------
+    dict
+        ``close_at_date``, ``max``, ``max_date``, ``min``, ``min_date``, ``last_date``,
+        ``n_days``, and for each level ``first_touch_<level>`` (a Timestamp or None) and
+        ``days_at_or_above_<level>``.
+    """
+    t0 = pd.Timestamp(date)
+    after = prices.loc[t0 + pd.Timedelta(days=1):pd.Timestamp(end) if end is not None else None].dropna()
+    if after.empty:
+        raise ValueError(f"no close after {t0:%Y-%m-%d}")
+    out: dict[str, object] = {"close_at_date": float(prices.loc[t0]), "max": float(after.max()),
+                              "max_date": after.idxmax(), "min": float(after.min()), "min_date": after.idxmin(),
+                              "last_date": after.index[-1], "n_days": len(after)}
+    for lv in levels:
+        hit = after[after >= lv]
+        out[f"first_touch_{lv:g}"] = hit.index[0] if len(hit) else None
+        out[f"days_at_or_above_{lv:g}"] = len(hit)
+    return out
+
+
+def days_in_range(prices: pd.Series, date: DateLike, low: float, high: float) -> int:
+    """Number of closes strictly after ``date`` inside ``[low, high]``."""
+    after = prices.loc[pd.Timestamp(date) + pd.Timedelta(days=1):]
+    return int(((after >= low) & (after <= high)).sum())
+
+
+# ---------------------------------------------------------------------------------------------
+# risks to the thesis (C20)
+# ---------------------------------------------------------------------------------------------
+
+
+def cluster_events(dates: Sequence[DateLike], min_gap_days: int) -> list[pd.Timestamp]:
+    """Keep the first of each group of events closer than ``min_gap_days`` to the previous kept one.
+
+    Events days apart (the two SEC suits of June 2023) share their windows; counting them twice
+    would overstate N.
+    """
+    kept: list[pd.Timestamp] = []
+    for d in sorted(pd.Timestamp(x).normalize() for x in dates):
+        if not kept or (d - kept[-1]).days >= min_gap_days:
+            kept.append(d)
+    return kept
+
+
+def episodes(flag: pd.Series) -> int:
+    """Number of separate runs of True in a boolean series (stress episodes, not stress days)."""
+    f = flag.fillna(False).astype(bool).to_numpy()
+    return int(np.sum(f[1:] & ~f[:-1]) + (1 if f.size and f[0] else 0))
+
+
+def stress_flags(vix: pd.Series, hy_spread: pd.Series, vix_threshold: float = 30.0,
+                 widening_pp: float = 1.0, window: int = 30, lag_days: int = 1) -> pd.DataFrame:
+    """Daily stress indicators on a calendar grid, each as known at the day's crypto close.
+
+    Parameters
+    ----------
+    vix : pd.Series
+        VIXCLS (business-daily close, 16:15 New York time, before the 00:00 UTC crypto close).
+    hy_spread : pd.Series
+        BAMLH0A0HYM2 in percent.
+    vix_threshold : float
+        ``vix_high`` when the last VIX close is above it.
+    widening_pp : float
+        ``hy_widening`` when the spread rose by at least this many percentage points over the
+        last ``window`` calendar days.
+    window : int
+        Calendar days of the spread change.
+    lag_days : int
+        Days by which the spread is lagged (ICE's index is published the next morning).
+
+    Returns
+    -------
+    DataFrame
+        Calendar-daily ``vix``, ``hy``, ``hy_change``, ``vix_high`` (on the day),
+        ``vix_high_window`` (on some day of the last ``window`` days) and ``hy_widening``;
+        missing before the data start.
+    """
+    v = ev.calendar_daily(vix)
+    h = ev.calendar_daily(hy_spread).shift(lag_days)
+    frame = pd.concat({"vix": v, "hy": h}, axis=1)
+    frame["hy_change"] = frame["hy"] - frame["hy"].shift(window)
+    frame["vix_high"] = (frame["vix"] > vix_threshold).where(frame["vix"].notna())
+    frame["vix_high_window"] = (frame["vix"].rolling(window, min_periods=1).max() > vix_threshold).where(
+        frame["vix"].notna())
+    frame["hy_widening"] = (frame["hy_change"] >= widening_pp).where(frame["hy_change"].notna())
+    return frame
+
+
+#: The stress comparisons of :func:`stress_returns`: (label, flag column, timing).
+STRESS_SPECS: tuple[tuple[str, str, str], ...] = (
+    ("VIX above threshold during the window", "vix_high_window", "during"),
+    ("HY spread widening over the window", "hy_widening", "during"),
+    ("VIX above threshold on the start day", "vix_high", "after"),
+    ("HY spread widening into the start day", "hy_widening", "after"),
+)
+
+
+def stress_returns(prices: pd.Series, flags: pd.DataFrame, window: int = 30, horizon: int = 90,
+                   start: DateLike | None = None, reps: int = 1000, seed: int = 0) -> pd.DataFrame:
+    """BTC log returns in stress against calm, both *during* stress and *after* it.
+
+    Parameters
+    ----------
+    prices : pd.Series
+        Daily closes.
+    flags : DataFrame
+        :func:`stress_flags` (same ``window``).
+    window : int
+        ``during``: the log return over the last ``window`` days, split by the flag at its end.
+    horizon : int
+        ``after``: the log return over the next ``horizon`` days, split by the flag on the start day.
+    start : date, optional
+        First day used.
+    reps, seed : int
+        Stationary bootstrap of each difference, mean block = the return's length in days.
+
+    Returns
+    -------
+    DataFrame
+        One row per :data:`STRESS_SPECS`: ``timing``, ``days`` (return length), ``mean_stress``,
+        ``mean_calm``, ``diff``, ``lo``, ``hi``, ``p_hac``, ``n_stress`` (days), ``episodes``
+        (separate stress runs, the honest N).
+    """
+    lv = np.log(ev.calendar_daily(prices))
+    series = {"during": lv - lv.shift(window), "after": lv.shift(-horizon) - lv}
+    rows = []
+    for i, (label, col, timing) in enumerate(STRESS_SPECS):
+        ret = series[timing].dropna()
+        if start is not None:
+            ret = ret.loc[pd.Timestamp(start):]
+        flag = flags[col].reindex(ret.index)
+        comp = st.regime_forward_returns(ret, regime_labels(flag, "stress", "calm"), ("stress", "calm"), reps,
+                                         window if timing == "during" else horizon, seed + i)
+        rows.append({"comparison": label, "timing": timing, "days": window if timing == "during" else horizon,
+                     "mean_stress": comp.table.loc["stress", "mean"], "mean_calm": comp.table.loc["calm", "mean"],
+                     "diff": comp.diff, "lo": comp.lo, "hi": comp.hi, "p_hac": comp.p_hac,
+                     "n_stress": int(comp.table.loc["stress", "n"]), "episodes": episodes(flag.loc[ret.index] == 1)})
+    return pd.DataFrame(rows).set_index("comparison")
+
+
+def regime_labels(flag: pd.Series, on: str, off: str) -> pd.Series:
+    """Boolean flag as labels (``on`` / ``off``), missing where the flag is missing."""
+    known = flag.notna()
+    out = pd.Series(np.where(flag.where(known, False).astype(bool), on, off), index=flag.index, dtype=object)
+    return out.where(known)
+
+
+def monthly_log_returns(values: pd.Series) -> pd.Series:
+    """Calendar-month log returns from the last observation of each month (monthly PeriodIndex)."""
+    m = st.month_end_values(values, "last_obs")
+    return st.log_returns(m).dropna()
+
+
+def recession_comparison(values: pd.Series, usrec: pd.Series, start: DateLike | None = None, reps: int = 1000,
+                         block: int = 12, seed: int = 0) -> st.RegimeComparison:
+    """Monthly log returns in NBER recession months against expansion months.
+
+    Parameters
+    ----------
+    values : pd.Series
+        Daily closes.
+    usrec : pd.Series
+        FRED USREC (1 = recession month), labelled on the first of the month.
+    start : date, optional
+        First month used.
+    reps, block, seed : int
+        Stationary bootstrap of the difference (block in months: recessions last months).
+
+    Returns
+    -------
+    helpers.stats.RegimeComparison
+        ``diff`` = mean(recession) - mean(expansion).
+    """
+    r = monthly_log_returns(values)
+    rec = usrec.copy()
+    rec.index = pd.DatetimeIndex(rec.index).to_period("M")
+    lab = regime_labels(rec.reindex(r.index) == 1, "recession", "expansion").where(rec.reindex(r.index).notna())
+    if start is not None:
+        r, lab = r.loc[pd.Period(pd.Timestamp(start), "M"):], lab.loc[pd.Period(pd.Timestamp(start), "M"):]
+    return st.regime_forward_returns(r, lab, ("recession", "expansion"), reps, block, seed)
+
+
+def recession_table(assets: Mapping[str, pd.Series], usrec: pd.Series, reps: int = 1000, block: int = 12,
+                    seed: int = 0) -> pd.DataFrame:
+    """:func:`recession_comparison` for several assets: one row each.
+
+    Returns
+    -------
+    DataFrame
+        ``first_month``, ``n_recession``, ``n_expansion`` (months), ``mean_recession``,
+        ``mean_expansion`` (monthly log returns), ``diff``, ``lo``, ``hi``, ``recessions``
+        (separate NBER recessions covered).
+    """
+    rows = {}
+    for i, (name, values) in enumerate(assets.items()):
+        c = recession_comparison(values, usrec, None, reps, block, seed + i)
+        first = monthly_log_returns(values).index[0]
+        rec = usrec.loc[first.to_timestamp():]
+        rows[name] = {"first_month": str(first), "n_recession": int(c.table.loc["recession", "n"]),
+                      "n_expansion": int(c.table.loc["expansion", "n"]),
+                      "mean_recession": c.table.loc["recession", "mean"], "mean_expansion": c.table.loc["expansion", "mean"],
+                      "diff": c.diff, "lo": c.lo, "hi": c.hi, "recessions": episodes(rec == 1)}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def event_reactions(prices: pd.Series, groups: Mapping[str, Sequence[DateLike]], horizons: Sequence[int],
+                    draws: int = 5000, seed: int = 0, start: DateLike | None = None) -> pd.DataFrame:
+    """Mean log return from the close before each event to ``h`` days after it, against random days.
+
+    Parameters
+    ----------
+    prices : pd.Series
+        Daily closes.
+    groups : mapping of name to dates
+        Event dates (UTC day of the news) per group; the window starts at the close of the day
+        before (00:00 UTC of the event day), so the event day's move is inside it.
+    horizons : sequence of int
+        Days after the event day.
+    draws, seed : int
+        Random-date placebo draws (:func:`helpers.events.placebo_test`).
+    start : date, optional
+        First start day of the random-day pool.
+
+    Returns
+    -------
+    DataFrame
+        One row per (group, horizon): ``n_events``, ``event_mean``, ``placebo_mean``,
+        ``placebo_lower``, ``placebo_upper``, ``p_lower`` (one-sided: the share of random-date
+        means at or below the events' mean, i.e. "worse than random days") and ``p_holm`` (Holm
+        over all rows).
+    """
+    rows = []
+    for i, (name, dates) in enumerate(groups.items()):
+        before = [pd.Timestamp(d) - pd.Timedelta(days=1) for d in dates]
+        for h in horizons:
+            res = ev.placebo_test(prices, before, h + 1, draws, seed + i, start)
+            tie = 1e-12 * max(1.0, abs(res.event_mean))
+            p_lower = (1 + int(np.sum(res.draws <= res.event_mean + tie))) / (draws + 1)
+            rows.append({"group": name, "horizon": h, "n_events": res.n_events, "event_mean": res.event_mean,
+                         "placebo_mean": res.placebo_mean, "placebo_lower": res.placebo_lower,
+                         "placebo_upper": res.placebo_upper, "p_lower": p_lower})
+    table = pd.DataFrame(rows).set_index(["group", "horizon"])
+    table["p_holm"] = st.adjust_pvalues(table["p_lower"], "holm")
+    return table
+
+
+def event_returns(prices: pd.Series, dates: Sequence[DateLike], horizons: Sequence[int]) -> pd.DataFrame:
+    """Each event's log return from the close before the event day to ``h`` days after it (columns ``h``)."""
+    out = {h: [ev.change_after(prices, pd.Timestamp(d) - pd.Timedelta(days=1), h + 1) for d in dates]
+           for h in horizons}
+    return pd.DataFrame(out, index=pd.DatetimeIndex([pd.Timestamp(d) for d in dates], name="date"))
+
+
+def runup_after_all_days(prices: pd.Series, days: int = 90, start: DateLike | None = None) -> pd.DataFrame:
+    """For every day since ``start``: the log return over the previous and over the next ``days`` days."""
+    lv = np.log(ev.calendar_daily(prices))
+    allday = pd.DataFrame({"runup": lv - lv.shift(days), "after": lv.shift(-days) - lv}).dropna()
+    return allday.loc[pd.Timestamp(start):] if start is not None else allday
+
+
+def runup_reversal(prices: pd.Series, pivots: Sequence[DateLike], days: int = 90,
+                   start: DateLike | None = None) -> tuple[pd.DataFrame, dict[str, float]]:
+    """"Sell the news": the run-up into each pivot against the return after it, with a random-day base rate.
+
+    Parameters
+    ----------
+    prices : pd.Series
+        Daily closes.
+    pivots : sequence of dates
+        Event days (cluster them first, :func:`cluster_events`).
+    days : int
+        Length of the run-up (days -``days``..0) and of the aftermath (0..+``days``).
+    start : date, optional
+        First day of the random-day sample.
+
+    Returns
+    -------
+    table : DataFrame
+        Per pivot: ``runup``, ``after`` (log returns) and ``sell_the_news`` (run-up > 0 and
+        after < 0); pivots whose aftermath is not complete are dropped.
+    summary : dict
+        ``n``, ``k`` (pivots with the pattern), ``base_rate`` (share of all days since ``start``
+        with the pattern), ``n_days`` (those days), ``p_binom`` (one-sided binomial test of ``k`` out of ``n`` against
+        the base rate, ignoring the dependence of neighbouring days), ``corr_pivots`` and
+        ``corr_all_days`` (correlation of run-up and aftermath).
+    """
+    table = pd.DataFrame({"runup": ev.runups(prices, pivots, days),
+                          "after": ev.horizon_changes(prices, pivots, [days])[days]}).dropna()
+    table["sell_the_news"] = (table["runup"] > 0) & (table["after"] < 0)
+    allday = runup_after_all_days(prices, days, start)
+    base = float(((allday["runup"] > 0) & (allday["after"] < 0)).mean())
+    n, k = len(table), int(table["sell_the_news"].sum())
+    p = float(sps.binomtest(k, n, base, alternative="greater").pvalue) if n else math.nan
+    corr_p = float(table["runup"].corr(table["after"])) if n > 2 else math.nan
+    return table, {"n": n, "k": k, "base_rate": base, "n_days": len(allday), "p_binom": p, "corr_pivots": corr_p,
+                   "corr_all_days": float(allday["runup"].corr(allday["after"]))}
+
+
+# ---------------------------------------------------------------------------------------------
+# decision rules
+# ---------------------------------------------------------------------------------------------
+
+
+def staged_verdict(table: pd.DataFrame, strategies: Sequence[str], measures: Sequence[str] = ("sd", "cvar05", "mdd_mean"),
+                   material: float = 0.10) -> str:
+    """Verdict on "staged buying lowers risk versus buying at once".
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`compare_to_baseline` against the lump sum, possibly several horizons stacked
+        (any index with levels ``strategy`` and ``measure``).
+    strategies : sequence of str
+        The staged variants of the claim (2-4 weeks).
+    measures : sequence of str
+        Risk measures judged.
+    material : float
+        Smallest relative reduction that counts as a material one.
+
+    Returns
+    -------
+    str
+        ``supported``: every (variant, measure) shows less risk with an interval excluding zero,
+        and the median ``improvement`` is at least ``material``; ``partly supported``: at
+        least half of them show significantly less risk (material or not); ``not supported``:
+        otherwise.
+    """
+    sub = table[table.index.get_level_values("strategy").isin(strategies)
+                & table.index.get_level_values("measure").isin(measures)]
+    if sub.empty:
+        raise ValueError("no rows for the given strategies and measures")
+    lower_is_better = sub.index.get_level_values("measure").map(lambda m: MEASURES[m] == "lower").to_numpy()
+    sig = np.where(lower_is_better, sub["hi"] < 0, sub["lo"] > 0)
+    if sig.all() and float(sub["improvement"].median()) >= material:
+        return "supported"
+    if sig.mean() >= 0.5:
+        return "partly supported"
+    return "not supported"
+
+
+def ladder_verdict(locked_diff_hi: float, capture: float, keep: float = 0.5) -> str:
+    """Verdict on "a take-profit ladder locks gains while keeping upside".
+
+    Parameters
+    ----------
+    locked_diff_hi : float
+        Upper end of the interval of (ladder minus buy-and-hold) in the share of paths that were up
+        20% and ended with a loss: below zero means the ladder locks gains more often.
+    capture : float
+        :func:`upside_capture` of the ladder against buy-and-hold in the best decile.
+    keep : float
+        Share of the upper-tail gain that counts as "keeping upside".
+
+    Returns
+    -------
+    str
+        ``supported`` if both hold; ``partly supported`` if one holds; ``not supported`` if neither.
+    """
+    locks, keeps = locked_diff_hi < 0, capture >= keep
+    if locks and keeps:
+        return "supported"
+    if locks or keeps:
+        return "partly supported"
+    return "not supported"
+
+
+def touch_verdict(realised: Mapping[str, object], low: float, high: float, complete: bool) -> str:
+    """Verdict on "the price may test the range low-high": what the closes after the date did.
+
+    Returns
+    -------
+    str
+        ``supported`` if a close reached ``high`` (the whole range was tested); ``partly
+        supported`` if a close reached ``low`` but not ``high``; ``not supported`` if no close
+        reached ``low`` over a complete window; ``inconclusive`` if not yet and the window is
+        incomplete.
+    """
+    hit_low = realised.get(f"first_touch_{low:g}") is not None
+    hit_high = realised.get(f"first_touch_{high:g}") is not None
+    if hit_high:
+        return "supported"
+    if hit_low:
+        return "partly supported"
+    return "not supported" if complete else "inconclusive"
+
+
+def risk_item_status(effect: float, significant: bool, n: int, min_n: int = 5) -> str:
+    """Status of one risk to the thesis.
+
+    Parameters
+    ----------
+    effect : float
+        Estimated effect on BTC (a log-return difference or mean; negative = harm).
+    significant : bool
+        Whether the effect passes its test (interval excluding zero, or adjusted p below alpha).
+    n : int
+        Independent events or episodes behind it.
+    min_n : int
+        Fewer than this is ``undecidable``, whatever the estimate.
+
+    Returns
+    -------
+    str
+        ``harm shown`` (negative and significant), ``no harm shown`` or ``undecidable``.
+    """
+    if n < min_n:
+        return "undecidable"
+    return "harm shown" if effect < 0 and significant else "no harm shown"
+
+
+def risks_verdict(statuses: Mapping[str, str]) -> str:
+    """Verdict on "these risks can void the thesis" from the status of each risk.
+
+    Returns
+    -------
+    str
+        ``supported``: every risk shows harm; ``partly supported``: at least one does;
+        ``not supported``: none does and every one was decidable; ``inconclusive``: none does and
+        some were undecidable.
+    """
+    bad = [s for s in statuses.values() if s not in RISK_STATUSES]
+    if bad:
+        raise ValueError(f"statuses must be in {RISK_STATUSES}, got {bad}")
+    harm = [s == "harm shown" for s in statuses.values()]
+    if all(harm):
+        return "supported"
+    if any(harm):
+        return "partly supported"
+    return "not supported" if "undecidable" not in statuses.values() else "inconclusive"
+
+
+def risk_table(stress: pd.DataFrame, reactions: pd.DataFrame, sell_news: Mapping[str, float], horizon: int,
+               alpha: float = 0.05, min_n: int = 5) -> pd.DataFrame:
+    """The four risks of the claim, each with its effect, test, N and :func:`risk_item_status`.
+
+    Parameters
+    ----------
+    stress : DataFrame
+        :func:`stress_returns`; its HY-widening "during" row stands for recession risk.
+    reactions : DataFrame
+        :func:`event_reactions` with groups ``geopolitical (adverse)`` and ``regulation (adverse)``.
+    sell_news : mapping
+        Summary of :func:`runup_reversal`.
+    horizon : int
+        Event horizon judged (days).
+    alpha, min_n
+        Level of the tests and fewest independent events or episodes.
+
+    Returns
+    -------
+    DataFrame
+        Rows ``recession (credit stress)``, ``geopolitical shock``, ``regulation``, ``sell the
+        news``; columns ``effect`` (negative = harm), ``test`` (``lo``/``hi`` or adjusted p),
+        ``significant``, ``n`` and ``status``.
+    """
+    hy = stress.loc[STRESS_SPECS[1][0]]
+    rows = {"recession (credit stress)": (hy["diff"], f"95% CI {hy['lo']:+.3f} to {hy['hi']:+.3f}",
+                                          bool(hy["hi"] < 0), int(hy["episodes"]))}
+    for label, group in (("geopolitical shock", "geopolitical (adverse)"), ("regulation", "regulation (adverse)")):
+        r = reactions.loc[(group, horizon)]
+        rows[label] = (r["event_mean"] - r["placebo_mean"], f"Holm p = {r['p_holm']:.2f}", bool(r["p_holm"] < alpha),
+                       int(r["n_events"]))
+    excess = sell_news["k"] / sell_news["n"] - sell_news["base_rate"] if sell_news["n"] else math.nan
+    rows["sell the news"] = (-excess, f"binomial p = {sell_news['p_binom']:.2f}", bool(sell_news["p_binom"] < alpha),
+                             int(sell_news["n"]))
+    out = pd.DataFrame.from_dict(rows, orient="index", columns=["effect", "test", "significant", "n"])
+    out["status"] = [risk_item_status(e, sig, n, min_n) for e, sig, n in zip(out["effect"], out["significant"],
+                                                                             out["n"], strict=True)]
+    return out
+
+
+def slug(text: str) -> str:
+    """A snake_case key fragment from a label (``"since 2020, zero drift"`` -> ``since_2020_zero_drift``)."""
+    out = "".join(c.lower() if c.isalnum() else "_" for c in text)
+    while "__" in out:
+        out = out.replace("__", "_")
+    return out.strip("_")
+
+
+def _date(x: object) -> str:
+    return f"{x:%Y-%m-%d}" if isinstance(x, pd.Timestamp) else "never"
+
+
+def touch_evidence(realised: Mapping[str, object], touch: pd.DataFrame, date: str, levels: Sequence[float],
+                   n_paths: int, complete: bool, main: str = "whole history") -> str:
+    """Evidence string for "may test low-high after the date": realised closes and ex-ante probabilities."""
+    low, high = levels[0], levels[-1]
+    h = max(d for lv, d in touch.columns if lv != "median close")
+    sens = "; ".join(f"{name} {row[(high, h)]:.2f}" for name, row in touch.iterrows() if name != main)
+    return (f"Realised: close on {date} USD {realised['close_at_date']:,.0f}; first close >= {low:,.0f} on "
+            f"{_date(realised[f'first_touch_{low:g}'])}; highest close USD {realised['max']:,.0f} on "
+            f"{_date(realised['max_date'])}; first close >= {high:,.0f}: {_date(realised[f'first_touch_{high:g}'])} "
+            f"(N={realised['n_days']} closes to {_date(realised['last_date'])}, {h}-day window "
+            f"{'complete' if complete else 'not complete'}); lowest close USD {realised['min']:,.0f} on "
+            f"{_date(realised['min_date'])}. Ex-ante, stationary bootstrap of daily log returns up to {date} "
+            f"(N={n_paths} paths, {main}): P(touch {low:,.0f} within {h} d) = {touch.loc[main, (low, h)]:.2f}, "
+            f"P(touch {high:,.0f} within {h} d) = {touch.loc[main, (high, h)]:.2f}; other samples for {high:,.0f}: {sens}.")
+
+
+def risks_evidence(table: pd.DataFrame, min_n: int) -> str:
+    """Evidence string for the risks of C20 from :func:`risk_table`."""
+    parts = [f"{name}: effect {row['effect']:+.3f} ({row['test']}, N={row['n']}) -> {row['status']}"
+             for name, row in table.iterrows()]
+    return "; ".join(parts) + f". Effects are BTC log-return differences (negative = harm); N below {min_n} is undecidable."
+
+
+def comparison_evidence(table: pd.DataFrame, strategies: Sequence[str], measures: Sequence[str], baseline: str,
+                        start: str) -> str:
+    """Evidence string: relative improvement with interval for each (horizon, strategy, measure), and N."""
+    parts = []
+    frame = table if "horizon" in (table.index.names or []) else pd.concat({0: table}, names=["horizon"])
+    for h in dict.fromkeys(frame.index.get_level_values("horizon")):
+        sub = frame.loc[h]
+        n = int(sub["n"].iloc[0])
+        for s in strategies:
+            vals = ", ".join(f"{m} {sub.loc[(s, m), 'improvement']:+.1%} (diff {sub.loc[(s, m), 'diff']:+.3f}, CI "
+                             f"{sub.loc[(s, m), 'lo']:+.3f} to {sub.loc[(s, m), 'hi']:+.3f})" for m in measures)
+            parts.append(f"{h} d, {s}: {vals}")
+        parts[-1] += f" [N={n} overlapping start days from {start}, ~{n / h + 1:.0f} independent]" if h else ""
+    return f"Relative change vs {baseline} (positive = less risk or more return): " + "; ".join(parts) + "."
+
+
+def ladder_evidence(lock: pd.DataFrame, table: pd.DataFrame, simulated: pd.DataFrame, horizon: int, gain: float,
+                    start: str, n_paths: int, baseline: str = "buy_and_hold", strategy: str = "ladder") -> str:
+    """Evidence string for "a take-profit ladder locks gains while keeping upside".
+
+    Parameters
+    ----------
+    lock : DataFrame
+        :func:`lock_and_capture` on the historical windows of ``horizon`` days.
+    table : DataFrame
+        :func:`compare_to_baseline` for the same windows.
+    simulated : DataFrame
+        :func:`lock_and_capture` on simulated paths.
+    horizon, gain, start, n_paths
+        Holding period, the paper gain to lock, the first start day and the number of simulated paths.
+    """
+    r, b = lock.loc[strategy], lock.loc[baseline]
+    return (f"{horizon}-day holding, N={int(r['n'])} start days from {start}: up {gain:.0%} then ended in a loss "
+            f"{r['up_then_loss']:.1%} of N={int(r['n_reached'])} ({baseline} {b['up_then_loss']:.1%}; difference "
+            f"{r['diff']:+.3f}, 95% CI {r['lo']:+.3f} to {r['hi']:+.3f}); upside kept on the best decile "
+            f"{r['capture']:.2f} (CI {r['capture_lo']:.2f}-{r['capture_hi']:.2f}). "
+            + comparison_evidence(table, [strategy], ["mean", "mdd_mean"], baseline.replace("_", "-"), start)
+            + f" Simulation (N={n_paths} paths): upside kept {simulated.loc[strategy, 'capture']:.2f}, up-then-loss "
+            f"{simulated.loc[strategy, 'up_then_loss']:.1%} vs {simulated.loc[baseline, 'up_then_loss']:.1%}.")
