@@ -1,0 +1,139 @@
+"""Notebook 04 executed through papermill on the mirror: headline keys, the six claims, two keys recomputed."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers.results import VERDICTS
+
+NAME = "04_sector_rotation"
+CLAIMS = ["C15", "C16", "C17", "C18", "C19", "C25"]
+#: Headline keys and their units.
+REQUIRED: dict[str, str] = {
+    "btc_uptrend_episodes_n": "count",
+    "btc_time_to_peak_days_median": "days",
+    "eth_lag_after_btc_uptrend_days_median": "days",
+    "alt_basket_lag_after_btc_uptrend_days_median": "days",
+    "defi_basket_lag_after_btc_uptrend_days_median": "days",
+    "alt_basket_lag_in_claim_band_share": "share",
+    "alt_btc_rs_change_30_90d_after_btc_uptrend_mean": "log return",
+    "defi_btc_rs_change_30_90d_after_btc_uptrend_mean": "log return",
+    "alt_btc_weekly_best_lag_weeks": "weeks",
+    "alt_btc_weekly_lead_asymmetry": "correlation",
+    "alt_outperformance_lag_weeks": "weeks",
+    "alt_beta_on_btc_weekly": "ratio",
+    "alt_basket_excess_gain_over_btc_median": "log return",
+    "alt_basket_vol_ratio_to_btc_median": "ratio",
+    "defi_basket_vol_ratio_to_btc_median": "ratio",
+    "eth_btc_logret_risk_on_mean": "log return per week",
+    "eth_btc_logret_liq_expanding_mean": "log return per week",
+    "eth_btc_logret_risk_on_minus_off": "log return per week",
+    "eth_btc_logret_risk_on_mean_late": "log return per week",
+    "defi_fwd13w_liq_expanding_minus_contracting": "log return",
+    "defi_btc_fwd13w_liq_expanding_minus_contracting": "log return",
+    "altseason_share_of_days": "share",
+    "altseason_onset_after_btc_uptrend_days_median": "days",
+    "btc_dominance_change_90d_after_btc_uptrend_mean": "percentage points",
+    "small_cap_rally_gain_median": "log return",
+    "small_cap_drawdown_after_peak_median": "log return",
+    "spearman_size_rank_vs_excess_drawdown": "rank correlation",
+    "large_minus_small_return_per_vol_liquidity_rallies": "ratio",
+    "large_cap_worst_drawdown_liquidity_rallies": "log return",
+    "small_cap_worst_drawdown_liquidity_rallies": "log return",
+}
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def executed(run_notebook: Any) -> tuple[Any, dict[str, Any]]:
+    return run_notebook(NAME, BOOTSTRAP_REPS=200, PLACEBO_DRAWS=500)
+
+
+def _uptrend_state(price: pd.Series, window: int = 200, confirm: int = 30) -> pd.Series:
+    """The 200-day rule written again with plain pandas: on after 30 closes above the average, off after 30 below."""
+    sma = price.rolling(window).mean()
+    above, below = price > sma, price < sma
+    run_above = above.astype(int).groupby((~above).cumsum()).cumsum()
+    run_below = below.astype(int).groupby((~below).cumsum()).cumsum()
+    state, on = [], False
+    for a, b in zip(run_above, run_below, strict=True):
+        on = (a >= confirm) if not on else not (b >= confirm)
+        state.append(on)
+    return pd.Series(state, index=price.index)
+
+
+def _closes(symbol: str, seasoning: int = 30) -> pd.Series:
+    from helpers import data
+
+    s = data.closes(symbol)
+    return s.loc[s.index[0] + pd.Timedelta(days=seasoning):]
+
+
+def test_notebook_runs(executed: tuple[Any, dict[str, Any]], mirror_home: Path) -> None:
+    run, _ = executed
+    assert run.status == "ok", run.error
+    assert (mirror_home / "reports" / f"{NAME}.html").is_file()
+
+
+@pytest.mark.parametrize(("key", "unit"), list(REQUIRED.items()), ids=list(REQUIRED))
+def test_required_keys(executed: tuple[Any, dict[str, Any]], key: str, unit: str) -> None:
+    entry = executed[1]["figures"][key]
+    assert entry["unit"] == unit
+    assert isinstance(entry["value"], int | float) and math.isfinite(entry["value"])
+    assert entry["note"]
+
+
+def test_every_recorded_figure_is_finite_with_a_note(executed: tuple[Any, dict[str, Any]]) -> None:
+    for key, entry in executed[1]["figures"].items():
+        assert entry["value"] is not None and math.isfinite(entry["value"]), key
+        assert entry["unit"] and entry["note"], key
+
+
+@pytest.mark.parametrize("claim", CLAIMS)
+def test_claims(executed: tuple[Any, dict[str, Any]], claim: str) -> None:
+    entry = executed[1]["claims"][claim]
+    assert entry["verdict"] in VERDICTS
+    assert "N=" in entry["evidence"] and entry["test"]
+    assert entry["notebook"] == NAME
+
+
+def test_shares_and_lags_are_in_range(executed: tuple[Any, dict[str, Any]]) -> None:
+    f = {k: v["value"] for k, v in executed[1]["figures"].items()}
+    for key in ("alt_basket_lag_in_claim_band_share", "altseason_share_of_days"):
+        assert 0 <= f[key] <= 1, key
+    assert -13 <= f["alt_btc_weekly_best_lag_weeks"] <= 13
+    assert f["btc_uptrend_episodes_n"] >= 3
+    assert f["alt_basket_vol_ratio_to_btc_median"] > 0
+
+
+def test_uptrend_episodes_recomputed_with_plain_pandas(executed: tuple[Any, dict[str, Any]]) -> None:
+    """Count BTC's confirmations (off -> on) since 2014-08-01 with an independent implementation of the rule."""
+    state = _uptrend_state(_closes("btc"))
+    starts = state & ~state.shift(1, fill_value=False)
+    n = int(starts.loc["2014-08-01":].sum())
+    assert executed[1]["figures"]["btc_uptrend_episodes_n"]["value"] == n
+
+
+def test_eth_btc_risk_on_mean_recomputed_with_plain_pandas(executed: tuple[Any, dict[str, Any]]) -> None:
+    """Mean next-week ETH/BTC log return over Thursdays from 2015 on which BTC's uptrend was established."""
+    btc, eth = _closes("btc"), _closes("eth")
+    days = pd.date_range(btc.index[0], btc.index[-1], freq="D")
+    thursdays = pd.date_range("2014-01-01", "2026-09-30", freq="W-THU")
+
+    def weekly(s: pd.Series) -> pd.Series:
+        w = s.reindex(days).ffill(limit=4).reindex(thursdays)
+        return w[w.index <= s.index[-1]].reindex(thursdays)
+
+    log_ratio = np.log(weekly(eth) / weekly(btc))
+    next_week = (log_ratio.shift(-1) - log_ratio).loc["2015-01-01":]
+    on = _uptrend_state(btc).reindex(thursdays).fillna(False).astype(bool).loc["2015-01-01":]
+    expected = float(next_week[on].dropna().mean())
+    got = executed[1]["figures"]["eth_btc_logret_risk_on_mean"]["value"]
+    assert got == pytest.approx(expected, abs=1e-12)

@@ -1,0 +1,450 @@
+"""Unit tests of helpers.rotation on series built by hand, whose answers are known by construction."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+from helpers import rotation as rot
+from helpers import stats
+
+SEED = 4242
+
+
+def _daily(values: np.ndarray | list[float], start: str = "2020-01-01", name: str | None = None) -> pd.Series:
+    values = np.asarray(values, dtype=float)
+    return pd.Series(values, index=pd.date_range(start, periods=len(values), freq="D", name="date"), name=name)
+
+
+def _random_walk(n: int, seed: int = SEED, drift: float = 0.0, sd: float = 0.03) -> pd.Series:
+    rng = np.random.default_rng(seed)
+    return _daily(100 * np.exp(np.cumsum(rng.normal(drift, sd, n))), name="btc")
+
+
+def _shift_days(s: pd.Series, days: int, name: str) -> pd.Series:
+    """The same path ``days`` later: value on D + days = value of ``s`` on D."""
+    out = s.copy()
+    out.index = out.index + pd.Timedelta(days=days)
+    return out.rename(name)
+
+
+# ---------------------------------------------------------------------------------------------
+# prices and baskets
+# ---------------------------------------------------------------------------------------------
+
+
+def test_basket_of_two_series_by_hand() -> None:
+    """A: +10%, +10%; B: -10%, +10%: the equal-weight basket returns 0% then +10%."""
+    prices = pd.DataFrame({"a": [100.0, 110.0, 121.0], "b": [100.0, 90.0, 99.0]},
+                          index=pd.date_range("2021-01-01", periods=3, name="date"))
+    b = rot.equal_weight_basket(prices, min_members=2)
+    assert_allclose(b.returns.to_numpy()[1:], [0.0, 0.1], atol=1e-12)
+    assert_allclose(b.level.to_numpy(), [100.0, 100.0, 110.0], atol=1e-9)
+    assert b.members.tolist() == [0, 2, 2]
+
+
+def test_basket_min_members_and_holes() -> None:
+    """A member with a missing day sits out both returns that touch the hole; too few members: no basket return."""
+    idx = pd.date_range("2021-01-01", periods=5, name="date")
+    prices = pd.DataFrame({"a": [100, 110, 121, 133.1, 146.41], "b": [100, 100, np.nan, 100, 200],
+                           "c": [50, 50, 50, 50, 50]}, index=idx, dtype=float)
+    b = rot.equal_weight_basket(prices, min_members=3)
+    assert b.members.tolist() == [0, 3, 2, 2, 3]
+    assert np.isnan(b.returns.iloc[2]) and np.isnan(b.returns.iloc[3])
+    assert b.returns.iloc[4] == pytest.approx((0.1 + 1.0 + 0.0) / 3)
+    assert b.level.iloc[0] == 100.0 and b.level.iloc[1] == pytest.approx(100 * (1 + 0.1 / 3))
+    assert b.level.iloc[2:4].isna().all()
+    b2 = rot.equal_weight_basket(prices, min_members=2)
+    assert_allclose(b2.returns.to_numpy()[1:], [0.1 / 3, 0.05, 0.05, 1.1 / 3], atol=1e-12)
+
+
+def test_basket_without_enough_members_raises() -> None:
+    prices = pd.DataFrame({"a": [1.0, 2.0]}, index=pd.date_range("2021-01-01", periods=2))
+    with pytest.raises(ValueError, match="min_members"):
+        rot.equal_weight_basket(prices, min_members=2)
+
+
+def test_data_break_drops_earlier_data_and_seasoning_delays_entry() -> None:
+    """A x26 one-day jump (BNB 2017-10-29 in the mirror) is a data error: data before it are dropped."""
+    s = _daily([0.05, 0.049, 0.046, 1.2, 1.25, 1.3, 1.28, 1.3], start="2017-10-26", name="bnb")
+    assert list(rot.data_breaks(s)) == [pd.Timestamp("2017-10-29")]
+    assert len(rot.data_breaks(_daily([1.0, 4.4, 4.0]))) == 0  # DOGE-like x4.4 stays
+    px = rot.prepare_prices({"bnb": s, "ref": _daily(np.ones(8), start="2017-10-26")}, seasoning_days=2)
+    assert px["bnb"].first_valid_index() == pd.Timestamp("2017-10-31")
+    assert px["ref"].first_valid_index() == pd.Timestamp("2017-10-28")
+    with pytest.raises(ValueError, match="max_jump"):
+        rot.data_breaks(s, max_jump=1.0)
+
+
+def test_relative_strength_is_log_ratio() -> None:
+    a, b = _daily([1.0, 2.0, 4.0], name="a"), _daily([1.0, 1.0, 2.0], name="b")
+    assert_allclose(rot.relative_strength(a, b).to_numpy(), [0.0, math.log(2), math.log(2)])
+
+
+def test_trim_after_last_blanks_stale_values() -> None:
+    weekly = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [1.0, 1.0, 1.0]},
+                          index=pd.to_datetime(["2021-01-07", "2021-01-14", "2021-01-21"]))
+    daily_a = _daily(np.ones(10), start="2021-01-01")  # stops on 2021-01-10
+    out = rot.trim_after_last(weekly, {"a": daily_a})
+    assert out["a"].isna().tolist() == [False, True, True] and out["b"].notna().all()
+
+
+def test_size_buckets_rank_by_median_cap() -> None:
+    caps = pd.DataFrame({"x": [1e9, 3e9, 2e9], "y": [10e9, 10e9, 10e9], "z": [5e8, 5e8, np.nan],
+                         "w": [4e9, 4e9, 4e9]}, index=pd.date_range("2021-01-01", periods=3))
+    out = rot.size_buckets(caps, "2021-01-01", "2021-01-03", n_large=1, n_mid=2)
+    assert list(out.index) == ["y", "w", "x", "z"]
+    assert list(out["bucket"]) == ["large", "mid", "mid", "small"]
+    assert out.loc["x", "median_cap_usd_bn"] == pytest.approx(2.0)
+    with pytest.raises(ValueError, match="no market cap"):
+        rot.size_buckets(caps, "2021-01-03", "2021-01-03")
+
+
+# ---------------------------------------------------------------------------------------------
+# uptrends and episodes
+# ---------------------------------------------------------------------------------------------
+
+
+def _step_path() -> pd.Series:
+    """100 for 300 days, 200 for 100 days, then 50: above the 200-day average from day 300, below from day 400."""
+    return _daily(np.r_[np.full(300, 100.0), np.full(100, 200.0), np.full(200, 50.0)], start="2020-01-01")
+
+
+def test_uptrend_episode_on_a_step_path() -> None:
+    s = _step_path()
+    day = s.index
+    eps = rot.uptrend_episodes(s, window=200, confirm=30, exit_days=30)
+    assert len(eps) == 1
+    assert eps.loc[0, "start"] == day[300]
+    assert eps.loc[0, "confirmed"] == day[329]
+    assert eps.loc[0, "ended"] == day[429]
+    state = rot.uptrend_state(s, 200, 30, 30)
+    assert not state.iloc[:329].any() and state.iloc[329:429].all() and not state.iloc[429:].any()
+
+
+def test_state_from_episodes_equals_the_moving_average_state() -> None:
+    s = _random_walk(1500, drift=0.001)
+    eps = rot.uptrend_episodes(s, 100, 14, 14)
+    assert len(eps) >= 2
+    pd.testing.assert_series_equal(rot.state_from_episodes(eps, s.index), rot.uptrend_state(s, 100, 14, 14),
+                                   check_names=False)
+
+
+def test_uptrend_running_at_the_end_has_no_end_date() -> None:
+    eps = rot.uptrend_episodes(_daily(np.r_[np.full(250, 100.0), np.full(60, 120.0)]), 200, 30, 30)
+    assert len(eps) == 1 and pd.isna(eps.loc[0, "ended"])
+
+
+def test_swing_episode_by_hand() -> None:
+    """Trough 80 on day 2; +30% first reached on day 4 (110); peak 150 on day 5; -20% reached on day 7 (119)."""
+    s = _daily([100, 90, 80, 100, 110, 150, 140, 119, 100])
+    eps = rot.swing_episodes(s, rise=0.3, fall=0.2)
+    assert len(eps) == 1
+    row = eps.iloc[0]
+    assert (row["start"], row["confirmed"], row["peak"], row["ended"]) == (s.index[2], s.index[4], s.index[5],
+                                                                          s.index[7])
+
+
+@pytest.mark.parametrize("rule", [["ma", 200, 30], ["ma", 50, 7], ["swing", 0.5, 0.3]], ids=["ma200", "ma50", "swing"])
+def test_shifted_series_lags_by_exactly_thirty_days(rule: list[object]) -> None:
+    """An alt series that is BTC 30 days later establishes each uptrend exactly 30 days after BTC."""
+    t = np.arange(2500)
+    noise = np.random.default_rng(SEED).normal(0, 0.01, t.size)
+    btc = _daily(100 * np.exp(np.sin(2 * np.pi * t / 400) + 0.002 * t + noise), name="btc")  # cycles of 400 days
+    alt = _shift_days(btc, 30, "alt")
+    lead_eps, _ = rot.episodes_by_rule(btc, rule)
+    eps, valid = rot.episodes_by_rule(alt, rule)
+    lags = rot.onset_lags(lead_eps, eps, 365, valid).dropna()
+    assert len(lags) >= 2
+    assert_allclose(lags.to_numpy(), 30.0)
+    table = rot.onset_lag_table(btc, {"alt": alt}, [rule], str(btc.index[0].date()), 365, (30, 90))
+    assert table.loc[0, "median"] == 30.0 and table.loc[0, "share_in_band"] == 1.0
+    assert table.loc[0, "share_leader_first"] == 1.0
+
+
+def test_onset_lags_running_none_and_not_yet_valid() -> None:
+    ref = pd.DataFrame({"confirmed": pd.to_datetime(["2020-03-01", "2021-03-01", "2022-03-01", "2023-03-01"]),
+                        "ended": pd.to_datetime(["2020-06-01", "2021-06-01", "2022-06-01", None])})
+    other = pd.DataFrame({"confirmed": pd.to_datetime(["2021-02-01", "2022-05-01"]),
+                          "ended": pd.to_datetime(["2021-04-01", None])})
+    lags = rot.onset_lags(ref, other, max_days=90, valid_from="2020-06-01")
+    assert math.isnan(lags.iloc[0])  # before the other rule can speak
+    assert lags.iloc[1] == -28.0  # other already running: it was first
+    assert lags.iloc[2] == 61.0  # other followed 61 days later
+    assert lags.iloc[3] == -304.0  # still running since 2022-05-01
+    assert math.isnan(rot.onset_lags(ref.iloc[[2]], other.iloc[[0]], max_days=90).iloc[0])  # nothing followed
+
+
+def test_episodes_by_rule_rejects_unknown_rule() -> None:
+    with pytest.raises(ValueError, match="'ma' or 'swing'"):
+        rot.episodes_by_rule(_step_path(), ["ema", 10, 3])
+
+
+# ---------------------------------------------------------------------------------------------
+# rally anatomy
+# ---------------------------------------------------------------------------------------------
+
+
+def _triangle(up: int = 100, down: int = 100, slope: float = 0.01) -> pd.Series:
+    """Log price rising by ``slope`` a day for ``up`` days, then falling at the same rate."""
+    logp = np.r_[np.arange(up + 1) * slope, up * slope - np.arange(1, down + 1) * slope]
+    return _daily(100 * np.exp(logp))
+
+
+def test_time_to_peak_on_a_triangle() -> None:
+    s = _triangle()
+    out = rot.time_to_peak(s, s.index[0])
+    assert out["peak"] == s.index[100] and out["days"] == 100
+    assert out["gain"] == pytest.approx(1.0)
+    late = rot.time_to_peak(s, s.index[20], s.index[60])
+    assert late["days"] == 40 and late["gain"] == pytest.approx(0.4)
+
+
+def test_half_life_and_rally_metrics_on_a_triangle() -> None:
+    s = _triangle()
+    assert rot.half_life(s, s.index[0], s.index[100]) == 50.0
+    m = rot.rally_metrics(s, (s.index[0], s.index[10]), s.index[-1], after_days=80)
+    assert m["trough"] == s.index[0] and m["peak"] == s.index[100]
+    assert m["gain"] == pytest.approx(1.0) and m["days_to_peak"] == 100
+    assert m["drawdown_after"] == pytest.approx(-0.8)
+    assert m["after_complete"] and m["half_within"] == 1.0
+    censored = rot.rally_metrics(_triangle(100, 30), (s.index[0], s.index[10]), s.index[-1], after_days=80)
+    assert math.isnan(censored["half_life_days"]) and math.isnan(censored["half_within"])
+    assert censored["drawdown_after"] == pytest.approx(-0.3)
+
+
+def test_episode_rallies_and_amplification() -> None:
+    """BTC rises 1.0 in log terms, the alt 2.0 over the same days: excess gain 1.0 and volatility ratio 2."""
+    btc = _triangle(100, 100, 0.01)
+    alt = _daily(100 * np.exp(2 * np.log(btc.to_numpy() / 100)))
+    prices = pd.DataFrame({"btc": btc, "alt": alt})
+    eps = pd.DataFrame({"confirmed": [btc.index[30]], "ended": [btc.index[120]]})
+    rallies = rot.episode_rallies(prices, eps, lookback=60, slack=20, after_days=50)
+    assert set(rallies["asset"]) == {"btc", "alt"}
+    r = rallies.set_index("asset")
+    assert r.loc["btc", "peak"] == btc.index[100] and r.loc["btc", "peak_after_confirm_days"] == 70
+    assert r.loc["alt", "gain"] == pytest.approx(2.0)
+    assert_allclose(rot.excess_over(rallies, "gain").to_numpy(), [0.0, 1.0], atol=1e-12)
+    vol = rot.episode_volatility(prices, eps)
+    amp = rot.amplification_table(rallies, vol, ["alt"])
+    assert amp["alt_excess_gain"].iloc[0] == pytest.approx(1.0)
+    assert amp["alt_vol_ratio"].iloc[0] == pytest.approx(2.0)
+
+
+def test_bucket_summary_and_profile() -> None:
+    rallies = pd.DataFrame({"episode": pd.to_datetime(["2020-01-01"] * 3 + ["2021-01-01"] * 3),
+                            "asset": ["btc", "a", "b"] * 2, "gain": [1.0, 2.0, 0.5, 1.0, 1.5, 1.5],
+                            "days_to_peak": [100.0, 50, 25, 100, 60, 30], "peak_after_confirm_days": [10.0] * 6,
+                            "drawdown_after": [-0.5, -1.0, -0.2, -0.5, -0.9, -0.4],
+                            "after_complete": [True] * 6, "half_within": [0.0, 1.0, 0.0, 0.0, 1.0, 1.0],
+                            "bucket": ["large", "small", "small"] * 2})
+    summary = rot.bucket_summary(rallies, ["large", "small"])
+    assert summary.loc["small", "n"] == 4 and summary.loc["small", "gain"] == pytest.approx(1.5)
+    assert summary.loc["small", "half_within_share"] == pytest.approx(0.75)
+    prof = rot.asset_rally_profile(rallies)
+    assert prof.loc["a", "excess_gain"] == pytest.approx(0.75)
+    assert prof.loc["a", "excess_drawdown"] == pytest.approx(-0.45)
+    assert prof.loc["b", "speed"] == pytest.approx(np.median([30 * 0.5 / 25, 30 * 1.5 / 30]))
+
+
+# ---------------------------------------------------------------------------------------------
+# lead-lag
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shift", [30, -30, 0], ids=["alt_follows", "alt_leads", "same_day"])
+def test_best_lag_of_a_shifted_series(shift: int) -> None:
+    """alt = BTC ``shift`` days later: the lead-lag peaks at ``shift`` and so does the outperformance lag."""
+    btc = _random_walk(1500)
+    alt = _shift_days(btc, shift, "alt")
+    rb, ra = np.log(btc).diff(), np.log(alt).diff()
+    ll = rot.best_lag(rb, ra, max_lag=40, reps=200, seed=SEED)
+    assert ll.lag == shift and ll.lo == shift and ll.hi == shift
+    assert ll.r == pytest.approx(1.0)
+    assert (ll.asymmetry > 0.5) if shift > 0 else (ll.asymmetry < -0.5) if shift < 0 else abs(ll.asymmetry) < 0.3
+    if shift != 0:
+        op = rot.outperformance_lag(rb, ra, max_lag=40, reps=200, seed=SEED)
+        assert op.lag == shift and op.lo == shift and op.hi == shift
+    table = rot.lead_lag_table({"alt": ll})
+    assert table.loc["alt", "lag"] == shift and table.loc["alt", "n"] == ll.n
+
+
+def test_outperformance_lag_of_an_amplifier_is_zero() -> None:
+    """An alt with twice BTC's daily log return outperforms in the same period as BTC rises."""
+    btc = _random_walk(1500)
+    rb = np.log(btc).diff()
+    assert rot.outperformance_lag(rb, 2 * rb, max_lag=10, reps=0).lag == 0
+
+
+def test_best_lag_needs_enough_data() -> None:
+    s = _daily(np.arange(20.0))
+    with pytest.raises(ValueError, match="too few"):
+        rot.best_lag(s, s, max_lag=10, reps=0)
+
+
+def test_beta_of_a_constructed_relation() -> None:
+    rng = np.random.default_rng(SEED)
+    x = _daily(rng.normal(0, 0.02, 3000))
+    y = 2 * x + _daily(rng.normal(0, 0.005, 3000))
+    out = rot.beta(y, x)
+    assert out["beta"] == pytest.approx(2.0, abs=0.02)
+    assert out["lo"] < 2 < out["hi"] and out["p_one"] < 1e-6 and out["n"] == 3000
+
+
+# ---------------------------------------------------------------------------------------------
+# breadth and periods
+# ---------------------------------------------------------------------------------------------
+
+
+def test_breadth_by_hand() -> None:
+    n = 12
+    bench = _daily(np.exp(0.01 * np.arange(n)))
+    tokens = pd.DataFrame({"up2": np.exp(0.02 * np.arange(n)), "up3": np.exp(0.03 * np.arange(n)),
+                           "flat": np.ones(n), "down": np.exp(-0.01 * np.arange(n))}, index=bench.index)
+    br = rot.breadth(tokens, bench, window=5, min_members=4)
+    assert br.iloc[:5].isna().all()
+    assert_allclose(br.iloc[5:].to_numpy(), 0.5)
+    tokens.loc[tokens.index[8]:, "down"] = np.nan
+    assert br.iloc[7] == 0.5 and rot.breadth(tokens, bench, 5, 4).iloc[9:].isna().all()
+
+
+def test_true_periods_and_first_true_after() -> None:
+    mask = _daily([0, 1, 1, 0, 1, 0, 0, 1, 1, 1]).astype(bool)
+    idx = mask.index
+    assert rot.true_periods(mask) == [(idx[1], idx[2]), (idx[4], idx[4]), (idx[7], idx[9])]
+    assert rot.true_periods(mask, min_days=2) == [(idx[1], idx[2]), (idx[7], idx[9])]
+    out = rot.first_true_after(mask, [idx[0], idx[5], idx[8]], max_days=1)
+    assert math.isnan(out.iloc[1]) and out.iloc[0] == 1.0 and out.iloc[2] == 0.0
+
+
+# ---------------------------------------------------------------------------------------------
+# regimes, drawdowns and risk-adjusted returns
+# ---------------------------------------------------------------------------------------------
+
+
+def test_regime_means_recover_a_known_difference() -> None:
+    rng = np.random.default_rng(SEED)
+    label = pd.Series(np.repeat(["on", "off"] * 10, 30))
+    values = pd.Series(np.where(label == "on", 0.01, 0.0) + rng.normal(0, 0.002, label.size))
+    r = rot.regime_means(values, label, ("on", "off"), reps=300, block=10, seed=SEED)
+    assert r.diff == pytest.approx(0.01, abs=0.001)
+    assert r.lo > 0.008 and r.hi < 0.012 and r.p_diff < 0.01 and r.p_first < 0.01
+    assert r.table.loc["on", "n"] == 300 and r.table.loc["on", "lo"] < r.table.loc["on", "mean"]
+    table = rot.regime_means_table({"x": r})
+    assert table.loc["x", "n_on"] == 300 and table.loc["x", "diff"] == pytest.approx(r.diff)
+    assert list(rot.regime_means_long({"x": r}).index) == ["x: on", "x: off"]
+
+
+def test_max_drawdown_by_hand() -> None:
+    assert rot.max_drawdown(pd.Series([0.1, -0.3, 0.1, -0.2])) == pytest.approx(-0.4)
+    assert rot.max_drawdown(pd.Series([0.1, 0.2])) == 0.0
+
+
+def test_risk_table_and_difference_by_hand() -> None:
+    r = pd.DataFrame({"a": [0.01, 0.03, 0.01, 0.03], "b": [0.02, -0.02, 0.02, -0.02]},
+                     index=pd.date_range("2021-01-01", periods=4))
+    mask = pd.Series([True, True, False, True], index=r.index)
+    t = rot.risk_table(r, mask, periods_per_year=1)
+    assert t.loc["a", "n"] == 3 and t.loc["a", "mean_ann"] == pytest.approx(0.07 / 3)
+    assert t.loc["a", "ratio"] == pytest.approx((0.07 / 3) / np.std([0.01, 0.03, 0.03], ddof=1))
+    assert t.loc["b", "worst_drawdown"] == pytest.approx(-0.02)
+    rng = np.random.default_rng(SEED)
+    a = _daily(rng.normal(0.002, 0.01, 2000))
+    b = _daily(rng.normal(-0.002, 0.01, 2000))
+    d = rot.risk_adjusted_difference(a, b, pd.Series(True, index=a.index), reps=200, block=20, seed=SEED)
+    assert d["lo"] < d["diff"] < d["hi"] and d["lo"] > 0 and d["n"] == 2000
+    assert d["diff"] == pytest.approx(d["ratio_a"] - d["ratio_b"])
+
+
+def test_sign_test_known_p() -> None:
+    out = rot.sign_test(pd.Series([1.0, 2.0, 3.0, 4.0, 5.0, 0.0, np.nan]))
+    assert out["n"] == 5 and out["n_positive"] == 5 and out["p"] == pytest.approx(1 / 32)
+
+
+def test_spearman_table_of_a_monotone_relation() -> None:
+    x = pd.Series([1.0, 2, 3, 4, 5], index=list("abcde"))
+    ys = pd.DataFrame({"up": [1.0, 4, 9, 16, 25], "down": [5.0, 4, 3, 2, 1]}, index=list("abcde"))
+    t = rot.spearman_table(x, ys)
+    assert t.loc["up", "rho"] == pytest.approx(1.0) and t.loc["down", "rho"] == pytest.approx(-1.0)
+
+
+def test_window_placebo_table_on_a_linear_path() -> None:
+    """A log level rising 0.01 a day changes by 0.6 between days 30 and 90 after any date."""
+    s = _daily(np.exp(0.01 * np.arange(600)))
+    events = [s.index[100], s.index[300]]
+    t = rot.window_placebo_table({"x": s}, events, [[30, 90]], draws=200, seed=SEED)
+    row = t.loc[("x", "30-90")]
+    assert row["n_events"] == 2 and row["event_mean"] == pytest.approx(0.6)
+    assert row["placebo_mean"] == pytest.approx(0.6) and row["share_positive"] == 1.0
+
+
+def test_adjust_by_group_matches_holm_within_groups() -> None:
+    tests = pd.DataFrame({"claim": ["C15", "C15", "C16"], "p": [0.01, 0.04, 0.03]})
+    out = rot.adjust_by_group(tests)
+    assert_allclose(out["p_holm"].to_numpy(), [0.02, 0.04, 0.03])
+    assert_allclose(out["p_bh_all"].to_numpy(), stats.adjust_pvalues(tests["p"], "fdr_bh").to_numpy())
+
+
+# ---------------------------------------------------------------------------------------------
+# verdict rules
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("share", "p", "asym_lo", "expected"), [
+    (0.9, 0.01, 0.1, "supported"), (0.9, 0.01, -0.1, "partly supported"), (0.4, 0.8, 0.1, "partly supported"),
+    (0.4, 0.8, -0.1, "not supported")])
+def test_leader_verdict(share: float, p: float, asym_lo: float, expected: str) -> None:
+    first = pd.DataFrame({"n": [8, 8], "share_positive": [share] * 2, "p_holm": [p] * 2}, index=["alt", "defi"])
+    leads = pd.DataFrame({"asym_lo": [asym_lo] * 2}, index=["alt", "defi"])
+    assert rot.leader_verdict(first, leads) == expected
+    assert rot.leader_verdict(first.assign(n=2), leads) == "inconclusive"
+
+
+@pytest.mark.parametrize(("means", "los", "diff_los", "expected"), [
+    ([0.01, 0.02], [0.001, -0.01], [-0.1, -0.1], "supported"),
+    ([0.01, 0.02], [-0.01, -0.01], [-0.1, -0.1], "partly supported"),
+    ([-0.01, 0.02], [-0.02, -0.01], [0.001, -0.1], "partly supported"),
+    ([-0.01, 0.02], [-0.02, -0.01], [-0.1, -0.1], "not supported")])
+def test_risk_on_verdict(means: list[float], los: list[float], diff_los: list[float], expected: str) -> None:
+    assert rot.risk_on_verdict(pd.DataFrame({"mean": means, "lo": los}), pd.DataFrame({"lo": diff_los})) == expected
+
+
+@pytest.mark.parametrize(("lag", "p", "gain", "vol", "expected"), [
+    (45.0, 0.5, 0.8, 0.9, "supported"), (0.0, 0.5, 0.8, 0.9, "partly supported"),
+    (0.0, 0.01, 0.2, 0.9, "partly supported"), (0.0, 0.5, 0.2, 0.9, "not supported")])
+def test_lagged_rally_verdict(lag: float, p: float, gain: float, vol: float, expected: str) -> None:
+    row = pd.Series({"event_mean": 0.1, "p_holm": p})
+    assert rot.lagged_rally_verdict(lag, (30, 90), row, gain, vol) == expected
+
+
+@pytest.mark.parametrize(("a", "r", "expected"), [
+    ((0.1, 0.05, 0.2), (0.1, 0.01, 0.2), "supported"), ((0.1, 0.05, 0.2), (0.1, -0.01, 0.2), "partly supported"),
+    ((0.1, -0.05, 0.2), (0.1, -0.01, 0.2), "inconclusive"), ((-0.1, -0.3, 0.1), (-0.1, -0.2, 0.1), "not supported"),
+    ((0.1, -0.05, 0.2), (-0.3, -0.5, -0.1), "not supported")])
+def test_liquidity_benefit_verdict(a: tuple[float, float, float], r: tuple[float, float, float], expected: str) -> None:
+    def row(v: tuple[float, float, float]) -> pd.Series:
+        return pd.Series({"diff": v[0], "lo": v[1], "hi": v[2], "n_first": 100, "n_second": 100})
+
+    assert rot.liquidity_benefit_verdict(row(a), row(r)) == expected
+    assert rot.liquidity_benefit_verdict(row(a).replace(100, 10), row(r)) == "inconclusive"
+
+
+def test_explosive_verdict() -> None:
+    idx = pd.MultiIndex.from_tuples([("size", "gain"), ("size", "drawdown")])
+    both = pd.DataFrame({"rho": [0.7, -0.7], "p_holm": [0.01, 0.01]}, index=idx)
+    assert rot.explosive_verdict(both, {"gain": 1}, {"drawdown": -1}) == "supported"
+    assert rot.explosive_verdict(both.assign(p_holm=[0.5, 0.01]), {"gain": 1}, {"drawdown": -1}) == "partly supported"
+    assert rot.explosive_verdict(both.assign(rho=[-0.7, 0.7]), {"gain": 1}, {"drawdown": -1}) == "not supported"
+
+
+@pytest.mark.parametrize(("diff", "dd_small", "expected"), [
+    ({"diff": 0.5, "lo": 0.1, "hi": 0.9}, -1.0, "supported"),
+    ({"diff": -0.5, "lo": -0.9, "hi": -0.1}, -1.0, "not supported"),
+    ({"diff": -0.1, "lo": -0.9, "hi": 0.8}, -0.5, "not supported"),
+    ({"diff": 0.1, "lo": -0.9, "hi": 0.8}, -1.0, "inconclusive")])
+def test_large_cap_verdict(diff: dict[str, float], dd_small: float, expected: str) -> None:
+    assert rot.large_cap_verdict(diff, -0.7, dd_small) == expected
