@@ -1,0 +1,311 @@
+"""Binance USDⓈ-M futures: daily mean funding rate of the BTCUSDT perpetual.
+
+``GET https://fapi.binance.com/fapi/v1/fundingRate?symbol=BTCUSDT&startTime=<ms>&limit=1000``
+answers ``[{"symbol": "BTCUSDT", "fundingRate": "0.00010000", "fundingTime": 1570608000000,
+"markPrice": "34287.54"}, ...]``, oldest first: rates as strings (a fraction per funding
+interval, 8 h for BTCUSDT), times in milliseconds. At most ``limit`` (<= 1000) rows come back
+from ``startTime`` on, so the history is read page by page, each page starting 1 ms after the
+last ``fundingTime`` seen, until a page is shorter than ``limit``.
+
+The endpoint shares a budget of 500 requests per 5 minutes per IP with ``/fapi/v1/fundingInfo``;
+this source sends at most one request per second (300 per 5 minutes), about three pages for the
+full history. Binance answers HTTP 429 when a limit is broken (retried, honouring
+``Retry-After``), 418 when the IP has been banned for ignoring 429s (not retried: retrying
+extends the ban), and 451 from locations it does not serve (not retried: use the mirror).
+
+The frame holds, for each UTC day, the mean and the mean absolute value of the rates paid that
+day (``fundingTime`` in that day), as in the mirror's ``btc_funding_rate_binance_daily.csv``.
+The day is the day the rates were paid (catalog convention ``observation``). The current UTC
+day is left out until it is over: its mean would cover only the rates paid so far.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+import requests
+
+from helpers.catalog import SeriesSpec
+from helpers.errors import SourceContractError, SourceUnavailableError
+from helpers.sources._http import (
+    DEFAULT_TIMEOUT,
+    RateLimitedSession,
+    RateLimiter,
+    RetryPolicy,
+    Sleep,
+    host_of,
+    parse_retry_after,
+    utc_now,
+)
+from helpers.sources.base import Fetched
+
+logger = logging.getLogger(__name__)
+
+#: Root of the USDⓈ-M futures REST API.
+BINANCE_FUTURES_URL = "https://fapi.binance.com"
+#: Funding rate history endpoint.
+FUNDING_RATE_PATH = "/fapi/v1/fundingRate"
+#: One request per second: 300 per 5 minutes, inside the documented 500 per 5 minutes per IP.
+BINANCE_MAX_CALLS = 1
+BINANCE_PERIOD = 1.0
+#: Largest page the endpoint serves.
+MAX_LIMIT = 1000
+#: Start of the full history: before the first BTCUSDT perpetual funding (2019-09-10).
+HISTORY_START = pd.Timestamp("2019-09-01")
+#: Columns of the frame, as in the catalog and the mirror.
+FUNDING_COLUMNS: tuple[str, ...] = ("funding_rate_mean", "funding_rate_abs_mean")
+
+#: Catalog series id -> Binance USDⓈ-M perpetual symbol.
+SYMBOLS: dict[str, str] = {"btc_funding_binance": "BTCUSDT"}
+
+
+class BinanceFundingSource:
+    """Daily mean funding rates of Binance USDⓈ-M perpetuals.
+
+    Parameters
+    ----------
+    base_url : str, optional
+        Root of the futures API (tests point it at a mock).
+    page_size : int, optional
+        Rows per request (``limit``), at most 1000.
+    policy : RetryPolicy, optional
+        Retries and backoff; default :class:`~helpers.sources._http.RetryPolicy()`.
+    limiter : RateLimiter, optional
+        Rate limiter; default: the process-wide one-per-second limiter of the host.
+    session : requests.Session, optional
+        Session to send requests with.
+    timeout : float, optional
+        Seconds to wait for each answer.
+    sleep : callable, optional
+        Waits between retries; injectable for tests.
+    clock : callable, optional
+        Returns the current UTC time, stamped on results as ``as_of``; its UTC day is the
+        first day left out as incomplete.
+    """
+
+    name = "binance"
+
+    def __init__(
+        self,
+        *,
+        base_url: str = BINANCE_FUTURES_URL,
+        page_size: int = MAX_LIMIT,
+        policy: RetryPolicy | None = None,
+        limiter: RateLimiter | None = None,
+        session: requests.Session | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        sleep: Sleep = time.sleep,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        if not 1 <= page_size <= MAX_LIMIT:
+            raise ValueError(f"page_size must be between 1 and {MAX_LIMIT}, got {page_size}")
+        self.base_url = base_url.rstrip("/")
+        self.page_size = page_size
+        self._clock = clock
+        self._http = RateLimitedSession(
+            BINANCE_MAX_CALLS,
+            BINANCE_PERIOD,
+            policy=policy,
+            limiter=limiter,
+            session=session,
+            timeout=timeout,
+            sleep=sleep,
+        )
+
+    def __repr__(self) -> str:
+        return f"BinanceFundingSource(base_url={self.base_url!r})"
+
+    def fetch(self, spec: SeriesSpec, start: pd.Timestamp | None = None) -> Fetched:
+        """Fetch the daily funding-rate summary of one perpetual.
+
+        Parameters
+        ----------
+        spec : SeriesSpec
+            ``btc_funding_binance`` (the keys of :data:`SYMBOLS`).
+        start : pandas.Timestamp or None
+            First day (inclusive); ``None`` for the full history (from :data:`HISTORY_START`).
+
+        Returns
+        -------
+        Fetched
+            Frame with a ``date`` index (UTC day the rates were paid, days before the current
+            UTC day only) and float columns ``funding_rate_mean`` and ``funding_rate_abs_mean``,
+            fractions per funding interval (0.0001 = 0.01 %).
+
+        Raises
+        ------
+        SourceContractError
+            Binance does not serve ``spec``, rejected the request, or answered in another
+            format than the documented one.
+        SourceUnavailableError
+            The API could not be reached, kept failing after retries, does not serve this
+            location (HTTP 451) or has banned this IP (HTTP 418).
+        """
+        symbol = SYMBOLS.get(spec.id)
+        if symbol is None:
+            raise SourceContractError(
+                f"Binance serves only {', '.join(sorted(SYMBOLS))}; {spec.id!r} is not one of them; "
+                "use another source"
+            )
+        now = self._clock().astimezone(UTC)
+        as_of = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+        first_day = HISTORY_START if start is None else _utc_day(start)
+        rows = self._fetch_rows(symbol, _milliseconds(first_day))
+        frame = rows_to_frame(rows)
+        today = pd.Timestamp(now.date())
+        frame = frame.loc[(frame.index >= first_day) & (frame.index < today)]
+        logger.debug("Binance %s: %d funding rates, %d days", symbol, len(rows), len(frame))
+        return Fetched(frame=frame, source=self.name, as_of=as_of)
+
+    def _fetch_rows(self, symbol: str, start_ms: int) -> list[dict[str, Any]]:
+        """All funding rows from ``start_ms`` on, page by page."""
+        url = f"{self.base_url}{FUNDING_RATE_PATH}"
+        rows: list[dict[str, Any]] = []
+        start_time = start_ms
+        while True:
+            params = {"symbol": symbol, "startTime": str(start_time), "limit": str(self.page_size)}
+            page = self._get_page(url, params, symbol)
+            rows.extend(page)
+            if len(page) < self.page_size:
+                return rows
+            try:
+                last = max(_funding_time(row) for row in page)
+            except (KeyError, ValueError, TypeError) as exc:
+                raise SourceContractError(
+                    f"Binance funding-rate row is not in the documented format: {exc!r}"
+                ) from None
+            if last < start_time:
+                raise SourceContractError(
+                    f"Binance funding-rate pagination for {symbol} did not advance "
+                    f"(last fundingTime {last} before startTime {start_time})"
+                )
+            start_time = last + 1
+
+    def _get_page(self, url: str, params: dict[str, str], symbol: str) -> list[dict[str, Any]]:
+        """One page as a list of rows; Binance's refusals become clear errors."""
+        response = self._http.get(url, params=params)
+        host = host_of(url)
+        if response.status_code >= 400:
+            raise _http_error(response, host, symbol)
+        try:
+            payload = response.json()
+        except ValueError:
+            raise SourceContractError(
+                f"{host} answered HTTP {response.status_code} for the {symbol} funding rates "
+                "with a body that is not JSON"
+            ) from None
+        if not isinstance(payload, list) or not all(isinstance(row, dict) for row in payload):
+            raise SourceContractError(f"{host} answer for the {symbol} funding rates is not a JSON list of rows")
+        return payload
+
+
+def _http_error(
+    response: requests.Response, host: str, symbol: str
+) -> SourceUnavailableError | SourceContractError:
+    """The exception for an HTTP error that was not retried (429 and 5xx are retried before)."""
+    status = response.status_code
+    if status == 451:
+        return SourceUnavailableError(
+            f"{host} answered HTTP 451: the Binance futures API is not available from this location; "
+            "use the mirror instead (set QTLAB_MIRROR or pass --mirror DIR, then `qtlab fetch --source mirror`)"
+        )
+    if status == 418:
+        wait = parse_retry_after(response.headers.get("Retry-After"))
+        until = f" for {wait:.0f} s" if wait is not None else ""
+        return SourceUnavailableError(
+            f"{host} answered HTTP 418: Binance has banned this IP{until} for exceeding its rate limits; "
+            "wait before fetching again, or use the mirror (QTLAB_MIRROR)"
+        )
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict) and "msg" in body:
+        detail = f"code {body.get('code')}: {body.get('msg')}"
+    else:
+        detail = " ".join(response.text[:200].split()) or "empty body"
+    return SourceContractError(
+        f"{host} rejected the request for the {symbol} funding rates: HTTP {status} ({detail})"
+    )
+
+
+def rows_to_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Aggregate funding-rate rows into daily mean and mean absolute value.
+
+    Parameters
+    ----------
+    rows : list of dict
+        Rows with ``fundingTime`` (Unix milliseconds) and ``fundingRate`` (a number as a string;
+        empty or ``null`` is missing and left out of the means).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``date`` (tz-naive UTC day of ``fundingTime``, ascending, unique), float columns
+        ``funding_rate_mean`` and ``funding_rate_abs_mean``. A row repeated (same
+        ``fundingTime``) counts once.
+
+    Raises
+    ------
+    SourceContractError
+        A row has no readable ``fundingTime`` or a rate that is not a number.
+    """
+    try:
+        millis = [_funding_time(row) for row in rows]
+        rates = [_number(row.get("fundingRate")) for row in rows]
+    except (KeyError, ValueError, TypeError) as exc:
+        raise SourceContractError(f"Binance funding-rate row is not in the documented format: {exc!r}") from None
+    times = pd.to_datetime(pd.Series(millis, dtype="int64"), unit="ms", utc=True).dt.tz_convert(None)
+    series = pd.Series(rates, index=pd.DatetimeIndex(times), dtype=float)
+    series = series[~series.index.duplicated(keep="last")]
+    days = pd.DatetimeIndex(series.index.normalize(), name="date").as_unit("us")
+    frame = pd.DataFrame(
+        {
+            "funding_rate_mean": series.groupby(days).mean(),
+            "funding_rate_abs_mean": series.abs().groupby(days).mean(),
+        },
+        dtype=float,
+    )
+    if frame.empty:
+        frame.index = pd.DatetimeIndex([], dtype="datetime64[us]", name="date")
+    frame.index.name = "date"
+    return frame.sort_index().loc[:, list(FUNDING_COLUMNS)]
+
+
+def _funding_time(row: dict[str, Any]) -> int:
+    """``fundingTime`` of a row as integer milliseconds."""
+    value = row["fundingTime"]
+    if isinstance(value, bool):
+        raise TypeError(f"fundingTime {value!r} is not milliseconds")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    raise ValueError(f"fundingTime {value!r} is not milliseconds")
+
+
+def _number(value: Any) -> float:
+    """A rate (numeric string or number) as float; empty or missing is NaN."""
+    if value is None or value == "":
+        return float("nan")
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise TypeError(f"fundingRate {value!r} is not a number")
+    return float(value)
+
+
+def _milliseconds(day: pd.Timestamp) -> int:
+    """Unix milliseconds of a tz-naive UTC time."""
+    return int(pd.Timestamp(day).tz_localize("UTC").timestamp() * 1000)
+
+
+def _utc_day(start: pd.Timestamp) -> pd.Timestamp:
+    """00:00 of the UTC day of ``start``, tz-naive (tz-naive input is taken as UTC)."""
+    stamp = pd.Timestamp(start)
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert("UTC").tz_localize(None)
+    return stamp.normalize()

@@ -1,0 +1,277 @@
+"""DefiLlama: total stablecoin supply and total DeFi TVL, one daily value each.
+
+Two keyless endpoints, each answering the whole history as one JSON list:
+
+* ``GET https://stablecoins.llama.fi/stablecoincharts/all`` answers
+  ``[{"date": "1511913600", "totalCirculating": {"peggedUSD": ...}, "totalCirculatingUSD":
+  {"peggedUSD": 1.3e9, "peggedEUR": ...}, ...}, ...]``: ``date`` is Unix seconds *as a string*.
+  The series is ``totalCirculatingUSD.peggedUSD``, the USD value of every USD-pegged stablecoin.
+* ``GET https://api.llama.fi/v2/historicalChainTvl`` answers ``[{"date": 1530230400, "tvl":
+  4.1e8}, ...]``: ``date`` is Unix seconds as a number, ``tvl`` the USD total value locked in DeFi
+  on all chains (liquid staking and double counting excluded).
+
+Both kinds of ``date`` are accepted on both endpoints. A value is labelled with the UTC calendar
+day of its ``date`` (DefiLlama stamps its daily points at 00:00 UTC of that day, not shifted);
+the last point of a day wins. Leading zero values (days before DefiLlama covered anything)
+are dropped, as in the mirror (``../shared/data/crypto/PROVENANCE.md``, "Aggregate series").
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+import requests
+
+from helpers.catalog import SeriesSpec
+from helpers.errors import SourceContractError
+from helpers.sources._http import (
+    DEFAULT_TIMEOUT,
+    RateLimitedSession,
+    RateLimiter,
+    RetryPolicy,
+    Sleep,
+    ensure_ok,
+    host_of,
+    utc_now,
+)
+from helpers.sources.base import Fetched
+
+logger = logging.getLogger(__name__)
+
+#: Root of the stablecoins API.
+DEFILLAMA_STABLECOINS_URL = "https://stablecoins.llama.fi"
+#: Root of the TVL API.
+DEFILLAMA_API_URL = "https://api.llama.fi"
+#: DefiLlama publishes no hard limit for its free API; stay modest: 5 requests per second per host.
+DEFILLAMA_MAX_CALLS_PER_SECOND = 5
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where one catalog series lives in the DefiLlama API.
+
+    Parameters
+    ----------
+    root : {"stablecoins", "api"}
+        Which API root serves it (:data:`DEFILLAMA_STABLECOINS_URL` or :data:`DEFILLAMA_API_URL`).
+    path : str
+        Path below the root.
+    field : tuple of str
+        Keys leading from a row of the answer to the value (``("tvl",)``).
+    column : str
+        Column of the frame, as in the catalog and the mirror.
+    """
+
+    root: str
+    path: str
+    field: tuple[str, ...]
+    column: str
+
+
+#: Catalog series id -> endpoint serving it.
+ENDPOINTS: dict[str, Endpoint] = {
+    "stablecoins_total_supply": Endpoint(
+        "stablecoins", "/stablecoincharts/all", ("totalCirculatingUSD", "peggedUSD"), "total_stablecoin_supply_usd"
+    ),
+    "defi_tvl": Endpoint("api", "/v2/historicalChainTvl", ("tvl",), "defi_tvl_usd"),
+}
+
+
+class DefiLlamaSource:
+    """Total stablecoin supply and total DeFi TVL from the DefiLlama free API.
+
+    Parameters
+    ----------
+    stablecoins_url : str, optional
+        Root of the stablecoins API (tests point it at a mock).
+    api_url : str, optional
+        Root of the TVL API.
+    policy : RetryPolicy, optional
+        Retries and backoff; default :class:`~helpers.sources._http.RetryPolicy()`.
+    limiter : RateLimiter, optional
+        Rate limiter for both roots; default: the process-wide 5-per-second limiter of each host.
+    session : requests.Session, optional
+        Session to send requests with.
+    timeout : float, optional
+        Seconds to wait for each answer.
+    sleep : callable, optional
+        Waits between retries; injectable for tests.
+    clock : callable, optional
+        Returns the current UTC time, stamped on results as ``as_of``.
+    """
+
+    name = "defillama"
+
+    def __init__(
+        self,
+        *,
+        stablecoins_url: str = DEFILLAMA_STABLECOINS_URL,
+        api_url: str = DEFILLAMA_API_URL,
+        policy: RetryPolicy | None = None,
+        limiter: RateLimiter | None = None,
+        session: requests.Session | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        sleep: Sleep = time.sleep,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.roots = {"stablecoins": stablecoins_url.rstrip("/"), "api": api_url.rstrip("/")}
+        self._clock = clock
+        self._http = RateLimitedSession(
+            DEFILLAMA_MAX_CALLS_PER_SECOND,
+            policy=policy,
+            limiter=limiter,
+            session=session,
+            timeout=timeout,
+            sleep=sleep,
+        )
+
+    def __repr__(self) -> str:
+        return f"DefiLlamaSource(stablecoins_url={self.roots['stablecoins']!r}, api_url={self.roots['api']!r})"
+
+    def fetch(self, spec: SeriesSpec, start: pd.Timestamp | None = None) -> Fetched:
+        """Fetch the daily history of one DefiLlama aggregate.
+
+        Parameters
+        ----------
+        spec : SeriesSpec
+            ``stablecoins_total_supply`` or ``defi_tvl`` (the keys of :data:`ENDPOINTS`).
+        start : pandas.Timestamp or None
+            First day (inclusive); ``None`` for the full history. The API always answers the
+            full history; earlier days are dropped here.
+
+        Returns
+        -------
+        Fetched
+            Frame with a ``date`` index (UTC day of ``date``) and one float column,
+            ``total_stablecoin_supply_usd`` or ``defi_tvl_usd``, in USD; a missing value is NaN.
+
+        Raises
+        ------
+        SourceContractError
+            DefiLlama does not serve ``spec``, rejected the request, or answered in another
+            format than the documented one.
+        SourceUnavailableError
+            The API could not be reached or kept failing after retries.
+        """
+        endpoint = ENDPOINTS.get(spec.id)
+        if endpoint is None:
+            raise SourceContractError(
+                f"DefiLlama serves only {', '.join(sorted(ENDPOINTS))}; {spec.id!r} is not one of them; "
+                "use another source"
+            )
+        as_of = self._clock().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        url = f"{self.roots[endpoint.root]}{endpoint.path}"
+        rows = self._get_rows(url, spec.id)
+        frame = rows_to_frame(rows, endpoint)
+        if start is not None:
+            frame = frame.loc[frame.index >= _utc_day(start)]
+        logger.debug("DefiLlama %s: %d days", spec.id, len(frame))
+        return Fetched(frame=frame, source=self.name, as_of=as_of)
+
+    def _get_rows(self, url: str, series_id: str) -> list[dict[str, Any]]:
+        """The answer of ``url`` as a list of rows, checked."""
+        response = self._http.get(url)
+        host = host_of(url)
+        ensure_ok(response, f"DefiLlama series {series_id!r}")
+        try:
+            payload = response.json()
+        except ValueError:
+            raise SourceContractError(
+                f"{host} answered HTTP {response.status_code} for DefiLlama series {series_id!r} "
+                "with a body that is not JSON"
+            ) from None
+        if not isinstance(payload, list) or not all(isinstance(row, dict) for row in payload):
+            raise SourceContractError(
+                f"{host} answer for DefiLlama series {series_id!r} is not a JSON list of daily rows"
+            )
+        return payload
+
+
+def rows_to_frame(rows: list[dict[str, Any]], endpoint: Endpoint) -> pd.DataFrame:
+    """Build the daily frame of one endpoint from its rows.
+
+    Parameters
+    ----------
+    rows : list of dict
+        Rows with ``date`` (Unix seconds, number or string) and the value at ``endpoint.field``
+        (``null`` for a missing value).
+    endpoint : Endpoint
+        Which value to read and which column to write.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``date`` (tz-naive UTC day of ``date``, ascending, unique: the last row of a day
+        wins), one float column ``endpoint.column``; leading days without a positive value
+        are dropped.
+
+    Raises
+    ------
+    SourceContractError
+        A row has no readable ``date``, lacks a key of ``endpoint.field``, or has a value that
+        is not a number.
+    """
+    try:
+        seconds = [_unix_seconds(row["date"]) for row in rows]
+        values = [_value_at(row, endpoint.field) for row in rows]
+    except (KeyError, ValueError, TypeError) as exc:
+        raise SourceContractError(
+            f"DefiLlama row for {endpoint.path} is not in the documented format: {exc!r}"
+        ) from None
+    times = pd.to_datetime(pd.Series(seconds, dtype="int64"), unit="s", utc=True)
+    index = pd.DatetimeIndex(times.dt.tz_convert(None).dt.normalize(), name="date").as_unit("us")
+    frame = pd.DataFrame({endpoint.column: values}, index=index, dtype=float)
+    frame = frame[~frame.index.duplicated(keep="last")].sort_index()
+    positive = (frame[endpoint.column] > 0).to_numpy()
+    first = int(positive.argmax()) if positive.any() else len(frame)
+    return frame.iloc[first:]
+
+
+def _unix_seconds(value: Any) -> int:
+    """A ``date`` field (integer, integral float, or string of digits) as Unix seconds."""
+    if isinstance(value, bool):
+        raise TypeError(f"date {value!r} is not Unix seconds")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    raise ValueError(f"date {value!r} is not Unix seconds")
+
+
+def _value_at(row: dict[str, Any], field: tuple[str, ...]) -> float:
+    """The value at ``field`` in ``row``; every key must be there, a ``null`` value is NaN."""
+    node: Any = row
+    for key in field:
+        if not isinstance(node, dict):
+            raise TypeError(f"expected an object holding {key!r}, got {type(node).__name__}")
+        node = node[key]
+    return _number(node)
+
+
+def _number(value: Any) -> float:
+    """A value (number, numeric string or missing) as float; missing is NaN."""
+    if value is None or value == "":
+        return float("nan")
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise TypeError(f"value {value!r} is not a number")
+    number = float(value)
+    if math.isinf(number):
+        raise ValueError(f"value {value!r} is not finite")
+    return number
+
+
+def _utc_day(start: pd.Timestamp) -> pd.Timestamp:
+    """00:00 of the UTC day of ``start``, tz-naive (tz-naive input is taken as UTC)."""
+    stamp = pd.Timestamp(start)
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert("UTC").tz_localize(None)
+    return stamp.normalize()
