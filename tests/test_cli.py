@@ -71,3 +71,23 @@ def test_fetch_without_mirror_skips_mirror_only_series(home: Path, capsys: pytes
     out = capsys.readouterr().out
     assert "market_total" in out and "skipped" in out and "QTLAB_MIRROR" in out
     assert not Store().has("market_total")
+
+
+def test_one_unavailable_source_does_not_stop_the_others(home: Path, mirror_dir: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """A source refusing one series (e.g. Binance's HTTP 451) is reported; the other series are still fetched."""
+    from helpers.errors import SourceUnavailableError
+    from helpers.sources.mirror import MirrorSource
+
+    real_fetch = MirrorSource.fetch
+
+    def refuse_walcl(self: MirrorSource, spec, start=None):  # type: ignore[no-untyped-def]
+        if spec.id == "WALCL":
+            raise SourceUnavailableError("fapi.binance.com answered 451: not available from this location")
+        return real_fetch(self, spec, start)
+
+    monkeypatch.setattr(MirrorSource, "fetch", refuse_walcl)
+    code = cli.main(["fetch", "--source", "mirror", "--mirror", str(mirror_dir), "--series", "WALCL", "btc"])
+    assert code == 1
+    assert Store().has("btc") and not Store().has("WALCL")
+    assert "could not fetch WALCL" in capsys.readouterr().err

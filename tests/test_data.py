@@ -59,8 +59,8 @@ def test_mirror_only_series_without_mirror_names_series(tmp_path: Path, monkeypa
     from helpers.errors import MissingDataError
 
     monkeypatch.delenv("QTLAB_MIRROR", raising=False)
-    with pytest.raises(MissingDataError, match="'defi_tvl' has no live source yet.*QTLAB_MIRROR"):
-        data.load("defi_tvl", store=Store(tmp_path))
+    with pytest.raises(MissingDataError, match="'market_total' has no live source yet.*QTLAB_MIRROR"):
+        data.load("market_total", store=Store(tmp_path))
 
 
 def test_funding_rates_keep_their_day_labels(mirror_home: Path) -> None:

@@ -270,7 +270,7 @@ def test_get_source_builds_named_sources(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.delenv("FRED_API_KEY", raising=False)
     assert get_source("fred").name == "fred"
     assert get_source("coinmetrics").name == "coinmetrics"
-    with pytest.raises(ValueError, match="unknown source 'yahoo'; known: fred, coinmetrics, mirror"):
+    with pytest.raises(ValueError, match="unknown source 'yahoo'; known: fred, coinmetrics, defillama, binance, mirror"):
         get_source("yahoo")
 
 

@@ -30,6 +30,7 @@ CRYPTO_COLUMNS: tuple[str, ...] = ("price_usd", "market_cap_usd", "volume_usd", 
 DATE_CONVENTIONS: dict[str, DateConvention] = {
     "mirror:crypto": "open_snapshot",
     "coinmetrics": "close",
+    "defillama": "open_snapshot",
     "fred": "observation",
     "mirror:fred": "observation",
 }
@@ -108,8 +109,9 @@ def _coin(sid: str, description: str, cm: str | None = None) -> SeriesSpec:
     return SeriesSpec(sid, "crypto", description, "USD", "daily", None, 0, sources, cm)
 
 
-def _aggregate(sid: str, description: str, units: str, columns: tuple[str, ...]) -> SeriesSpec:
-    return SeriesSpec(sid, "crypto", description, units, "daily", None, 0, ("mirror",), None, columns)
+def _aggregate(sid: str, description: str, units: str, columns: tuple[str, ...],
+               sources: tuple[str, ...] = ("mirror",)) -> SeriesSpec:
+    return SeriesSpec(sid, "crypto", description, units, "daily", None, 0, sources, None, columns)
 
 
 _SERIES: list[SeriesSpec] = [
@@ -164,11 +166,12 @@ _SERIES: list[SeriesSpec] = [
     _coin("dai", "Dai (stablecoin)", "dai"),
     _aggregate("market_total", "Total crypto market cap, volume and BTC dominance (CoinGecko)", "USD; percent",
                ("total_market_cap_usd", "total_volume_usd", "btc_dominance_pct")),
-    _aggregate("stablecoins_total_supply", "Total stablecoin supply (DefiLlama)", "USD", ("total_stablecoin_supply_usd",)),
-    _aggregate("defi_tvl", "Total DeFi total value locked (DefiLlama)", "USD", ("defi_tvl_usd",)),
+    _aggregate("stablecoins_total_supply", "Total stablecoin supply (DefiLlama)", "USD", ("total_stablecoin_supply_usd",),
+               ("defillama", "mirror")),
+    _aggregate("defi_tvl", "Total DeFi total value locked (DefiLlama)", "USD", ("defi_tvl_usd",), ("defillama", "mirror")),
     SeriesSpec("btc_funding_binance", "crypto",
                "BTCUSDT perpetual funding rate, daily mean of 8-hourly rates (Binance)",
-               "fraction per 8 h", "daily", None, 0, ("mirror",), None,
+               "fraction per 8 h", "daily", None, 0, ("binance", "mirror"), None,
                ("funding_rate_mean", "funding_rate_abs_mean"),
                "crypto/derivatives/btc_funding_rate_binance_daily.csv", "observation"),
 ]

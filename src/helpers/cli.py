@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from helpers import catalog
-from helpers.errors import QtlabError, SourceUnavailableError
+from helpers.errors import QtlabError, SourceUnavailableError, is_offline
 from helpers.store import Store
 
 SOURCES = ("fred", "coinmetrics", "mirror")
@@ -69,6 +69,7 @@ def _fetch(args: argparse.Namespace) -> int:
     ids = args.series or [s.id for s in catalog.CATALOG.values()
                           if args.source in (None, "mirror") or args.source in s.sources]
     store = Store()
+    failed: list[str] = []
     for sid in tqdm(ids, desc="fetch", unit="series", leave=False):
         spec = catalog.get(sid)
         name = args.source or default_source(spec, mirror=mirror)
@@ -78,9 +79,18 @@ def _fetch(args: argparse.Namespace) -> int:
         if name != "mirror" and name not in spec.sources:
             raise ValueError(f"series {sid!r} cannot come from {name!r}; its sources are {spec.sources}")
         source = get_source(name, mirror=mirror)
-        entry = store.update(sid, source, refresh=args.refresh)
+        try:
+            entry = store.update(sid, source, refresh=args.refresh)
+        except SourceUnavailableError as exc:
+            if is_offline(exc):
+                raise  # no network: one line, not one per series
+            failed.append(sid)
+            tqdm.write(f"{sid:<28} failed: {exc}")
+            continue
         tqdm.write(f"{sid:<28} {entry.source:<12} {entry.first_date} .. {entry.last_date} ({entry.rows} rows)")
-    return 0
+    if failed:
+        print(f"qtlab: could not fetch {', '.join(failed)}; cached copies, if any, are unchanged", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _status(args: argparse.Namespace) -> int:

@@ -36,3 +36,8 @@ def offline_hint(host: str) -> str:
         f"could not reach {host}; to work offline point QTLAB_MIRROR at a directory laid out "
         "like ../shared/data (fred/, crypto/) or pass --mirror DIR, then `qtlab fetch --source mirror`"
     )
+
+
+def is_offline(exc: BaseException) -> bool:
+    """Whether ``exc`` carries :func:`offline_hint`: no network at all, rather than one source refusing."""
+    return isinstance(exc, SourceUnavailableError) and str(exc).startswith("could not reach ")

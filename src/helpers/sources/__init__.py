@@ -14,7 +14,7 @@ from helpers.catalog import SeriesSpec
 from helpers.sources.base import Fetched, Source
 
 #: Names accepted by :func:`get_source`.
-SOURCE_NAMES: tuple[str, ...] = ("fred", "coinmetrics", "mirror")
+SOURCE_NAMES: tuple[str, ...] = ("fred", "coinmetrics", "defillama", "binance", "mirror")
 #: Environment variable holding the mirror directory.
 MIRROR_ENV = "QTLAB_MIRROR"
 
@@ -26,7 +26,7 @@ def get_source(name: str, *, mirror: str | Path | None = None) -> Source:
 
     Parameters
     ----------
-    name : {"fred", "coinmetrics", "mirror"}
+    name : {"fred", "coinmetrics", "defillama", "binance", "mirror"}
         Source name.
     mirror : str or Path, optional
         Mirror directory for ``"mirror"``; defaults to ``$QTLAB_MIRROR``.
@@ -47,6 +47,14 @@ def get_source(name: str, *, mirror: str | Path | None = None) -> Source:
         from helpers.sources.fred import FredSource
 
         return FredSource()
+    if name == "defillama":
+        from helpers.sources.defillama import DefiLlamaSource
+
+        return DefiLlamaSource()
+    if name == "binance":
+        from helpers.sources.binance import BinanceFundingSource
+
+        return BinanceFundingSource()
     if name == "coinmetrics":
         from helpers.sources.coinmetrics import CoinMetricsSource
 
