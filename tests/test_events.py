@@ -308,18 +308,68 @@ def test_rally_verdict(hits: list[list[object]], chances: dict[str, float], verd
     assert ev.rally_verdict(_hits(hits), chances) == verdict
 
 
+def _placebo_table(means: list[float], placebo: list[float], p_holm: list[float], n: int = 3) -> pd.DataFrame:
+    """A :func:`ev.placebo_table`-like frame, one row per (asset, horizon), built by hand."""
+    assets = ["btc", "eth", "SP500", "NASDAQCOM"]
+    index = pd.MultiIndex.from_tuples([(assets[i // 2], (180, 365)[i % 2]) for i in range(len(means))],
+                                      names=["asset", "horizon"])
+    return pd.DataFrame({"n_events": n, "event_mean": means, "placebo_mean": placebo,
+                         "placebo_lower": -1.0, "placebo_upper": 2.0, "p_value": p_holm, "p_holm": p_holm},
+                        index=index)
+
+
 @pytest.mark.parametrize(
-    ("means", "p_holm", "n", "verdict"),
+    ("means", "placebo", "p_holm", "n", "verdict"),
     [
-        ([0.2, 0.3], [0.01, 0.02], 3, "supported"),
-        ([0.2, 0.3], [0.3, 0.4], 3, "partly supported"),
-        ([-0.2, -0.1], [0.9, 0.9], 3, "not supported"),
-        ([0.2, 0.3], [0.01, 0.02], 2, "inconclusive"),
+        # beat random days in every row, both significantly
+        ([0.2, 0.3], [0.0, 0.0], [0.01, 0.02], 3, "supported"),
+        # beat random days in every row, neither significantly
+        ([0.2, 0.3], [0.0, 0.0], [0.3, 0.4], 3, "partly supported"),
+        # every mean positive but every one below the random-day mean: prices rose less than after random days
+        ([0.2, 0.3], [0.25, 0.5], [0.9, 0.8], 3, "not supported"),
+        # every mean positive, beating random days in exactly half of the rows is not "most"
+        ([0.17, 1.0, 0.21, 1.2], [0.25, 0.5, 0.31, 0.6], [1.0, 0.8, 1.0, 0.8], 3, "not supported"),
+        # the audit's table: crypto loses at 180 d, the other six rows win, none significantly
+        ([0.171, 1.027, 0.214, 1.252, 0.103, 0.211, 0.148, 0.347],
+         [0.250, 0.531, 0.313, 0.644, 0.063, 0.127, 0.082, 0.164],
+         [1.0, 0.81, 1.0, 0.81, 0.81, 0.68, 0.68, 0.13], 3, "partly supported"),
+        # significant in half the rows but beating the random-day mean in only half: not supported
+        ([0.2, 0.3], [0.0, 0.4], [0.01, 0.9], 3, "not supported"),
+        # falls after the events, below the random-day mean
+        ([-0.2, -0.1], [0.0, 0.0], [0.9, 0.9], 3, "not supported"),
+        # most rows beat random days but one mean is negative
+        ([-0.1, 0.3, 0.2], [-0.2, 0.0, 0.0], [0.5, 0.5, 0.5], 3, "inconclusive"),
+        # too few events
+        ([0.2, 0.3], [0.0, 0.0], [0.01, 0.02], 2, "inconclusive"),
     ],
 )
-def test_rise_verdict(means: list[float], p_holm: list[float], n: int, verdict: str) -> None:
-    table = pd.DataFrame({"n_events": [n, n], "event_mean": means, "placebo_mean": [0.0, 0.0], "p_holm": p_holm})
-    assert ev.rise_verdict(table) == verdict
+def test_rise_verdict(means: list[float], placebo: list[float], p_holm: list[float], n: int, verdict: str) -> None:
+    assert ev.rise_verdict(_placebo_table(means, placebo, p_holm, n)) == verdict
+
+
+def test_rise_verdict_all_positive_means_that_lose_to_random_days_are_not_partly_supported() -> None:
+    """Prices rose after every event, but less than after random days in every row."""
+    table = _placebo_table([0.1, 0.2, 0.05, 0.1], [0.3, 0.6, 0.08, 0.15], [1.0, 1.0, 1.0, 1.0])
+    assert bool((table["event_mean"] > 0).all())
+    assert ev.rise_verdict(table) != "partly supported"
+    assert ev.rise_verdict(table) == "not supported"
+
+
+def test_placebo_losers_and_texts_name_the_rows_that_did_worse() -> None:
+    table = _placebo_table([0.171, 1.027, 0.214, 1.252], [0.250, 0.531, 0.313, 0.644], [1.0, 0.8, 1.0, 0.8],
+                           n=4)
+    assert ev.placebo_losers(table) == [("btc", 180), ("eth", 180)]
+    evidence = ev.placebo_evidence(table)
+    assert "beat the random-day mean in 2 of 4 tests" in evidence
+    assert "did worse than random days in btc 180 d, eth 180 d" in evidence
+    assert "btc 180 d: +0.17 vs random-day mean +0.25" in evidence
+    assert "N=4" in evidence
+    summary = ev.placebo_summary(table)
+    assert summary.startswith("4 of 4 event means are positive. The events beat the random-day mean in 2 of 4")
+    assert "btc at 180 days (+0.171 against +0.250)" in summary
+    winners = _placebo_table([0.3, 0.4], [0.1, 0.1], [0.5, 0.5])
+    assert ev.placebo_losers(winners) == []
+    assert "did worse" not in ev.placebo_evidence(winners) and "did worse" not in ev.placebo_summary(winners)
 
 
 def test_confounders_within_window() -> None:

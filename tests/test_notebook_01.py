@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -50,11 +51,23 @@ def executed(run_notebook: Callable[..., tuple[Any, dict[str, Any]]]) -> dict[st
     return body
 
 
-@pytest.fixture(scope="module")
-def fred(mirror_home: Path) -> Callable[[str], pd.Series]:
-    from helpers import data
+#: Units of the mirror's FRED CSVs (see fred/PROVENANCE.md): divisor to USD bn.
+TO_USD_BN = {"WALCL": 1000.0, "WDTGAL": 1000.0, "TREAST": 1000.0, "RRPONTSYD": 1.0}
 
-    return lambda sid: data.series(sid, usd_bn=True)
+
+@pytest.fixture(scope="module")
+def fred(mirror_dir: Path) -> Callable[[str], pd.Series]:
+    """A FRED series read from the mirror's CSV with plain pandas, in USD bn, independently of ``helpers``.
+
+    WALCL, WDTGAL and TREAST are in millions of USD, RRPONTSYD in billions.
+    """
+
+    def read(sid: str) -> pd.Series:
+        raw = pd.read_csv(mirror_dir / "fred" / f"{sid}.csv", parse_dates=["observation_date"],
+                          index_col="observation_date")[sid]
+        return pd.to_numeric(raw, errors="coerce").dropna() / TO_USD_BN[sid]
+
+    return read
 
 
 @pytest.mark.slow
@@ -112,11 +125,9 @@ def test_treasury_runoff_to_cap_recomputed(executed: dict[str, Any], fred: Calla
                                            mirror_dir: Path) -> None:
     """TREAST at the first Wednesday on/after 2022-06-01 minus at the first on/after 2025-12-01, over
     the reference table's Treasury caps summed month by month from June 2022 to November 2025."""
-    from helpers import facts
-
     treast = fred("TREAST")
-    caps = facts.reference("qt_caps", date_columns=("effective_date",), mirror=mirror_dir)
-    caps["treasury_cap_bn"] = pd.to_numeric(caps["treasury_cap_bn"])
+    caps = pd.read_csv(mirror_dir / "events" / "qt_caps.csv", parse_dates=["effective_date"])
+    caps = caps.sort_values("effective_date")
     total = 0.0
     for month in pd.period_range("2022-06", "2025-11", freq="M"):
         in_force = caps[caps["effective_date"] <= month.start_time].iloc[-1]
@@ -124,3 +135,15 @@ def test_treasury_runoff_to_cap_recomputed(executed: dict[str, Any], fred: Calla
     fall = treast[treast.index >= "2022-06-01"].iloc[0] - treast[treast.index >= "2025-12-01"].iloc[0]
     assert total == 1640.0
     assert_allclose(executed["figures"]["treasury_runoff_to_cap_qt2"]["value"], fall / total, rtol=1e-12)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("cid", CLAIMS)
+def test_short_answer_states_the_recorded_verdict(executed: dict[str, Any], cid: str) -> None:
+    """The short answer names each verdict in a parenthesis such as "(C01 and C05 *supported*)"; it must be
+    the verdict the code recorded."""
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    short = " ".join(next(c.source for c in nb.cells if c.source.startswith("## Question and short answer")).split())
+    stated = re.search(r"\([^()]*\b" + cid + r"\b[^()]*?\*([a-z ]+)\*\)", short)
+    assert stated is not None, f"short answer names no verdict for {cid}"
+    assert stated.group(1) == executed["claims"][cid]["verdict"]

@@ -784,8 +784,28 @@ def rally_verdict(hits: pd.DataFrame, chances: Mapping[str, float], alpha: float
     return "not supported"
 
 
+def placebo_losers(table: pd.DataFrame) -> list[tuple[str, int]]:
+    """Rows of :func:`placebo_table` whose event mean is at or below the random-day (placebo) mean.
+
+    Parameters
+    ----------
+    table : pd.DataFrame
+        Indexed by (asset, horizon), with ``event_mean`` and ``placebo_mean``.
+
+    Returns
+    -------
+    list of (asset, horizon)
+        In the table's order; empty when the events beat random days in every row.
+    """
+    lost = table["event_mean"] <= table["placebo_mean"]
+    return [(str(a), int(h)) for a, h in table.index[lost.to_numpy()]]
+
+
 def rise_verdict(table: pd.DataFrame, alpha: float = 0.05, min_events: int = 3) -> str:
     """Verdict on "risk assets tend to rise strongly after a turn to easing", from :func:`placebo_table`.
+
+    Positive mean changes after the events say little on their own, because prices rose after
+    most random days too: every rule below compares the events with the random-day mean.
 
     Parameters
     ----------
@@ -799,22 +819,29 @@ def rise_verdict(table: pd.DataFrame, alpha: float = 0.05, min_events: int = 3) 
     Returns
     -------
     str
-        ``supported``: every mean event change is positive and at least half of the rows beat
-        random dates at the Holm-adjusted level; ``partly supported``: every mean is positive
-        (prices rose) but random dates rose about as much; ``not supported``: most means are at
-        or below the placebo mean; otherwise ``inconclusive``.
+        With *beats* the share of rows whose event mean exceeds the placebo mean and *most*
+        meaning strictly more than half:
+
+        * ``inconclusive``: no rows, or fewer than ``min_events`` events in some row;
+        * ``supported``: every event mean is positive, the events beat the placebo mean in most
+          rows, and at least half of the rows beat random dates at the Holm-adjusted level;
+        * ``partly supported``: every event mean is positive and the events beat the placebo
+          mean in most rows, but fewer than half of the rows significantly;
+        * ``not supported``: the events beat the placebo mean in at most half of the rows
+          (whether or not prices rose);
+        * ``inconclusive`` otherwise (most rows beat random days but some means are negative).
     """
     if table.empty or int(table["n_events"].min()) < min_events:
         return "inconclusive"
     positive = bool((table["event_mean"] > 0).all())
-    significant = float((table["p_holm"] < alpha).mean())
     beats = float((table["event_mean"] > table["placebo_mean"]).mean())
+    significant = float((table["p_holm"] < alpha).mean())
+    if beats <= 0.5:
+        return "not supported"
     if positive and significant >= 0.5:
         return "supported"
     if positive:
         return "partly supported"
-    if beats < 0.5:
-        return "not supported"
     return "inconclusive"
 
 
@@ -958,11 +985,41 @@ def indicator_periods(indicator: pd.Series, freq_end: str = "MS") -> list[tuple[
 
 
 def placebo_evidence(table: pd.DataFrame) -> str:
-    """One-paragraph evidence string from :func:`placebo_table` (effect, placebo range, p, N)."""
-    parts = [f"{a} {h} d: {r.event_mean:+.2f} (random-day 95% range {r.placebo_lower:+.2f} to "
-             f"{r.placebo_upper:+.2f}, p={r.p_value:.2f}, N={int(r.n_events)})" for (a, h), r in table.iterrows()]
+    """One-paragraph evidence string from :func:`placebo_table`.
+
+    Each row gives the events' mean change against the random-day mean, the random-day 95% range,
+    the p-value and N; then how many rows the events beat the random-day mean in, which rows they
+    did not, and the smallest Holm-adjusted p-value.
+    """
+    parts = [f"{a} {h} d: {r.event_mean:+.2f} vs random-day mean {r.placebo_mean:+.2f} (95% range "
+             f"{r.placebo_lower:+.2f} to {r.placebo_upper:+.2f}, p={r.p_value:.2f}, N={int(r.n_events)})"
+             for (a, h), r in table.iterrows()]
+    losers = placebo_losers(table)
+    beat = f"The events beat the random-day mean in {len(table) - len(losers)} of {len(table)} tests"
+    if losers:
+        beat += "; they did worse than random days in " + ", ".join(f"{a} {h} d" for a, h in losers)
     return ("Mean log return after the easing turns vs the mean over as many random days: " + "; ".join(parts)
-            + f". Smallest Holm-adjusted p = {table['p_holm'].min():.2f} over {len(table)} tests.")
+            + f". {beat}. Smallest Holm-adjusted p = {table['p_holm'].min():.2f} over {len(table)} tests.")
+
+
+def placebo_summary(table: pd.DataFrame, alpha: float = 0.05) -> str:
+    """Two sentences for a notebook, from :func:`placebo_table`: signs, beats and the losing rows.
+
+    States how many event means are positive, in how many rows the events beat the random-day mean
+    (and how many of those at the Holm-adjusted level ``alpha``), and the rows where they did worse
+    than random days, each with both means.
+    """
+    n = len(table)
+    positive = int((table["event_mean"] > 0).sum())
+    losers = placebo_losers(table)
+    significant = int((table["p_holm"] < alpha).sum())
+    text = (f"{positive} of {n} event means are positive. The events beat the random-day mean in "
+            f"{n - len(losers)} of {n} tests, {significant} of them at Holm-adjusted p < {alpha:g}.")
+    if losers:
+        rows = [f"{a} at {h} days ({table.at[(a, h), 'event_mean']:+.3f} against "
+                f"{table.at[(a, h), 'placebo_mean']:+.3f})" for a, h in losers]
+        text += " They did worse than random days for " + ", ".join(rows) + "."
+    return text
 
 
 def rally_evidence(study: RallyStudy, pivots: Sequence[str], asset: str = "BTC") -> str:
