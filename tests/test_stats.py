@@ -399,3 +399,91 @@ def test_drawdown_split_halves() -> None:
     assert_allclose([out["total"], out["before"], out["share_before"]], [math.log(0.25), math.log(0.5), 0.5])
     with pytest.raises(ValueError, match="after the peak"):
         stats.drawdown_split(price, ("2021-01-01", "2021-01-15"), ("2021-01-25", "2021-02-09"), "2021-01-05")
+
+
+def _bear(idx: pd.DatetimeIndex) -> pd.Series:
+    """Peak 200 on day 10, trough 50 on day 30; log price falls linearly from 200 to 50 in between."""
+    price = pd.Series(100.0, index=idx)
+    price.iloc[10:31] = np.exp(np.linspace(math.log(200.0), math.log(50.0), 21))
+    return price
+
+
+def test_drawdown_splits_at_several_dates_in_date_order() -> None:
+    idx = pd.date_range("2021-01-01", periods=40, freq="D")
+    price = _bear(idx)
+    out = stats.drawdown_splits(price, ("2021-01-01", "2021-01-15"), ("2021-01-25", "2021-02-09"),
+                                {"late": "2021-01-27", "early": "2021-01-13"})
+    assert list(out.index) == ["early", "late"]  # sorted by date, not by the mapping's order
+    # the close of the day before the split: day 11 is 1/20 of the way down, day 25 is 15/20
+    assert_allclose(out["share_before"].to_numpy(), [1 / 20, 15 / 20], atol=1e-12)
+    assert_allclose((out["before"] + out["after"]).to_numpy(), out["total"].to_numpy())
+    assert_allclose(out["total"].to_numpy(), math.log(0.25))
+    with pytest.raises(ValueError, match="after the peak"):
+        stats.drawdown_splits(price, ("2021-01-01", "2021-01-15"), ("2021-01-25", "2021-02-09"), {"x": "2021-01-02"})
+
+
+@pytest.mark.parametrize(("shares", "expected"), [([0.5, 0.6, 0.9], "before"), ([0.4, 0.41], "before"),
+                                                  ([0.1, 0.39], "after"), ([0.27, 0.3998, 0.516], "mixed")])
+def test_timing_consensus(shares: list[float], expected: str) -> None:
+    assert stats.timing_consensus(pd.Series(shares), 0.4) == expected
+
+
+def test_timing_consensus_refuses_missing_shares() -> None:
+    with pytest.raises(ValueError, match="NaN"):
+        stats.timing_consensus(pd.Series([0.5, np.nan]), 0.4)
+
+
+def test_changes_between_adds_up_and_uses_values_as_of_each_boundary() -> None:
+    weds = pd.date_range("2022-01-05", periods=10, freq="W-WED")
+    a = np.arange(10.0) * 10  # +10 a week
+    b = np.r_[np.zeros(5), np.ones(5) * 7]  # a step of 7 between the 5th and 6th Wednesday
+    frame = pd.DataFrame({"a": a, "b": b, "net": a - b}, index=weds)
+    out = stats.changes_between(frame, {"start": weds[0], "mid": weds[4] + pd.Timedelta(days=3),
+                                        "end": weds[9] + pd.Timedelta(days=1)})
+    assert list(out.index) == ["start -> mid", "mid -> end"]
+    assert out.loc["start -> mid", "to"] == weds[4]  # the last Wednesday on or before the boundary
+    assert_allclose(out.loc["start -> mid", ["a", "b", "net"]].astype(float).to_numpy(), [40.0, 0.0, 40.0])
+    assert_allclose(out.loc["mid -> end", ["a", "b", "net"]].astype(float).to_numpy(), [50.0, 7.0, 43.0])
+    assert_allclose(out[["a", "b", "net"]].sum().to_numpy(), (frame.iloc[-1] - frame.iloc[0]).to_numpy())
+
+
+def test_changes_between_refuses_unordered_or_uncovered_boundaries() -> None:
+    frame = pd.DataFrame({"a": np.arange(5.0)}, index=pd.date_range("2022-01-05", periods=5, freq="W-WED"))
+    with pytest.raises(ValueError, match="time order"):
+        stats.changes_between(frame, {"x": "2022-01-20", "y": "2022-01-10"})
+    with pytest.raises(ValueError, match="within"):
+        stats.changes_between(frame, {"x": "2021-12-01", "y": "2022-01-20"})
+
+
+def test_liquidity_regime_returns_wider_interval_at_higher_coverage() -> None:
+    rng = np.random.default_rng(SEED)
+    up = np.tile(np.r_[np.ones(13), -np.ones(13)], 12)
+    level = _weekly(100 + np.cumsum(up))
+    price = _weekly(np.exp(np.cumsum(0.01 * up + 0.05 * rng.normal(size=len(up)))))
+    a = stats.liquidity_regime_returns(price, level, "2015-06-01", horizon=4, window=4, reps=300, block_size=8, seed=1)
+    b = stats.liquidity_regime_returns(price, level, "2015-06-01", horizon=4, window=4, reps=300, block_size=8, seed=1,
+                                       level_ci=1 - 0.05 / 3)
+    assert a.diff == b.diff and a.p_hac == b.p_hac
+    assert b.lo <= a.lo and b.hi >= a.hi
+
+
+def test_liquidity_regime_table_corrects_over_the_family_only() -> None:
+    """A price that follows the level (strong effect) and one that ignores it (none), tested as a family of two."""
+    rng = np.random.default_rng(SEED)
+    up = np.tile(np.r_[np.ones(13), -np.ones(13)], 12)
+    level = _weekly(100 + np.cumsum(up))
+    steps = np.where(level.diff(4).to_numpy() > 0, 0.03, -0.03)
+    follows = _weekly(np.exp(np.cumsum(np.r_[0.0, steps[:-1]] + 0.01 * rng.normal(size=len(up)))))
+    ignores = _weekly(np.exp(np.cumsum(0.03 * rng.normal(size=len(up)))))
+    specs = {"follows": (follows, level), "ignores": (ignores, level), "outside": (follows, level)}
+    table = stats.liquidity_regime_table(specs, "2015-03-01", ["follows", "ignores"], horizon=4, window=4,
+                                         reps=300, block_size=8, seed=2)
+    fam = table.loc[["follows", "ignores"]]
+    assert_allclose(fam["p_holm"].to_numpy(), stats.adjust_pvalues(fam["p_hac"], "holm").to_numpy())
+    assert (fam["lo_bonf"] <= fam["lo"]).all() and (fam["hi_bonf"] >= fam["hi"]).all()
+    assert bool(table.loc["follows", "shows_effect"]) and not bool(table.loc["ignores", "shows_effect"])
+    assert math.isnan(table.loc["outside", "p_holm"]) and pd.isna(table.loc["outside", "shows_effect"])
+    # the row outside the family uses seed + 2 and is otherwise the same comparison as "follows"
+    assert table.loc["outside", "diff"] == table.loc["follows", "diff"]
+    with pytest.raises(ValueError, match="not in specs"):
+        stats.liquidity_regime_table(specs, "2015-03-01", ["nope"], reps=10)

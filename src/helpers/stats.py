@@ -18,7 +18,7 @@ a :class:`pandas.DatetimeIndex`.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
@@ -848,7 +848,8 @@ def regime_forward_returns(forward: pd.Series, regime: pd.Series, order: tuple[s
 
 
 def liquidity_regime_returns(price: pd.Series, level: pd.Series, start: str, horizon: int = 13, window: int = 13,
-                             reps: int = 2000, block_size: int = 26, seed: int = 0) -> RegimeComparison:
+                             reps: int = 2000, block_size: int = 26, seed: int = 0,
+                             level_ci: float = 0.95) -> RegimeComparison:
     """Forward returns of ``price`` when ``level`` was expanding versus contracting (one call of the pipeline).
 
     Parameters
@@ -864,6 +865,9 @@ def liquidity_regime_returns(price: pd.Series, level: pd.Series, start: str, hor
         Regime window (:func:`regime_from_change`).
     reps, block_size, seed : int
         Passed to :func:`regime_forward_returns`.
+    level_ci : float
+        Coverage of the bootstrap interval (``1 - 0.05 / m`` for a Bonferroni interval over
+        ``m`` measures); with the same ``seed`` the resamples are the same at every coverage.
 
     Returns
     -------
@@ -871,7 +875,7 @@ def liquidity_regime_returns(price: pd.Series, level: pd.Series, start: str, hor
     """
     fwd = forward_log_return(price.dropna(), horizon).loc[start:]
     lab = regime_from_change(level.dropna(), window).loc[start:]
-    return regime_forward_returns(fwd, lab, reps=reps, block_size=block_size, seed=seed)
+    return regime_forward_returns(fwd, lab, reps=reps, block_size=block_size, seed=seed, level=level_ci)
 
 
 def regime_table(comparisons: Mapping[str, RegimeComparison]) -> pd.DataFrame:
@@ -891,6 +895,58 @@ def regime_table(comparisons: Mapping[str, RegimeComparison]) -> pd.DataFrame:
                        "n_first": c.table.loc[first, "n"], "n_second": c.table.loc[second, "n"],
                        "diff_sd": c.diff / c.sd}
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def liquidity_regime_table(specs: Mapping[str, tuple[pd.Series, pd.Series]], start: str, family: Sequence[str],
+                           horizon: int = 13, window: int = 13, reps: int = 2000, block_size: int = 26,
+                           seed: int = 0, alpha: float = 0.05) -> pd.DataFrame:
+    """:func:`regime_table` of several (price, level) pairs, with a multiple-testing correction over a family.
+
+    Parameters
+    ----------
+    specs : mapping of str to (Series, Series)
+        Label to weekly (price, liquidity level), as for :func:`liquidity_regime_returns`. The
+        ``k``-th pair is bootstrapped with seed ``seed + k``.
+    start : str
+        First date of the sample.
+    family : sequence of str
+        Labels tested together for one claim (BTC against three liquidity measures, say).
+    horizon, window, reps, block_size, seed : int
+        Passed to :func:`liquidity_regime_returns`.
+    alpha : float
+        Family-wise error rate.
+
+    Returns
+    -------
+    DataFrame
+        :func:`regime_table` (95% intervals ``lo``, ``hi``) plus, for the ``family`` rows only,
+        ``p_holm`` (Holm-adjusted ``p_hac``) and ``lo_bonf``, ``hi_bonf`` (bootstrap interval of
+        coverage :math:`1 - \\alpha / m` for ``m`` members, from the same resamples), and
+        ``shows_effect``: a positive difference with ``p_holm < alpha`` and ``lo_bonf > 0``.
+
+    Raises
+    ------
+    ValueError
+        If a ``family`` label is not in ``specs``.
+    """
+    missing = [k for k in family if k not in specs]
+    if missing:
+        raise ValueError(f"family labels {missing} are not in specs")
+    level_bonf = 1 - alpha / len(family)
+    main, wide = {}, {}
+    for k, (label, (price, level)) in enumerate(specs.items()):
+        args = (price, level, start, horizon, window, reps, block_size, seed + k)
+        main[label] = liquidity_regime_returns(*args)
+        if label in family:
+            wide[label] = liquidity_regime_returns(*args, level_ci=level_bonf)
+    table = regime_table(main)
+    fam = list(family)
+    table.loc[fam, "p_holm"] = adjust_pvalues(table.loc[fam, "p_hac"], "holm").to_numpy()
+    table.loc[fam, "lo_bonf"] = [wide[k].lo for k in fam]
+    table.loc[fam, "hi_bonf"] = [wide[k].hi for k in fam]
+    shows = (table["diff"] > 0) & (table["p_holm"] < alpha) & (table["lo_bonf"] > 0)
+    table["shows_effect"] = shows.where(table.index.isin(fam))
+    return table
 
 
 def weekly_link_summary(price: pd.Series, level: pd.Series, start: str, horizon: int = 13, window: int = 13,
@@ -1025,6 +1081,118 @@ def drawdown_split(price: pd.Series, peak_window: tuple[str, str], trough_window
     total = math.log(float(price[trough]) / float(price[peak]))
     return {"peak": peak, "trough": trough, "total": total, "before": before, "after": total - before,
             "share_before": before / total}
+
+
+def drawdown_splits(price: pd.Series, peak_window: tuple[str, str], trough_window: tuple[str, str],
+                    splits: Mapping[str, str]) -> pd.DataFrame:
+    """:func:`drawdown_split` of one peak-to-trough decline at several candidate dates.
+
+    Used when the date of an event is itself a choice (QT first signalled, announced, or
+    started), to show how much a timing argument depends on that choice.
+
+    Parameters
+    ----------
+    price : Series
+        Daily closes.
+    peak_window, trough_window : (str, str)
+        Date ranges in which to look for the highest and the lowest close.
+    splits : mapping of str to str
+        Label to candidate split date, in any order.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by label, in date order: ``date`` (Timestamp), ``before``, ``after`` (log
+        changes before the split date and from it to the trough), ``total`` and
+        ``share_before``. The peak and trough are the same for every row.
+
+    Raises
+    ------
+    ValueError
+        If a date does not fall between the peak and the trough.
+    """
+    rows = {}
+    for label, date in sorted(splits.items(), key=lambda kv: pd.Timestamp(kv[1])):
+        out = drawdown_split(price, peak_window, trough_window, date)
+        rows[label] = {"date": pd.Timestamp(date), "before": out["before"], "after": out["after"],
+                       "total": out["total"], "share_before": out["share_before"]}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def timing_consensus(shares: pd.Series, threshold: float) -> Literal["before", "after", "mixed"]:
+    """Whether a timing finding holds for every candidate date of an event.
+
+    Parameters
+    ----------
+    shares : Series
+        Share of a decline that came before each candidate date (``share_before`` of
+        :func:`drawdown_splits`).
+    threshold : float
+        A share at or above it counts as "a large part came before the event".
+
+    Returns
+    -------
+    {"before", "after", "mixed"}
+        ``before`` if every share is at least ``threshold``, ``after`` if every share is
+        below it, ``mixed`` when the answer depends on the date chosen (then a verdict built
+        on the timing would be an artefact of that choice).
+
+    Raises
+    ------
+    ValueError
+        If ``shares`` is empty or holds NaN.
+    """
+    if shares.empty or shares.isna().any():
+        raise ValueError("timing_consensus needs at least one share and no NaN")
+    at_least = shares >= threshold
+    if at_least.all():
+        return "before"
+    if not at_least.any():
+        return "after"
+    return "mixed"
+
+
+def changes_between(levels: pd.DataFrame, boundaries: Mapping[str, str | pd.Timestamp],
+                    tolerance_days: int = 10) -> pd.DataFrame:
+    """Change of every column of ``levels`` between consecutive boundary dates.
+
+    Parameters
+    ----------
+    levels : DataFrame
+        Levels on a DatetimeIndex (weekly net liquidity and its parts, say).
+    boundaries : mapping of str to date
+        Label to date, in time order; the value used at a boundary is the last observation on
+        or before it (pass "the day before" to exclude the date itself).
+    tolerance_days : int
+        Refuse an observation older than this at a boundary (a gap in the data).
+
+    Returns
+    -------
+    DataFrame
+        One row per pair of consecutive boundaries, indexed ``"a -> b"``: ``from`` and ``to``
+        (observation dates used), then the change of each column. Changes add up: the sum of
+        the rows is the change from the first to the last boundary.
+
+    Raises
+    ------
+    ValueError
+        If the boundaries are not in time order, or a boundary has no observation within
+        ``tolerance_days``.
+    """
+    names, dates = list(boundaries), pd.DatetimeIndex([pd.Timestamp(d) for d in boundaries.values()])
+    if not dates.is_monotonic_increasing:
+        raise ValueError("boundaries must be in time order")
+    frame = levels.dropna().sort_index()
+    used = available_asof(frame.iloc[:, 0], dates, 0, tolerance_days)["observed"]
+    if used.isna().any():
+        missing = [n for n, u in zip(names, used, strict=True) if pd.isna(u)]
+        raise ValueError(f"no observation within {tolerance_days} days of boundary {missing}")
+    values = frame.loc[pd.DatetimeIndex(used)]
+    rows = {}
+    for k in range(1, len(names)):
+        rows[f"{names[k - 1]} -> {names[k]}"] = {"from": used.iloc[k - 1], "to": used.iloc[k],
+                                                 **(values.iloc[k] - values.iloc[k - 1]).to_dict()}
+    return pd.DataFrame.from_dict(rows, orient="index")
 
 
 # ---------------------------------------------------------------------------------------------

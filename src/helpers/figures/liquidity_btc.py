@@ -280,7 +280,7 @@ def agreement_bars(table: pd.DataFrame, reported: float, reported_label: str, ti
 
 
 def bear_market_timeline(price: pd.Series, liquidity: Mapping[str, pd.Series], peak: pd.Timestamp,
-                         trough: pd.Timestamp, qt_start: str, share_before: float) -> Figure:
+                         trough: pd.Timestamp, splits: pd.DataFrame) -> Figure:
     """BTC and liquidity measures (indexed to 100 at the BTC peak) around the 2022 bear market.
 
     Parameters
@@ -291,10 +291,10 @@ def bear_market_timeline(price: pd.Series, liquidity: Mapping[str, pd.Series], p
         Weekly liquidity levels (USD bn) over the same window.
     peak, trough : Timestamp
         BTC peak and trough dates.
-    qt_start : str
-        First day of QT.
-    share_before : float
-        Share of the peak-to-trough log decline that came before ``qt_start``.
+    splits : DataFrame
+        From :func:`helpers.stats.drawdown_splits`: indexed by the name of each candidate QT
+        date, with columns ``date`` and ``share_before`` (share of the peak-to-trough log
+        decline that came before that date). Each date is marked; the title gives every share.
     """
     fig, ax = plots.new(figsize=(10, 4.4))
     ax.plot(price.index, price / price.loc[peak] * 100, color=BTC_COLOR, lw=1.6, label="BTC close")
@@ -304,8 +304,9 @@ def bear_market_timeline(price: pd.Series, liquidity: Mapping[str, pd.Series], p
     ax.set_yticks([20, 30, 50, 70, 100, 140])
     ax.yaxis.set_major_formatter(mticker.ScalarFormatter())
     ax.yaxis.set_minor_formatter(mticker.NullFormatter())
-    plots.mark_events(ax, [peak, pd.Timestamp(qt_start), trough], ["BTC peak", "QT starts", "BTC trough"])
+    plots.mark_events(ax, [peak, *splits["date"], trough], ["BTC peak", *(f"QT {k}" for k in splits.index), "BTC trough"])
+    shares = ", ".join(f"{v:.0%} ({k})" for k, v in splits["share_before"].items())
     ax.set(ylabel="index, BTC peak = 100 (log scale)",
-           title=f"{share_before:.0%} of BTC's peak-to-trough log decline came before QT began")
+           title=f"Share of BTC's peak-to-trough log decline before each QT date: {shares}")
     ax.legend(fontsize=8, loc="lower left")
     return fig
