@@ -1,4 +1,8 @@
-"""Notebook 04 executed through papermill on the mirror: headline keys, the six claims, two keys recomputed."""
+"""Notebook 04 executed through papermill on the mirror: headline keys, the six claims, two keys recomputed.
+
+The recomputations read the mirror's CSV files directly (not ``helpers.data``), so the date shift that
+turns the mirror's 00:00 UTC snapshots into closes is checked too: close(D) = ``price_usd`` labelled D+1.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ REQUIRED: dict[str, str] = {
     "alt_basket_lag_after_btc_uptrend_days_median": "days",
     "defi_basket_lag_after_btc_uptrend_days_median": "days",
     "alt_basket_lag_in_claim_band_share": "share",
+    "alt_basket_lag_in_claim_band_binomial_p": "probability",
     "alt_btc_rs_change_30_90d_after_btc_uptrend_mean": "log return",
     "defi_btc_rs_change_30_90d_after_btc_uptrend_mean": "log return",
     "alt_btc_weekly_best_lag_weeks": "weeks",
@@ -69,10 +74,11 @@ def _uptrend_state(price: pd.Series, window: int = 200, confirm: int = 30) -> pd
     return pd.Series(state, index=price.index)
 
 
-def _closes(symbol: str, seasoning: int = 30) -> pd.Series:
-    from helpers import data
-
-    s = data.closes(symbol)
+def _closes(mirror: Path, symbol: str, seasoning: int = 30) -> pd.Series:
+    """Daily closes from the mirror's CSV: the price at 00:00 UTC of D+1 is the close of D; first 30 days dropped."""
+    raw = pd.read_csv(mirror / "crypto" / f"{symbol}.csv", usecols=["date", "price_usd"], parse_dates=["date"])
+    s = raw.dropna().set_index("date")["price_usd"].sort_index()
+    s.index = s.index - pd.Timedelta(days=1)
     return s.loc[s.index[0] + pd.Timedelta(days=seasoning):]
 
 
@@ -113,17 +119,19 @@ def test_shares_and_lags_are_in_range(executed: tuple[Any, dict[str, Any]]) -> N
     assert f["alt_basket_vol_ratio_to_btc_median"] > 0
 
 
-def test_uptrend_episodes_recomputed_with_plain_pandas(executed: tuple[Any, dict[str, Any]]) -> None:
+def test_uptrend_episodes_recomputed_with_plain_pandas(executed: tuple[Any, dict[str, Any]],
+                                                      mirror_dir: Path) -> None:
     """Count BTC's confirmations (off -> on) since 2014-08-01 with an independent implementation of the rule."""
-    state = _uptrend_state(_closes("btc"))
+    state = _uptrend_state(_closes(mirror_dir, "btc"))
     starts = state & ~state.shift(1, fill_value=False)
     n = int(starts.loc["2014-08-01":].sum())
     assert executed[1]["figures"]["btc_uptrend_episodes_n"]["value"] == n
 
 
-def test_eth_btc_risk_on_mean_recomputed_with_plain_pandas(executed: tuple[Any, dict[str, Any]]) -> None:
+def test_eth_btc_risk_on_mean_recomputed_with_plain_pandas(executed: tuple[Any, dict[str, Any]],
+                                                          mirror_dir: Path) -> None:
     """Mean next-week ETH/BTC log return over Thursdays from 2015 on which BTC's uptrend was established."""
-    btc, eth = _closes("btc"), _closes("eth")
+    btc, eth = _closes(mirror_dir, "btc"), _closes(mirror_dir, "eth")
     days = pd.date_range(btc.index[0], btc.index[-1], freq="D")
     thursdays = pd.date_range("2014-01-01", "2026-09-30", freq="W-THU")
 

@@ -370,6 +370,30 @@ def test_spearman_table_of_a_monotone_relation() -> None:
     ys = pd.DataFrame({"up": [1.0, 4, 9, 16, 25], "down": [5.0, 4, 3, 2, 1]}, index=list("abcde"))
     t = rot.spearman_table(x, ys)
     assert t.loc["up", "rho"] == pytest.approx(1.0) and t.loc["down", "rho"] == pytest.approx(-1.0)
+    assert t.loc["up", "lo"] == pytest.approx(1.0) and t.loc["down", "hi"] == pytest.approx(-1.0)
+
+
+def test_spearman_interval_by_hand() -> None:
+    """Twenty ranks with one swap: rho from the rank formula, interval tanh(atanh(rho) -+ 1.96 se)."""
+    x = pd.Series(np.arange(20.0))
+    y = pd.Series(np.r_[np.arange(10.0), [19.0], np.arange(10.0, 19.0)])  # rank 19 moved to place 10
+    d2 = float(((x.rank() - y.rank()) ** 2).sum())
+    rho = 1 - 6 * d2 / (20 * (20**2 - 1))
+    se = math.sqrt((1 + rho**2 / 2) / 17)
+    t = rot.spearman_table(x, pd.DataFrame({"y": y}))
+    assert t.loc["y", "rho"] == pytest.approx(rho)
+    assert_allclose([t.loc["y", "lo"], t.loc["y", "hi"]],
+                    np.tanh(np.arctanh(rho) + np.array([-1, 1]) * 1.959963984540054 * se), rtol=1e-9)
+    assert t.loc["y", "lo"] < rho < t.loc["y", "hi"] and t.loc["y", "n"] == 20
+
+
+def test_band_share_test_by_hand() -> None:
+    lags = pd.Series([-14.0, 104, -28, -1, 13, -507, 0, 6, np.nan])
+    out = rot.band_share_test(lags, (30, 90))
+    assert out["n"] == 8 and out["n_in_band"] == 0 and out["p"] == pytest.approx(1 / 256)
+    inside = rot.band_share_test(pd.Series([30.0, 45, 90, 200]), (30, 90))
+    assert inside["n_in_band"] == 3 and inside["share_in_band"] == 0.75
+    assert inside["p"] == pytest.approx(15 / 16)  # P(X <= 3 | n=4, 1/2)
 
 
 def test_window_placebo_table_on_a_linear_path() -> None:
@@ -404,41 +428,93 @@ def test_leader_verdict(share: float, p: float, asym_lo: float, expected: str) -
     assert rot.leader_verdict(first.assign(n=2), leads) == "inconclusive"
 
 
-@pytest.mark.parametrize(("means", "los", "diff_los", "expected"), [
-    ([0.01, 0.02], [0.001, -0.01], [-0.1, -0.1], "supported"),
-    ([0.01, 0.02], [-0.01, -0.01], [-0.1, -0.1], "partly supported"),
-    ([-0.01, 0.02], [-0.02, -0.01], [0.001, -0.1], "partly supported"),
-    ([-0.01, 0.02], [-0.02, -0.01], [-0.1, -0.1], "not supported")])
-def test_risk_on_verdict(means: list[float], los: list[float], diff_los: list[float], expected: str) -> None:
-    assert rot.risk_on_verdict(pd.DataFrame({"mean": means, "lo": los}), pd.DataFrame({"lo": diff_los})) == expected
+def _intervals(rows: list[tuple[float, float, float]], n: int = 100) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["estimate", "lo", "hi"]).assign(n=n)
 
 
-@pytest.mark.parametrize(("lag", "p", "gain", "vol", "expected"), [
-    (45.0, 0.5, 0.8, 0.9, "supported"), (0.0, 0.5, 0.8, 0.9, "partly supported"),
-    (0.0, 0.01, 0.2, 0.9, "partly supported"), (0.0, 0.5, 0.2, 0.9, "not supported")])
-def test_lagged_rally_verdict(lag: float, p: float, gain: float, vol: float, expected: str) -> None:
-    row = pd.Series({"event_mean": 0.1, "p_holm": p})
-    assert rot.lagged_rally_verdict(lag, (30, 90), row, gain, vol) == expected
+@pytest.mark.parametrize(("rows", "expected"), [
+    ([(0.01, 0.001, 0.02), (0.02, 0.005, 0.04)], "supported"),
+    ([(0.01, 0.001, 0.02), (0.02, -0.01, 0.04)], "partly supported"),
+    ([(0.01, 0.001, 0.02), (-0.02, -0.04, -0.01)], "partly supported"),
+    ([(0.01, -0.01, 0.02), (-0.02, -0.04, -0.01)], "not supported"),
+    ([(-0.01, -0.03, 0.02), (0.0, -0.04, 0.04)], "not supported"),
+    # positive estimates whose intervals all include zero: the old C16 rule said "partly supported"
+    ([(0.0075, -0.0077, 0.0247), (0.0116, -0.0026, 0.0284), (0.0163, -0.0025, 0.0374)], "inconclusive"),
+    ([(0.01, -0.01, 0.03), (-0.005, -0.02, 0.01)], "inconclusive")])
+def test_interval_verdict(rows: list[tuple[float, float, float]], expected: str) -> None:
+    assert rot.interval_verdict(_intervals(rows), min_n=26) == expected
+    assert rot.interval_verdict(_intervals(rows, n=10), min_n=26) == "inconclusive"
+    assert rot.interval_verdict(_intervals(rows).drop(columns="n")) == expected
 
 
-@pytest.mark.parametrize(("a", "r", "expected"), [
-    ((0.1, 0.05, 0.2), (0.1, 0.01, 0.2), "supported"), ((0.1, 0.05, 0.2), (0.1, -0.01, 0.2), "partly supported"),
-    ((0.1, -0.05, 0.2), (0.1, -0.01, 0.2), "inconclusive"), ((-0.1, -0.3, 0.1), (-0.1, -0.2, 0.1), "not supported"),
-    ((0.1, -0.05, 0.2), (-0.3, -0.5, -0.1), "not supported")])
-def test_liquidity_benefit_verdict(a: tuple[float, float, float], r: tuple[float, float, float], expected: str) -> None:
-    def row(v: tuple[float, float, float]) -> pd.Series:
-        return pd.Series({"diff": v[0], "lo": v[1], "hi": v[2], "n_first": 100, "n_second": 100})
-
-    assert rot.liquidity_benefit_verdict(row(a), row(r)) == expected
-    assert rot.liquidity_benefit_verdict(row(a).replace(100, 10), row(r)) == "inconclusive"
+def _c17(lag: float, rs_p: float, band_share: float, band_p: float, gain: tuple[float, float],
+         vol: tuple[float, float], n: int = 8) -> str:
+    return rot.lagged_rally_verdict(lag, (30, 90), {"event_mean": 0.1, "p_holm": rs_p},
+                                    {"n": n, "share_in_band": band_share, "p_holm": band_p},
+                                    {"share_positive": gain[0], "p_holm": gain[1]},
+                                    {"share_positive": vol[0], "p_holm": vol[1]})
 
 
-def test_explosive_verdict() -> None:
-    idx = pd.MultiIndex.from_tuples([("size", "gain"), ("size", "drawdown")])
-    both = pd.DataFrame({"rho": [0.7, -0.7], "p_holm": [0.01, 0.01]}, index=idx)
-    assert rot.explosive_verdict(both, {"gain": 1}, {"drawdown": -1}) == "supported"
-    assert rot.explosive_verdict(both.assign(p_holm=[0.5, 0.01]), {"gain": 1}, {"drawdown": -1}) == "partly supported"
-    assert rot.explosive_verdict(both.assign(rho=[-0.7, 0.7]), {"gain": 1}, {"drawdown": -1}) == "not supported"
+@pytest.mark.parametrize(("args", "expected"), [
+    ((45.0, 0.5, 0.6, 0.8, (0.9, 0.01), (1.0, 0.01)), "supported"),
+    ((45.0, 0.5, 0.6, 0.8, (0.75, 0.58), (1.0, 0.01)), "partly supported"),  # timing only
+    ((0.0, 0.01, 0.1, 0.03, (0.75, 0.58), (1.0, 0.01)), "partly supported"),  # timing by relative strength
+    ((0.0, 0.5, 0.0, 0.03, (1.0, 0.01), (1.0, 0.01)), "partly supported"),  # significant gains without timing
+    # the notebook's pattern: timing contradicted, gains above BTC in 75% but not significant, volatility
+    # significant: the old rule said "partly supported" from the raw 75% share
+    ((-0.5, 1.0, 0.0, 0.03, (0.75, 0.58), (0.875, 0.035)), "not supported"),
+    ((-0.5, 1.0, 0.0, 0.03, (0.75, 0.58), (0.875, 0.21)), "not supported"),
+    ((-0.5, 1.0, 0.25, 0.4, (0.75, 0.58), (0.875, 0.035)), "inconclusive"),  # timing neither holds nor fails
+    ((-0.5, 1.0, 0.0, 0.03, (0.75, 0.58), (0.875, 0.035), 2), "inconclusive")])  # too few episodes
+def test_lagged_rally_verdict(args: tuple[object, ...], expected: str) -> None:
+    assert _c17(*args) == expected  # type: ignore[arg-type]
+
+
+def _spearman(rows: dict[tuple[str, str], tuple[float, float]], n: int = 20) -> pd.DataFrame:
+    """Tests with rho and Holm p; the interval is the Bonett-Wright one for n tokens."""
+    out = []
+    for (risk, measure), (rho, p) in rows.items():
+        se = math.sqrt((1 + rho**2 / 2) / (n - 3))
+        lo, hi = np.tanh(np.arctanh(rho) + np.array([-1, 1]) * 1.96 * se)
+        out.append({"riskiness": risk, "measure": measure, "rho": rho, "lo": lo, "hi": hi, "p_holm": p})
+    return pd.DataFrame(out).set_index(["riskiness", "measure"])
+
+
+EXPLOSIVE, SHORT_LIVED = {"excess_gain": 1, "speed": 1}, {"half_within": 1}
+
+
+@pytest.mark.parametrize(("gain", "speed", "half", "expected"), [
+    ((0.7, 0.01), (0.3, 1.0), (0.6, 0.03), "supported"),
+    ((0.7, 0.01), (0.3, 1.0), (0.27, 1.0), "partly supported"),
+    ((0.06, 1.0), (0.3, 1.0), (0.7, 0.01), "partly supported"),
+    ((0.06, 1.0), (0.3, 1.0), (0.27, 1.0), "inconclusive"),  # the notebook's pattern: wide intervals
+    ((-0.5, 0.1), (-0.4, 0.3), (0.27, 1.0), "not supported"),  # explosive ruled out
+    ((0.06, 1.0), (0.3, 1.0), (-0.6, 0.04), "not supported")])  # short-lived ruled out
+def test_explosive_verdict(gain: tuple[float, float], speed: tuple[float, float], half: tuple[float, float],
+                           expected: str) -> None:
+    tests = _spearman({("size", "excess_gain"): gain, ("size", "speed"): speed, ("size", "half_within"): half,
+                       ("size", "excess_drawdown"): (-0.65, 0.015)})
+    assert rot.explosive_verdict(tests, EXPLOSIVE, SHORT_LIVED) == expected
+
+
+def test_deeper_falls_alone_do_not_make_rallies_short_lived() -> None:
+    """The old rule counted a significant excess fall after the peak as "short-lived": "partly supported"."""
+    tests = _spearman({("size", "excess_gain"): (0.06, 1.0), ("size", "speed"): (0.3, 1.0),
+                       ("size", "half_within"): (0.27, 1.0), ("size", "excess_drawdown"): (-0.65, 0.015)})
+    assert rot.aspect_status(tests, {"excess_drawdown": -1}) == "holds"
+    assert rot.aspect_status(tests, SHORT_LIVED) == "open"
+    assert rot.explosive_verdict(tests, EXPLOSIVE, SHORT_LIVED) == "inconclusive"
+    assert rot.explosive_verdict(tests, EXPLOSIVE, {"half_within": 1, "excess_drawdown": -1}) == "partly supported"
+
+
+def test_aspect_status_contradicted_and_meaningful_threshold() -> None:
+    tests = pd.DataFrame({"rho": [0.05], "lo": [-0.2], "hi": [0.25], "p_holm": [1.0]},
+                         index=pd.MultiIndex.from_tuples([("size", "gain")]))
+    assert rot.aspect_status(tests, {"gain": 1}) == "contradicted"  # excludes rho >= 0.3
+    assert rot.aspect_status(tests, {"gain": 1}, meaningful=0.2) == "open"
+    assert rot.aspect_status(tests, {"gain": -1}) == "contradicted"  # excludes rho <= -0.3 too
+    with pytest.raises(ValueError, match="no tests"):
+        rot.aspect_status(tests, {"speed": 1})
 
 
 @pytest.mark.parametrize(("diff", "dd_small", "expected"), [

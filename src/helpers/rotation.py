@@ -18,7 +18,10 @@ liquidity turns?") need a few objects that the other modules do not have:
 * **breadth** (:func:`breadth`): the share of a universe beating BTC over a window (an
   "altseason" indicator), and its periods (:func:`true_periods`);
 * **regime statistics** with a stationary bootstrap (:func:`regime_means`,
-  :func:`risk_adjusted_difference`), and per-asset risk-adjusted returns (:func:`risk_table`).
+  :func:`risk_adjusted_difference`), and per-asset risk-adjusted returns (:func:`risk_table`);
+* **verdict rules** stated in the notebook before they are applied: one interval rule for
+  affirmative claims (:func:`interval_verdict`), and rules that demand significance, not a raw
+  share, for each part of a compound claim (:func:`lagged_rally_verdict`, :func:`explosive_verdict`).
 
 Calendar convention: daily crypto closes on a calendar grid (the close of day D is the price at
 00:00 UTC of D+1, see :func:`helpers.data.closes`); lags and durations are in calendar days,
@@ -1186,19 +1189,34 @@ def risk_adjusted_difference(a: pd.Series, b: pd.Series, mask: pd.Series, reps: 
             "hi": float(hi), "p": _two_sided_p(draws[:, 2]), "n": int(frame["m"].sum())}
 
 
-def spearman_table(x: pd.Series, ys: pd.DataFrame) -> pd.DataFrame:
-    """Spearman rank correlation of ``x`` with each column of ``ys`` (pairs with NaN dropped).
+def spearman_table(x: pd.Series, ys: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """Spearman rank correlation of ``x`` with each column of ``ys`` (pairs with NaN dropped), with an interval.
 
     Returns
     -------
     DataFrame
-        Per column: ``rho``, ``p`` (two-sided, scipy's t approximation) and ``n``.
+        Per column: ``rho``, ``lo`` and ``hi`` (Fisher-z interval with the Bonett-Wright standard
+        error :math:`\\sqrt{(1 + \\rho^2/2)/(n - 3)}`; NaN with fewer than 4 pairs), ``p``
+        (two-sided, scipy's t approximation) and ``n``.
+
+    References
+    ----------
+    .. [1] Bonett, D. G. and Wright, T. A. (2000). Sample size requirements for estimating Pearson,
+       Kendall and Spearman correlations. *Psychometrika* 65(1), 23-28. doi:10.1007/BF02294183
     """
+    q = float(sps.norm.ppf(0.5 + level / 2))
     rows = {}
     for col in ys.columns:
         both = pd.concat([x.rename("x"), ys[col].rename("y")], axis=1).dropna()
         res = sps.spearmanr(both["x"], both["y"])
-        rows[col] = {"rho": float(res.statistic), "p": float(res.pvalue), "n": len(both)}
+        rho, n = float(res.statistic), len(both)
+        lo = hi = math.nan
+        if n > 3 and math.isfinite(rho):
+            with np.errstate(divide="ignore"):
+                z = float(np.arctanh(rho))
+            se = math.sqrt((1 + rho**2 / 2) / (n - 3))
+            lo, hi = float(np.tanh(z - q * se)), float(np.tanh(z + q * se))
+        rows[col] = {"rho": rho, "lo": lo, "hi": hi, "p": float(res.pvalue), "n": n}
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
@@ -1216,6 +1234,31 @@ def sign_test(values: pd.Series, alternative: str = "greater") -> dict[str, floa
     k, n = int((v > 0).sum()), len(v)
     p = float(sps.binomtest(k, n, 0.5, alternative=alternative).pvalue) if n else math.nan
     return {"n": n, "n_positive": k, "share_positive": k / n if n else math.nan, "p": p}
+
+
+def band_share_test(lags: pd.Series, band: Sequence[int], claimed_share: float = 0.5) -> dict[str, float | int]:
+    """Test of "lags fall inside ``band`` in at least ``claimed_share`` of the episodes" against fewer.
+
+    Parameters
+    ----------
+    lags : Series
+        Onset lags in days (:func:`onset_lags`); NaN dropped.
+    band : (int, int)
+        The claimed range, inclusive (30-90 days for "1-3 months after").
+    claimed_share : float
+        The share a claim about the usual lag implies at least (0.5: more often than not).
+
+    Returns
+    -------
+    dict
+        ``n``, ``n_in_band``, ``share_in_band`` and ``p``: exact one-sided binomial p of so few
+        lags in the band if the true share were ``claimed_share``. A small ``p`` means the data
+        contradict a lag that is usually inside the band.
+    """
+    v = lags.dropna()
+    k, n = int(v.between(band[0], band[1]).sum()), len(v)
+    p = float(sps.binomtest(k, n, claimed_share, alternative="less").pvalue) if n else math.nan
+    return {"n": n, "n_in_band": k, "share_in_band": k / n if n else math.nan, "p": p}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1297,33 +1340,42 @@ def leader_verdict(first: pd.DataFrame, leads: pd.DataFrame, alpha: float = 0.05
     return "not supported"
 
 
-def risk_on_verdict(means: pd.DataFrame, diffs: pd.DataFrame) -> str:
-    """Verdict on "ETH may outperform BTC in a risk-on phase".
+def interval_verdict(estimates: pd.DataFrame, min_n: int = 0) -> str:
+    """One rule for an affirmative claim tested by several effects with intervals (C16, C18).
 
     Parameters
     ----------
-    means : DataFrame
-        Per risk-on definition: ``mean``, ``lo`` of ETH/BTC's log return in risk-on periods.
-    diffs : DataFrame
-        Per definition: ``lo`` of risk-on minus risk-off.
+    estimates : DataFrame
+        One row per effect the claim predicts to be positive: ``estimate``, ``lo`` and ``hi``
+        (its interval) and, optionally, ``n`` (the smallest sample behind it).
+    min_n : int
+        With fewer observations than this in any row the data cannot decide.
 
     Returns
     -------
     str
-        ``supported``: every risk-on mean is positive and at least one interval lies above zero;
-        ``partly supported``: every mean is positive, or some risk-on minus risk-off interval lies
-        above zero; ``not supported``: otherwise.
+        ``supported``: every interval lies above zero; ``partly supported``: at least one does
+        (the claim holds by one reasonable definition, not another); ``not supported``: an
+        interval lies below zero, or every estimate is at most zero (no effect where the claim
+        says one); ``inconclusive``: otherwise, i.e. positive (or mixed) estimates whose intervals
+        all include zero, or fewer than ``min_n`` observations. A positive point estimate alone is
+        never evidence for the claim.
     """
-    positive = bool((means["mean"] > 0).all())
-    if positive and bool((means["lo"] > 0).any()):
+    if "n" in estimates and bool((estimates["n"] < min_n).any()):
+        return "inconclusive"
+    above = estimates["lo"] > 0
+    if bool(above.all()):
         return "supported"
-    if positive or bool((diffs["lo"] > 0).any()):
+    if bool(above.any()):
         return "partly supported"
-    return "not supported"
+    if bool((estimates["hi"] < 0).any()) or bool((estimates["estimate"] <= 0).all()):
+        return "not supported"
+    return "inconclusive"
 
 
-def lagged_rally_verdict(median_lag: float, band: Sequence[int], window_row: pd.Series, gain_share: float,
-                         vol_share: float, alpha: float = 0.05) -> str:
+def lagged_rally_verdict(median_lag: float, band: Sequence[int], window_row: Mapping[str, float],
+                         band_row: Mapping[str, float], gain_row: Mapping[str, float], vol_row: Mapping[str, float],
+                         alpha: float = 0.05, min_episodes: int = 3) -> str:
     """Verdict on "altcoins rally 1-3 months after BTC's uptrend, with amplified gains and volatility".
 
     Parameters
@@ -1332,88 +1384,126 @@ def lagged_rally_verdict(median_lag: float, band: Sequence[int], window_row: pd.
         Median days from BTC's uptrend to the alt basket's own (:func:`onset_lags`).
     band : (int, int)
         The claimed lag in days.
-    window_row : Series
-        The alt basket's row of :func:`window_placebo_table` for the claimed window, with
+    window_row : mapping
+        The alt basket's relative strength in the claimed window (:func:`window_placebo_table`):
         ``event_mean`` and ``p_holm``.
-    gain_share, vol_share : float
-        Share of episodes in which the alt basket's trough-to-peak gain, and its volatility, exceed BTC's.
+    band_row : mapping
+        :func:`band_share_test` of the lags: ``n``, ``share_in_band`` and ``p_holm``.
+    gain_row, vol_row : mapping
+        :func:`sign_test` of the alt basket's gain minus BTC's and of its log volatility ratio to
+        BTC's: ``share_positive`` and ``p_holm``.
+    alpha : float
+        Level after Holm's correction within the claim.
+    min_episodes : int
+        With fewer lags the timing cannot be judged.
 
     Returns
     -------
     str
-        ``supported``: the timing holds (median lag inside the band, *or* alts beat BTC in the
-        window more than random days do, Holm p < ``alpha``) *and* the amplification holds (gain
-        and volatility above BTC's in more than half of the episodes); ``partly supported``: one
-        of the two; ``not supported``: neither.
+        The *timing* (the claim's core) **holds** if the median lag lies in the band, or relative
+        strength rises in the window by more than on random days (Holm p < ``alpha``); it is
+        **contradicted** if the share of lags inside the band is significantly below one half
+        (:func:`band_share_test`, Holm p < ``alpha``). *Amplified gains* and *amplified
+        volatility* each hold if the alt basket beats BTC in more than half of the episodes with
+        sign-test Holm p < ``alpha``; a share alone is not enough.
+        ``supported``: timing, gains and volatility all hold; ``partly supported``: the timing
+        holds, or amplified gains hold; ``not supported``: the timing is contradicted and
+        amplified gains do not hold (amplified volatility alone does not make the claimed rally);
+        ``inconclusive``: otherwise, or fewer than ``min_episodes`` lags.
     """
-    timing = (band[0] <= median_lag <= band[1]) or (window_row["event_mean"] > 0 and window_row["p_holm"] < alpha)
-    amplified = gain_share > 0.5 and vol_share > 0.5
-    if timing and amplified:
-        return "supported"
-    if timing or amplified:
-        return "partly supported"
-    return "not supported"
-
-
-def liquidity_benefit_verdict(absolute: pd.Series, relative: pd.Series, min_weeks: int = 26) -> str:
-    """Verdict on "DeFi tokens benefit directly when liquidity returns".
-
-    Parameters
-    ----------
-    absolute, relative : Series
-        Rows of :func:`helpers.stats.regime_table` for the DeFi basket and for DeFi / BTC:
-        ``lo`` of expanding minus contracting, ``n_first``, ``n_second``.
-
-    Returns
-    -------
-    str
-        ``supported``: both intervals lie above zero (DeFi rises with liquidity, and more than
-        BTC); ``partly supported``: one of them does; ``not supported``: both differences are at
-        most zero, or an interval lies below zero; ``inconclusive``: otherwise (positive estimates
-        whose intervals include zero), or fewer than ``min_weeks`` weeks in a regime.
-    """
-    if min(absolute["n_first"], absolute["n_second"]) < min_weeks:
+    if band_row["n"] < min_episodes:
         return "inconclusive"
-    a, r = absolute["lo"] > 0, relative["lo"] > 0
-    if a and r:
+    timing = bool(band[0] <= median_lag <= band[1]) or bool(window_row["event_mean"] > 0
+                                                           and window_row["p_holm"] < alpha)
+    against = bool(band_row["share_in_band"] < 0.5 and band_row["p_holm"] < alpha)
+    gains = bool(gain_row["share_positive"] > 0.5 and gain_row["p_holm"] < alpha)
+    vol = bool(vol_row["share_positive"] > 0.5 and vol_row["p_holm"] < alpha)
+    if timing and gains and vol:
         return "supported"
-    if a or r:
+    if timing or gains:
         return "partly supported"
-    if (absolute["diff"] <= 0 and relative["diff"] <= 0) or absolute["hi"] < 0 or relative["hi"] < 0:
+    if against:
         return "not supported"
     return "inconclusive"
 
 
+def correlation_text(tests: pd.DataFrame, pairs: Sequence[tuple[str, str]]) -> str:
+    """Rows of a :func:`spearman_table` family as evidence text: rho, 95% interval and Holm p, joined by "; "."""
+    out = []
+    for m, k in pairs:
+        r = tests.loc[(m, k)]
+        out.append(f"{m} vs {k} rho={r['rho']:+.2f} [{r['lo']:+.2f}, {r['hi']:+.2f}] (Holm p={r['p_holm']:.3f})")
+    return "; ".join(out)
+
+
+def aspect_status(tests: pd.DataFrame, predicted: Mapping[str, int], alpha: float = 0.05,
+                  meaningful: float = 0.3) -> str:
+    """Whether one aspect of a claim holds, is contradicted or stays open, from rank correlations.
+
+    Parameters
+    ----------
+    tests : DataFrame
+        Indexed by (riskiness measure, rally measure) with ``rho``, ``lo``, ``hi`` and ``p_holm``
+        (:func:`spearman_table`, Holm over the whole family).
+    predicted : mapping of str to int
+        The rally measures of this aspect and the sign of ``rho`` the claim predicts (+1: riskier
+        assets have larger values).
+    alpha : float
+        Level after Holm's correction.
+    meaningful : float
+        Smallest absolute rank correlation that would count as the claimed effect.
+
+    Returns
+    -------
+    str
+        ``holds``: some test has the predicted sign with Holm p < ``alpha``; ``contradicted``:
+        every test's interval excludes a correlation of ``meaningful`` or more in the predicted
+        direction; ``open``: otherwise (the interval is too wide to rule the effect in or out).
+    """
+    rows = tests[tests.index.get_level_values(1).isin(list(predicted))]
+    if rows.empty:
+        raise ValueError(f"no tests of {sorted(predicted)} in the table")
+    signs = np.array([predicted[m] for m in rows.index.get_level_values(1)])
+    rho, lo, hi = (rows[c].to_numpy(float) for c in ("rho", "lo", "hi"))
+    if bool(((np.sign(rho) == signs) & (rows["p_holm"].to_numpy(float) < alpha)).any()):
+        return "holds"
+    best = np.where(signs > 0, hi, -lo)  # the largest effect in the predicted direction the interval allows
+    if bool((best < meaningful).all()):
+        return "contradicted"
+    return "open"
+
+
 def explosive_verdict(tests: pd.DataFrame, explosive: Mapping[str, int], short_lived: Mapping[str, int],
-                      alpha: float = 0.05) -> str:
+                      alpha: float = 0.05, meaningful: float = 0.3) -> str:
     """Verdict on "the riskiest assets see explosive but short-lived rallies".
 
     Parameters
     ----------
     tests : DataFrame
-        Indexed by (riskiness measure, rally measure) with ``rho`` and ``p_holm``
-        (:func:`spearman_table`, adjusted over the whole family).
+        See :func:`aspect_status`.
     explosive, short_lived : mapping of str to int
-        Rally measures of each aspect and the sign of ``rho`` the claim predicts (+1: riskier
-        assets have larger values).
+        Rally measures of each aspect with the predicted sign of ``rho``. Only direct measures
+        belong here: the size or speed of the gain for *explosive*, how soon the gain is given
+        back for *short-lived* (a deeper fall after the peak measures depth, not duration).
+    alpha, meaningful : float
+        See :func:`aspect_status`.
 
     Returns
     -------
     str
-        ``supported``: some test of each aspect has the predicted sign with Holm p < ``alpha``;
-        ``partly supported``: only one aspect; ``not supported``: neither.
+        ``supported``: both aspects hold; ``partly supported``: one holds; ``not supported``:
+        neither holds and at least one is contradicted (the claim needs both); ``inconclusive``:
+        both stay open.
     """
-    def holds(aspect: Mapping[str, int]) -> bool:
-        rows = tests[tests.index.get_level_values(1).isin(list(aspect))]
-        signs = np.array([aspect[m] for m in rows.index.get_level_values(1)])
-        return bool(((np.sign(rows["rho"].to_numpy()) == signs) & (rows["p_holm"].to_numpy() < alpha)).any())
-
-    e, s = holds(explosive), holds(short_lived)
-    if e and s:
+    e = aspect_status(tests, explosive, alpha, meaningful)
+    s = aspect_status(tests, short_lived, alpha, meaningful)
+    if e == s == "holds":
         return "supported"
-    if e or s:
+    if "holds" in (e, s):
         return "partly supported"
-    return "not supported"
+    if "contradicted" in (e, s):
+        return "not supported"
+    return "inconclusive"
 
 
 def large_cap_verdict(diff: Mapping[str, float], drawdown_large: float, drawdown_small: float) -> str:
