@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
+from helpers import events as ev
 from helpers import seasonality as se
 
 # --------------------------------------------------------------------------------------------
@@ -211,16 +212,115 @@ def test_permutation_diff_known_groups() -> None:
     assert p == pytest.approx(1 / 56, abs=0.01)  # only 1 of C(8,3)=56 labellings is as extreme
 
 
-@pytest.mark.parametrize(("effects", "pvals", "expected"), [
-    ([0.1, 0.2], [0.01, 0.02], "supported"),
-    ([0.1, 0.2], [0.01, 0.30], "partly supported"),
-    ([0.1, 0.2], [0.40, 0.30], "inconclusive"),
-    ([-0.1, 0.2], [0.90, 0.30], "not supported"),
-    ([-0.1, -0.2], [0.90, 0.95], "not supported"),
-    ([0.1], [float("nan")], "inconclusive"),
+# Each case: (effects, one-sided Holm p, interval upper ends, minimum effects, expected verdict).
+@pytest.mark.parametrize(("effects", "pvals", "upper", "min_effect", "expected"), [
+    ([0.10, 0.20], [0.01, 0.02], [0.20, 0.30], 0.05, "supported"),
+    ([0.10, 0.20], [0.01, 0.30], [0.20, 0.40], 0.05, "partly supported"),
+    ([0.10, 0.20], [0.40, 0.30], [0.30, 0.40], 0.05, "inconclusive"),
+    # a negative estimate does not make "not supported" when the interval reaches a meaningful effect
+    # (the old sign rule said "not supported" for these two)
+    ([-0.001], [0.51], [0.07], 0.05, "inconclusive"),
+    ([-0.017, -0.001], [1.0, 1.0], [0.079, 0.071], 0.05, "inconclusive"),
+    # a positive estimate whose interval excludes the minimum effect is "not supported"
+    # (the old sign rule said "inconclusive")
+    ([0.01], [0.30], [0.03], 0.05, "not supported"),
+    ([-0.02, -0.01], [0.9, 0.8], [0.01, 0.02], 0.05, "not supported"),
+    # every part must rule the effect out: one open part keeps the claim undecided
+    ([-0.02, 0.01], [0.9, 0.4], [0.01, 0.08], 0.05, "inconclusive"),
+    # per-part thresholds in each part's units
+    ([0.0, 0.0], [0.5, 0.5], [0.04, 0.02], [0.05, 0.015], "inconclusive"),
+    ([0.0, 0.0], [0.5, 0.5], [0.04, 0.01], [0.05, 0.015], "not supported"),
+    ([0.1], [float("nan")], [0.2], 0.05, "inconclusive"),
+    ([0.1, 0.2], [0.4, 0.3], [0.3], 0.05, "inconclusive"),
 ])
-def test_direction_verdict(effects: list[float], pvals: list[float], expected: str) -> None:
-    assert se.direction_verdict(effects, pvals, 0.05) == expected
+def test_direction_verdict(effects: list[float], pvals: list[float], upper: list[float],
+                           min_effect: float | list[float], expected: str) -> None:
+    assert se.direction_verdict(effects, pvals, upper, min_effect, 0.05) == expected
+
+
+@pytest.mark.parametrize("estimate", [-0.03, 0.0, 0.03])
+def test_direction_verdict_ignores_the_sign_of_a_noise_estimate(estimate: float) -> None:
+    """Same interval, same p: the verdict must not change with the sign of a non-significant estimate."""
+    assert se.direction_verdict([estimate], [0.4], [0.09], 0.05) == "inconclusive"
+    assert se.direction_verdict([estimate], [0.4], [0.04], 0.05) == "not supported"
+
+
+def test_direction_verdict_contradiction_check() -> None:
+    # a significant opposite-sign check contradicts the claim even when the interval stays open ...
+    assert se.direction_verdict([0.02], [0.4], [0.11], 0.05, 0.05, contradiction_p=[0.01]) == "not supported"
+    # ... but not when it misses the level (C11's Spearman at p = 0.06)
+    assert se.direction_verdict([0.02], [0.4], [0.11], 0.05, 0.05, contradiction_p=[0.06]) == "inconclusive"
+    # and it cannot overrule significant parts
+    assert se.direction_verdict([0.2], [0.01], [0.3], 0.05, 0.05, contradiction_p=[0.01]) == "supported"
+
+
+def test_direction_verdict_rejects_a_non_positive_minimum() -> None:
+    with pytest.raises(ValueError, match="min_effect"):
+        se.direction_verdict([0.1], [0.5], [0.2], 0.0)
+
+
+def test_claimed_interval_flips_a_claim_of_weakness() -> None:
+    e = se.PeriodEffect((11, 12), 0.017, -0.079, 0.110, 0.61, "less", 12, 24, 126)
+    assert se.claimed_interval(e, "greater") == (0.017, -0.079, 0.110)
+    assert_allclose(se.claimed_interval(e, "less"), (-0.017, -0.110, 0.079))
+    with pytest.raises(ValueError):
+        se.claimed_interval(e, "two-sided")  # type: ignore[arg-type]
+
+
+def test_placebo_interval_inverts_the_placebo_spread() -> None:
+    res = ev.PlaceboResult(horizon=14, n_events=13, event_mean=0.012, placebo_mean=0.013, placebo_lower=-0.059,
+                           placebo_upper=0.086, p_value=0.51, percentile=49.0, n_candidates=4000, draws=np.array([]))
+    assert_allclose(se.placebo_interval(res), (-0.001, 0.012 - 0.086, 0.012 + 0.059), atol=1e-12)
+
+
+def test_within_year_sd_removes_year_levels() -> None:
+    """Two years with the same within-year pattern and very different levels: only the pattern counts."""
+    w = pd.DataFrame([[0.1, 0.3, 0.2], [5.1, 5.3, 5.2]], index=[2020, 2021], columns=[1, 2, 3])
+    assert se.within_year_sd(w) == pytest.approx(np.std([-0.1, 0.1, 0.0] * 2, ddof=1), abs=1e-12)
+
+
+# --------------------------------------------------------------------------------------------
+# coverage breaks
+# --------------------------------------------------------------------------------------------
+
+
+def _supply_with_jumps() -> pd.Series:
+    """Daily supply growing 0.1% a day, with a +0.30 log jump on 2020-01-10 and a -0.20 one on 2020-03-05."""
+    days = pd.date_range("2019-12-01", "2020-06-30", freq="D")
+    step = np.full(len(days), 0.001)
+    step[0] = 0.0
+    step[days.get_loc(pd.Timestamp("2020-01-10"))] += 0.30
+    step[days.get_loc(pd.Timestamp("2020-03-05"))] -= 0.20
+    step[days.get_loc(pd.Timestamp("2019-12-15"))] += 0.50  # before the sample
+    return pd.Series(100.0 * np.exp(np.cumsum(step)), index=days)
+
+
+def test_coverage_breaks_flags_jumps_both_ways_from_start() -> None:
+    s = _supply_with_jumps()
+    got = se.coverage_breaks(s, 0.15, "2020-01-01")
+    assert list(got.index) == [pd.Timestamp("2020-01-10"), pd.Timestamp("2020-03-05")]
+    assert_allclose(got["log_change"].to_numpy(), [0.301, -0.199], atol=1e-12)
+    assert_allclose(np.log(got["level_after"] / got["level_before"]).to_numpy(), got["log_change"].to_numpy())
+    assert list(se.coverage_breaks(s, 0.15).index)[0] == pd.Timestamp("2019-12-15")
+    assert list(se.coverage_breaks(s, 0.25, "2020-01-01").index) == [pd.Timestamp("2020-01-10")]
+    assert se.coverage_breaks(s, 0.6).empty
+    with pytest.raises(ValueError):
+        se.coverage_breaks(s, 0.0)
+
+
+def test_mask_breaks_removes_exactly_the_jump_from_its_period() -> None:
+    s = _supply_with_jumps()
+    clean = se.mask_breaks(s, se.coverage_breaks(s, 0.15, "2020-01-01").index)
+    assert clean.iloc[-1] == pytest.approx(s.iloc[-1])
+    raw_m = se.period_log_changes(s, "M", "2020-01-01")
+    clean_m = se.period_log_changes(clean, "M", "2020-01-01")
+    removed = pd.Series(0.0, index=raw_m.index)
+    # the whole change of the masked day goes: the jump and that day's ordinary 0.001
+    removed[pd.Period("2020-01", "M")], removed[pd.Period("2020-03", "M")] = 0.301, -0.199
+    assert_allclose((raw_m - clean_m).to_numpy(), removed.to_numpy(), atol=1e-12)
+    # the masked months keep the ordinary growth of their other days
+    assert_allclose(clean_m.to_numpy(), 0.001 * np.array([30, 29, 30, 30, 31, 30]), atol=1e-12)
+    assert_allclose(se.mask_breaks(s, []).to_numpy(), s.to_numpy(), rtol=1e-12)
 
 
 # --------------------------------------------------------------------------------------------

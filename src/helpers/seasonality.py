@@ -7,8 +7,10 @@ Four families of tools, each for one group of claims:
   within-year permutation test and a year bootstrap (:func:`period_effect`), the month-of-year
   or quarter-of-year table with Holm-adjusted p-values (:func:`period_table`), and the windows
   around the turn of the year (:func:`turn_of_year`).
-* **Flows** (C13): the same tools on quarterly growth of stablecoin supply, and the share of
-  years in which each quarter was the largest (:func:`peak_share`).
+* **Flows** (C11, C13): the same tools on monthly and quarterly growth of stablecoin supply, after
+  flagging and masking one-day coverage jumps of the aggregate (:func:`coverage_breaks`,
+  :func:`mask_breaks`), and the share of years in which each quarter was the largest
+  (:func:`peak_share`).
 * **Liquidation flushes** (C10): no liquidation data are available, so a *proxy*: large daily
   drops of BTC that coincide with a fall of the perpetual funding rate from positive
   (:func:`drop_days`, :func:`flush_episodes`, :func:`flush_sensitivity`), compared with random
@@ -16,6 +18,9 @@ Four families of tools, each for one group of claims:
   (:func:`permutation_diff`).
 * **Corporate treasury purchases** (C14): :func:`purchase_clustering` tests whether purchases
   concentrate in December-February, given a table the mirror does not have.
+* **Verdicts** (C11-C13): :func:`direction_verdict` decides from each part's one-sided p-value and
+  its interval against a minimum meaningful effect (:func:`claimed_interval`,
+  :func:`placebo_interval`): "not supported" needs the interval to rule that effect out.
 
 Conventions
 -----------
@@ -40,6 +45,9 @@ References
    Springer. https://doi.org/10.1007/b138696
 .. [4] Holm, S. (1979). A Simple Sequentially Rejective Multiple Test Procedure. *Scandinavian
    Journal of Statistics*, 6(2), 65-70. https://www.jstor.org/stable/4615733
+.. [5] Lakens, D. (2017). Equivalence Tests: A Practical Primer for t Tests, Correlations, and
+   Meta-Analyses. *Social Psychological and Personality Science*, 8(4), 355-362.
+   https://doi.org/10.1177/1948550617697177
 """
 
 from __future__ import annotations
@@ -157,6 +165,127 @@ def by_year(changes: pd.Series) -> pd.DataFrame:
     wide = wide.reindex(columns=range(1, n + 1)).dropna(how="all")
     wide.columns.name = "month" if freq == "M" else "quarter"
     return wide.astype(float)
+
+
+def within_year_sd(wide: pd.DataFrame) -> float:
+    """Standard deviation of period changes around their own year's mean.
+
+    The scale against which a calendar effect is small or large: the year-to-year level
+    (a bull year lifts every month) is removed, as in :func:`period_effect`.
+
+    Parameters
+    ----------
+    wide : pd.DataFrame
+        :func:`by_year` table; NaN cells are skipped.
+
+    Returns
+    -------
+    float
+        Sample standard deviation (``ddof=1``) of every observed cell minus its row mean.
+
+    Examples
+    --------
+    >>> w = pd.DataFrame([[0.1, 0.3], [1.1, 1.3]], index=[2020, 2021], columns=[1, 2])
+    >>> round(within_year_sd(w), 4)
+    0.1155
+    """
+    dev = wide.sub(wide.mean(axis=1), axis=0).stack().dropna()
+    return float(dev.std(ddof=1)) if len(dev) > 1 else float("nan")
+
+
+# --------------------------------------------------------------------------------------------
+# Coverage breaks of an aggregate series
+# --------------------------------------------------------------------------------------------
+
+
+def coverage_breaks(level: pd.Series, threshold: float = 0.15, start: str | None = None) -> pd.DataFrame:
+    """One-day jumps of an aggregate level series too large to be genuine: coverage changes.
+
+    An aggregate such as DefiLlama's total stablecoin supply grows in one step when the provider
+    starts counting a chain or a token that already existed. Such a step is not new money, but
+    it enters every period change that contains it.
+
+    Parameters
+    ----------
+    level : pd.Series
+        Strictly positive daily levels on a DatetimeIndex.
+    threshold : float
+        A day is flagged when the absolute log change from the previous observation exceeds
+        this (0.15 = a jump of about 16% in a day, up or down).
+    start : str, optional
+        Only days on or after ``start`` are flagged (the sample the analysis uses).
+
+    Returns
+    -------
+    pd.DataFrame
+        Index the day of the jump (``date``); columns ``log_change``, ``level_before`` and
+        ``level_after``. Empty when no day qualifies.
+
+    Raises
+    ------
+    ValueError
+        For a non-positive threshold or level.
+
+    Notes
+    -----
+    The change is between consecutive observations, i.e. one day on a daily series. A flag is a
+    *suspicion*: a genuine move of that size (a stablecoin collapse) would be flagged too, so
+    the flagged days should be shown and checked against the provider's components.
+
+    Examples
+    --------
+    >>> s = pd.Series([100.0, 101.0, 140.0, 141.0], index=pd.date_range("2020-01-01", periods=4))
+    >>> coverage_breaks(s, 0.15).index.strftime("%Y-%m-%d").tolist()
+    ['2020-01-03']
+    """
+    if not threshold > 0:
+        raise ValueError(f"threshold must be positive, got {threshold}")
+    s = level.dropna().sort_index()
+    if (s <= 0).any():
+        raise ValueError("coverage_breaks needs strictly positive levels")
+    change = np.log(s).diff()
+    flagged = change.abs() > threshold
+    if start is not None:
+        flagged &= s.index >= pd.Timestamp(start)
+    out = pd.DataFrame({"log_change": change[flagged], "level_before": s.shift(1)[flagged],
+                        "level_after": s[flagged]})
+    out.index.name = "date"
+    return out
+
+
+def mask_breaks(level: pd.Series, days: Iterable[pd.Timestamp | str]) -> pd.Series:
+    """The level series with the one-day change of each of ``days`` removed.
+
+    Parameters
+    ----------
+    level : pd.Series
+        Strictly positive levels on a DatetimeIndex.
+    days : iterable of date-like
+        Days whose change from the previous observation is set to zero (e.g. the index of
+        :func:`coverage_breaks`). Days not in the index are ignored.
+
+    Returns
+    -------
+    pd.Series
+        Same index; anchored at the last observation (recent levels unchanged), so every level
+        before a masked day is scaled by the removed jump. Any period change that does not
+        contain a masked day is unchanged; one that does loses exactly that day's log change.
+
+    Examples
+    --------
+    >>> s = pd.Series([100.0, 101.0, 140.0, 141.0], index=pd.date_range("2020-01-01", periods=4))
+    >>> mask_breaks(s, ["2020-01-03"]).round(2).tolist()
+    [138.61, 140.0, 140.0, 141.0]
+    """
+    s = level.dropna().sort_index()
+    if (s <= 0).any():
+        raise ValueError("mask_breaks needs strictly positive levels")
+    change = np.log(s).diff().fillna(0.0)
+    masked = change.index.isin(pd.DatetimeIndex([pd.Timestamp(d) for d in days]))
+    change[masked] = 0.0
+    log_level = np.log(s.iloc[-1]) - (change.sum() - change.cumsum())
+    out = pd.Series(np.exp(log_level.to_numpy()), index=s.index, name=level.name)
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -592,36 +721,121 @@ def flush_sensitivity(close: pd.Series, funding: pd.Series, drops: Sequence[floa
 # --------------------------------------------------------------------------------------------
 
 
-def direction_verdict(effects: Sequence[float], p_adjusted: Sequence[float], alpha: float = 0.05) -> str:
-    """Verdict from the parts of a directional claim.
+def claimed_interval(effect: PeriodEffect, claimed: Literal["greater", "less"]) -> tuple[float, float, float]:
+    """A :class:`PeriodEffect` signed so that positive is the claimed direction.
+
+    Parameters
+    ----------
+    effect : PeriodEffect
+        Target periods minus the rest.
+    claimed : {"greater", "less"}
+        ``less`` for a claim that the target periods are *weaker* (tax-loss selling in
+        November-December): estimate and interval are negated, and the interval's ends swap.
+
+    Returns
+    -------
+    tuple of float
+        ``(estimate, lower, upper)`` in the claimed direction.
+
+    Examples
+    --------
+    >>> e = PeriodEffect((11, 12), 0.017, -0.079, 0.110, 0.61, "less", 12, 24, 126)
+    >>> tuple(round(v, 3) for v in claimed_interval(e, "less"))
+    (-0.017, -0.11, 0.079)
+    """
+    if claimed == "greater":
+        return effect.estimate, effect.lower, effect.upper
+    if claimed == "less":
+        return -effect.estimate, -effect.upper, -effect.lower
+    raise ValueError(f"claimed {claimed!r} must be 'greater' or 'less'")
+
+
+def placebo_interval(res: ev.PlaceboResult) -> tuple[float, float, float]:
+    """Event mean minus placebo mean, with a 95% interval from the placebo distribution.
+
+    The placebo means are the spread of a mean of ``n_events`` random windows around the
+    unconditional mean. Read as the sampling distribution of the event mean shifted by the effect
+    :math:`\\delta`, they give the interval
+    :math:`[\\bar r_E - q_{97.5},\\; \\bar r_E - q_{2.5}]` for :math:`\\delta`.
+
+    Returns
+    -------
+    tuple of float
+        ``(effect, lower, upper)`` with ``effect = event_mean - placebo_mean``.
+    """
+    return (res.event_mean - res.placebo_mean, res.event_mean - res.placebo_upper,
+            res.event_mean - res.placebo_lower)
+
+
+def direction_verdict(effects: Sequence[float], p_adjusted: Sequence[float], upper: Sequence[float],
+                      min_effect: float | Sequence[float], alpha: float = 0.05,
+                      contradiction_p: Sequence[float] = ()) -> str:
+    """Verdict from the parts of a directional claim, with a minimum meaningful effect.
 
     Parameters
     ----------
     effects : sequence of float
-        Each part's effect signed so that **positive is the claimed direction** (e.g. minus the
-        November-December difference for "tax-loss selling weighs on November-December").
+        Each part's estimate signed so that **positive is the claimed direction** (e.g. minus
+        the November-December difference for "tax-loss selling weighs on November-December").
     p_adjusted : sequence of float
         Each part's one-sided p-value in the claimed direction, adjusted across the parts (Holm).
+    upper : sequence of float
+        Upper end of each part's 95% interval, in the claimed direction
+        (:func:`claimed_interval`, :func:`placebo_interval`).
+    min_effect : float or sequence of float
+        Smallest effect of each part that would matter for the claim, in the part's units
+        (positive). One value for all parts, or one per part.
     alpha : float
         Family-wise level.
+    contradiction_p : sequence of float
+        Two-sided p-values of checks whose significant result would contradict the claim
+        (a relation the claim's mechanism predicts, found with the opposite sign). Empty by
+        default.
 
     Returns
     -------
     str
-        ``supported`` if every part is significant in the claimed direction; ``partly supported``
-        if some are; otherwise ``not supported`` if at least half of the effects point the
-        other way (or are zero), ``inconclusive`` if most point the claimed way but none is
-        significant.
+        In order:
+
+        * ``supported`` if every part is significant in the claimed direction
+          (``p < alpha`` and a positive estimate);
+        * ``partly supported`` if some are;
+        * ``not supported`` if none is and either a contradiction check is significant
+          (``p < alpha``), or **every** part's interval lies below its minimum meaningful effect
+          (``upper < min_effect``): the data rule out an effect large enough to matter;
+        * ``inconclusive`` otherwise: no part is significant and at least one interval still
+          reaches a meaningful effect. The sign of a non-significant estimate plays no role.
+
+        Also ``inconclusive`` for missing or mismatched inputs.
+
+    Raises
+    ------
+    ValueError
+        If a minimum effect is not positive.
+
+    Examples
+    --------
+    A near-zero estimate whose interval still reaches the minimum effect cannot decide:
+
+    >>> direction_verdict([-0.001], [0.51], [0.07], 0.05)
+    'inconclusive'
+    >>> direction_verdict([-0.001], [0.51], [0.03], 0.05)
+    'not supported'
     """
-    e, p = np.asarray(effects, float), np.asarray(p_adjusted, float)
-    if e.size == 0 or e.size != p.size or np.isnan(e).any() or np.isnan(p).any():
+    e, p, u = np.asarray(effects, float), np.asarray(p_adjusted, float), np.asarray(upper, float)
+    m = np.broadcast_to(np.asarray(min_effect, float), e.shape) if e.size else np.asarray(min_effect, float)
+    if np.any(m <= 0):
+        raise ValueError(f"min_effect must be positive, got {min_effect}")
+    c = np.asarray(contradiction_p, float)
+    if (e.size == 0 or not e.size == p.size == u.size or np.isnan(e).any() or np.isnan(p).any()
+            or np.isnan(u).any() or np.isnan(c).any()):
         return "inconclusive"
     significant = (p < alpha) & (e > 0)
     if significant.all():
         return "supported"
     if significant.any():
         return "partly supported"
-    if np.mean(e <= 0) >= 0.5:
+    if (c < alpha).any() or (u < m).all():
         return "not supported"
     return "inconclusive"
 
