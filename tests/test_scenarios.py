@@ -99,7 +99,7 @@ def test_entry_offsets_reject_unknown_frequency() -> None:
 
 def test_staged_entry_on_a_linear_path_has_the_harmonic_average_cost() -> None:
     """Equal cash on days 0, 7, 14, 21 of P_k = 100 + k buys at the harmonic mean of 100, 107, 114, 121."""
-    prices = 100.0 + np.arange(366)
+    prices = np.arange(100.0, 466.0, dtype=np.float64)
     offs = sc.entry_offsets(4, "weekly")
     expected = 4 / (1 / 100 + 1 / 107 + 1 / 114 + 1 / 121)
     assert_allclose(sc.average_cost(prices, offs), expected, rtol=1e-12)
@@ -114,6 +114,61 @@ def test_a_single_tranche_on_day_zero_is_the_lump_sum() -> None:
     assert_allclose(sc.staged_values(paths, [0]), paths, rtol=1e-12)
     with pytest.raises(ValueError, match="offsets"):
         sc.staged_values(paths, [0, 101])
+
+
+@pytest.mark.parametrize("w", [0.0, 0.3, 0.9, 1.0])
+def test_static_mix_scales_the_lump_sum_return_and_shrinks_drawdowns(w: float) -> None:
+    """w in the asset, the rest in cash: the final return is w times the lump sum's; the drawdown lies between
+    w times the lump sum's and the lump sum's (after a rise the cash is a smaller share of the portfolio)."""
+    path = np.array([[1.0, 2.0, 1.0, 1.5]])  # lump sum: +50%, drawdown 50% (2 -> 1)
+    v = sc.static_mix_values(path, w)
+    assert_allclose(sc.final_returns(v), [0.5 * w], atol=1e-12)
+    assert_allclose(sc.max_drawdowns(v), [w / (1 + w)], atol=1e-12)  # (1 + w) -> 1: a fall of w / (1 + w)
+    assert w * 0.5 - 1e-12 <= sc.max_drawdowns(v)[0] <= 0.5 + 1e-12
+    with pytest.raises(ValueError, match="weight"):
+        sc.static_mix_values(path, 1.2)
+
+
+def test_matched_weight_equalises_the_mean_return() -> None:
+    final = pd.DataFrame({"lump_sum": [0.2, 0.6, -0.2], "staged": [0.15, 0.45, -0.15]})  # means 0.2 and 0.15
+    assert_allclose(sc.matched_weight(final, "staged"), 0.75)
+    with pytest.raises(ValueError, match="zero"):
+        sc.matched_weight(pd.DataFrame({"lump_sum": [0.1, -0.1], "s": [0.0, 0.1]}), "s")
+
+
+@pytest.fixture(scope="module")
+def cash_holder() -> tuple[np.ndarray, pd.DataFrame, pd.DataFrame]:
+    """Historical-style windows of a random walk and a "staged" plan that just keeps 20% in cash throughout.
+
+    Against the full lump sum that plan has 20% less SD, CVaR loss and drawdown; against the lump sum
+    with the same mean return (the same plan) it has exactly the same risk.
+    """
+    prices = _series(np.exp(np.cumsum(np.random.default_rng(7).normal(0.002, 0.03, 900))))
+    paths, starts = sc.start_windows(prices, 60)
+    final, mdd = sc.strategy_outcomes(paths, {"lump_sum": lambda p: p,
+                                              "cash_holder": lambda p: sc.static_mix_values(p, 0.8)}, starts)
+    return paths, final, mdd
+
+
+def test_compare_to_matched_removes_risk_shed_by_holding_cash(
+        cash_holder: tuple[np.ndarray, pd.DataFrame, pd.DataFrame]) -> None:
+    paths, final, mdd = cash_holder
+    vs_lump = sc.compare_to_baseline(final, mdd, "lump_sum", block=60, reps=100, seed=1)
+    for m in ("sd", "cvar05"):
+        assert_allclose(vs_lump.loc[("cash_holder", m), "improvement"], 0.2, rtol=1e-9)
+    matched = sc.compare_to_matched(paths, final, mdd, ["cash_holder"], "lump_sum", block=60, reps=100, seed=1)
+    assert_allclose(matched["weight"], 0.8, rtol=1e-12)
+    assert_allclose(matched[["diff", "lo", "hi", "improvement"]].to_numpy(), 0.0, atol=1e-9)
+    # the old rule (against the full lump sum) called this "supported"; against the matched lump sum it is not
+    assert sc.staged_verdict(vs_lump, ["cash_holder"], material=0.1) == "supported"
+    assert sc.staged_verdict(matched, ["cash_holder"], material=0.1) == "not supported"
+
+
+def test_relative_interval_flips_lower_is_better_measures() -> None:
+    idx = pd.MultiIndex.from_tuples([("s", "sd"), ("s", "mean")], names=["strategy", "measure"])
+    table = pd.DataFrame({"lo": [-0.2, -0.1], "hi": [0.1, 0.3], "baseline": [2.0, -0.5]}, index=idx)
+    out = sc.relative_interval(table)
+    assert_allclose(out.to_numpy(), [[-0.05, 0.1], [-0.2, 0.6]])
 
 
 # ---------------------------------------------------------------- ladder and trailing stop
@@ -200,7 +255,7 @@ def test_realised_after_and_days_in_range() -> None:
     assert real["max_date"] == pd.Timestamp("2020-01-04") and real["min_date"] == pd.Timestamp("2020-01-06")
     assert real["first_touch_90"] == pd.Timestamp("2020-01-02") and real["first_touch_100"] is None
     assert sc.days_in_range(s, "2020-01-01", 90.0, 100.0) == 3
-    assert sc.touch_verdict(real, 90.0, 100.0, complete=False) == "partly supported"
+    assert sc.touch_verdict(real, 90.0, 100.0, complete=False, low_probability=0.5) == "partly supported"
 
 
 def test_realised_percentiles() -> None:
@@ -264,14 +319,26 @@ def test_runup_reversal_counts_the_pattern() -> None:
 # ---------------------------------------------------------------- decision rules
 
 
-@pytest.mark.parametrize(("low", "high", "expected"), [(True, True, "supported"), (True, False, "partly supported"),
-                                                       (False, False, "not supported")])
-def test_touch_verdict(low: bool, high: bool, expected: str) -> None:
+@pytest.mark.parametrize(("low", "high", "p_low", "complete", "expected"), [
+    (True, True, 0.97, False, "supported"),
+    (True, False, 0.50, False, "partly supported"),  # an informative low end reached, window open
+    (True, False, 0.50, True, "partly supported"),
+    (True, False, 0.97, False, "inconclusive"),  # old rule: "partly supported" for a near-certain touch
+    (True, False, 0.97, True, "not supported"),  # old rule: "partly supported"
+    (False, False, 0.50, True, "not supported"),
+    (False, False, 0.50, False, "inconclusive"),
+])
+def test_touch_verdict(low: bool, high: bool, p_low: float, complete: bool, expected: str) -> None:
     real = {"first_touch_90000": pd.Timestamp("2026-01-01") if low else None,
             "first_touch_100000": pd.Timestamp("2026-02-01") if high else None}
-    assert sc.touch_verdict(real, 90000, 100000, complete=True) == expected
-    if not low:
-        assert sc.touch_verdict(real, 90000, 100000, complete=False) == "inconclusive"
+    assert sc.touch_verdict(real, 90000, 100000, complete, p_low, near_certain=0.85) == expected
+
+
+def test_min_touch_probability_is_the_smallest_over_samples() -> None:
+    up = np.tile([1.0, 1.1, 1.2], (4, 1))
+    flat = np.vstack([up[:1], np.ones((3, 3))])  # one path of four reaches 1.1
+    touch = sc.touch_table({"a": up, "b": flat}, [1.1], [2])
+    assert_allclose(sc.min_touch_probability(touch, 1.1, 2), 0.25)
 
 
 @pytest.mark.parametrize(("hi", "capture", "expected"), [(-0.01, 0.6, "supported"), (-0.01, 0.1, "partly supported"),
@@ -280,39 +347,98 @@ def test_ladder_verdict(hi: float, capture: float, expected: str) -> None:
     assert sc.ladder_verdict(hi, capture, keep=0.5) == expected
 
 
-def _table(improvement: float, significant: bool) -> pd.DataFrame:
+def _table(improvement: float, significant: bool, width: float = 0.02) -> pd.DataFrame:
+    """Rows of a comparison table: relative ``improvement`` with an interval of half-width ``width`` around it
+    (shifted to straddle zero when not ``significant``); baseline 1, so diff = improvement in the risk direction."""
     rows = []
     for m in ("sd", "cvar05", "mdd_mean"):
-        lower = sc.MEASURES[m] == "lower"
-        lo, hi = ((-0.2, -0.1) if lower else (0.1, 0.2)) if significant else (-0.1, 0.1)
+        sign = 1.0 if sc.MEASURES[m] == "higher" else -1.0
+        centre = improvement if significant else 0.0
+        lo, hi = sorted((sign * (centre - width), sign * (centre + width)))
         rows.append({"strategy": "s", "measure": m, "improvement": improvement, "lo": lo, "hi": hi,
-                     "less_risk": improvement > 0})
+                     "baseline": 1.0, "less_risk": improvement > 0})
     return pd.DataFrame(rows).set_index(["strategy", "measure"])
 
 
-@pytest.mark.parametrize(("improvement", "significant", "expected"),
-                         [(0.2, True, "supported"), (0.03, True, "partly supported"), (0.2, False, "not supported")])
-def test_staged_verdict(improvement: float, significant: bool, expected: str) -> None:
-    assert sc.staged_verdict(_table(improvement, significant), ["s"], material=0.1) == expected
+@pytest.mark.parametrize(("improvement", "significant", "width", "expected"), [
+    (0.2, True, 0.02, "supported"),
+    (0.03, True, 0.02, "partly supported"),
+    (0.0, False, 0.05, "not supported"),  # every interval below a 10% reduction
+    (0.2, False, 0.25, "inconclusive"),  # old rule: "not supported"; the interval reaches a material reduction
+])
+def test_staged_verdict(improvement: float, significant: bool, width: float, expected: str) -> None:
+    assert sc.staged_verdict(_table(improvement, significant, width), ["s"], material=0.1) == expected
 
 
 @pytest.mark.parametrize(("statuses", "expected"), [
     (["harm shown"] * 4, "supported"),
-    (["harm shown", "no harm shown", "undecidable", "no harm shown"], "partly supported"),
+    (["harm shown", "no harm shown", "undecidable", "no harm detected, low power"], "partly supported"),
     (["no harm shown"] * 4, "not supported"),
     (["no harm shown", "undecidable"], "inconclusive"),
+    (["no harm shown", "no harm detected, low power"], "inconclusive"),  # old rule: "not supported"
 ])
 def test_risks_verdict(statuses: list[str], expected: str) -> None:
     assert sc.risks_verdict({str(i): s for i, s in enumerate(statuses)}) == expected
 
 
-def test_risk_item_status() -> None:
-    assert sc.risk_item_status(-0.2, True, 10) == "harm shown"
-    assert sc.risk_item_status(-0.2, False, 10) == "no harm shown"
-    assert sc.risk_item_status(0.2, True, 10) == "no harm shown"
-    assert sc.risk_item_status(-0.2, True, 3, min_n=5) == "undecidable"
+@pytest.mark.parametrize(("effect", "significant", "n", "bound", "expected"), [
+    (-0.2, True, 10, -0.3, "harm shown"),
+    (0.2, True, 10, 0.05, "no harm shown"),
+    (-0.02, False, 10, -0.08, "no harm shown"),  # a harm of 0.10 is ruled out
+    (-0.001, False, 5, -0.18, "no harm detected, low power"),  # old rule: "no harm shown"
+    (-0.2, True, 3, -0.3, "undecidable"),
+])
+def test_risk_item_status(effect: float, significant: bool, n: int, bound: float, expected: str) -> None:
+    assert sc.risk_item_status(effect, significant, n, bound, 0.10, min_n=5) == expected
+
+
+def test_risks_verdict_rejects_unknown_statuses() -> None:
     with pytest.raises(ValueError, match="statuses"):
         sc.risks_verdict({"a": "maybe"})
+
+
+def _risk_inputs(p_geo: float, p_other: float) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, float]]:
+    """Inputs of :func:`risk_table` whose reactions table has eight rows, two of which enter the verdict."""
+    stress = pd.DataFrame({"diff": [-0.01], "lo": [-0.02], "hi": [0.0], "p_hac": [0.9], "episodes": [20]},
+                          index=[sc.STRESS_SPECS[1][0]])
+    rows = []
+    for g in ("crypto_failure (adverse)", "regulation (adverse)", "geopolitical (adverse)", "regulation (favourable)"):
+        for h in (7, 30):
+            p = p_geo if (g, h) == ("geopolitical (adverse)", 30) else p_other
+            rows.append({"group": g, "horizon": h, "n_events": 12, "event_mean": -0.2, "placebo_mean": 0.0,
+                         "placebo_lower": -0.05, "placebo_upper": 0.05, "p_lower": p})
+    reactions = pd.DataFrame(rows).set_index(["group", "horizon"])
+    reactions["p_holm"] = sc.st.adjust_pvalues(reactions["p_lower"], "holm")
+    return stress, reactions, {"n": 10, "k": 2, "base_rate": 0.2, "p_binom": 0.6}
+
+
+def test_risk_table_applies_holm_over_the_four_tests_of_the_verdict() -> None:
+    """p = 0.01 for the geopolitical test: Holm over eight rows gives 0.08, over the verdict's four 0.04."""
+    stress, reactions, sell = _risk_inputs(0.01, 0.5)
+    assert reactions.loc[("geopolitical (adverse)", 30), "p_holm"] > 0.05  # the old table-wide correction
+    table = sc.risk_table(stress, reactions, sell, 30, alpha=0.05, min_n=5, meaningful=0.10)
+    assert list(table.index) == list(sc.RISK_ITEMS)
+    assert_allclose(table.loc["geopolitical shock", "p_holm"], 0.04)
+    assert table.loc["geopolitical shock", "status"] == "harm shown"
+    assert_allclose(table.loc["recession (credit stress)", "p"], 0.9 / 2)  # one-sided for harm, effect negative
+    assert table.loc["recession (credit stress)", "status"] == "no harm shown"  # interval [-0.02, 0] rules out 0.10
+    assert_allclose(table.loc["geopolitical shock", ["effect", "lo", "hi"]].to_numpy(float), [-0.2, -0.25, -0.15])
+    assert sc.risks_verdict(table["status"].to_dict()) == "partly supported"
+
+
+def test_risk_table_sell_the_news_interval_and_power() -> None:
+    """k = 2 of n = 10 at base rate 0.2: Clopper-Pearson upper 0.556 reaches a doubling (0.4): low power."""
+    stress, reactions, sell = _risk_inputs(0.5, 0.5)
+    row = sc.risk_table(stress, reactions, sell, 30, meaningful=0.10, rate_ratio=2.0).loc["sell the news"]
+    assert_allclose(row["effect"], 0.0, atol=1e-12)
+    assert_allclose(row["lo"], -(0.556095 - 0.2), atol=1e-5)
+    assert_allclose(row["meaningful"], 0.2)
+    assert row["status"] == "no harm detected, low power"
+
+
+def test_one_sided_p() -> None:
+    assert_allclose(sc.one_sided_p(0.04, -1.0), 0.02)
+    assert_allclose(sc.one_sided_p(0.04, 1.0), 0.98)
 
 
 def test_slug() -> None:

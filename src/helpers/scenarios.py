@@ -9,11 +9,13 @@ D+1, see :func:`helpers.data.closes`):
   *relative to the start*, one row per path, column ``k`` = day ``k`` (column 0 is 1).
 * **Strategies.** Each maps a path matrix to a matrix of portfolio values (start value 1, cash
   earns nothing, no fees or taxes): lump sum (the path itself), staged entry
-  (:func:`staged_values`), take-profit ladder with a trailing stop (:func:`ladder_values`) and a
-  plain trailing stop (:func:`trailing_stop_values`). Outcomes are the final simple return and the
+  (:func:`staged_values`), an exposure-matched lump sum that keeps part of the stake in cash
+  (:func:`static_mix_values`, :func:`matched_weight`), take-profit ladder with a trailing stop
+  (:func:`ladder_values`) and a plain trailing stop (:func:`trailing_stop_values`). Outcomes are the final simple return and the
   maximum drawdown of the value path (:func:`final_returns`, :func:`max_drawdowns`); risk
   measures and their differences from a baseline come with a block-bootstrap interval over start
-  days (:func:`compare_to_baseline`), because windows from neighbouring start days overlap.
+  days (:func:`compare_to_baseline`, and against each strategy's own exposure-matched lump sum
+  :func:`compare_to_matched`), because windows from neighbouring start days overlap.
 * **Risks to the thesis** (claim C20): stress regimes (:func:`stress_flags`), returns around
   dated shocks against random days (:func:`event_reactions`), "sell the news" after Fed pivots
   (:func:`runup_reversal`), and the rule that turns them into a verdict (:func:`risks_verdict`).
@@ -59,8 +61,11 @@ FREQUENCIES: tuple[str, ...] = ("daily", "weekly")
 STOP_SCOPES: tuple[str, ...] = ("rest", "all")
 #: The article's ladder: sell 1/3 at +20%, 1/3 at +50%, trailing stop on the rest.
 ARTICLE_RUNGS: tuple[tuple[float, float], ...] = ((0.20, 1 / 3), (0.50, 1 / 3))
-#: Outcomes of one risk item in :func:`risk_item_status`.
-RISK_STATUSES: tuple[str, ...] = ("harm shown", "no harm shown", "undecidable")
+#: Outcomes of one risk item in :func:`risk_item_status`: harm significant; a meaningful harm ruled
+#: out; not significant but the interval still allows a meaningful harm; too few events to test.
+RISK_STATUSES: tuple[str, ...] = ("harm shown", "no harm shown", "no harm detected, low power", "undecidable")
+#: The four risks of claim C20, in the order of :func:`risk_table` (the verdict's family of tests).
+RISK_ITEMS: tuple[str, ...] = ("recession (credit stress)", "geopolitical shock", "regulation", "sell the news")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -474,6 +479,58 @@ def trailing_stop_values(paths: FloatArray, trail: float = 0.25) -> FloatArray:
     return ladder_values(paths, (), trail, "all")
 
 
+def static_mix_values(paths: FloatArray, weight: float) -> FloatArray:
+    """Portfolio value of a lump sum that puts ``weight`` in the asset on day 0 and keeps the rest in cash.
+
+    Parameters
+    ----------
+    paths : ndarray, shape (n, H + 1)
+        Relative price paths.
+    weight : float
+        Share of the stake bought on day 0, in [0, 1]; never rebalanced.
+
+    Returns
+    -------
+    ndarray, shape (n, H + 1)
+        :math:`V_k = w P_k + (1 - w)`. Its final return is :math:`w` times the lump sum's, so its mean,
+        SD and CVaR are :math:`w` times the lump sum's; each drawdown lies between :math:`w` times the
+        lump sum's and the lump sum's (the cash does not fall, but after a rise it is a smaller share
+        of the portfolio).
+    """
+    if not 0.0 <= weight <= 1.0:
+        raise ValueError(f"weight must lie in [0, 1], got {weight}")
+    return weight * np.asarray(paths, dtype=float) + (1.0 - weight)
+
+
+def matched_weight(final: pd.DataFrame, strategy: str, baseline: str = "lump_sum") -> float:
+    """Asset weight of the static mix (:func:`static_mix_values`) with the same mean final return as ``strategy``.
+
+    Parameters
+    ----------
+    final : DataFrame
+        Final returns per strategy (:func:`strategy_outcomes`); ``baseline`` must be the full lump sum
+        on the same paths.
+    strategy, baseline : str
+        Columns of ``final``.
+
+    Returns
+    -------
+    float
+        :math:`w = \\bar r_{strategy} / \\bar r_{baseline}`, clipped to [0, 1]: the exposure that earns what
+        the strategy earned on average. A staged entry holds cash while it buys, so on a rising
+        asset :math:`w < 1`.
+
+    Raises
+    ------
+    ValueError
+        If the baseline's mean return is zero (no exposure earns a given mean).
+    """
+    base = float(final[baseline].mean())
+    if base == 0.0:
+        raise ValueError(f"the mean final return of {baseline!r} is zero: no weight matches it")
+    return float(np.clip(float(final[strategy].mean()) / base, 0.0, 1.0))
+
+
 def _staged(offsets: IntArray) -> Strategy:
     return lambda p: staged_values(p, offsets)
 
@@ -627,6 +684,70 @@ def compare_to_baseline(final: pd.DataFrame, mdd: pd.DataFrame, baseline: str, b
                          "diff": diff, "lo": lo[i * len(names) + j], "hi": hi[i * len(names) + j],
                          "improvement": improvement, "less_risk": bool(sign * diff > 0), "n": len(final)})
     return pd.DataFrame(rows).set_index(["strategy", "measure"])
+
+
+def compare_to_matched(paths: FloatArray, final: pd.DataFrame, mdd: pd.DataFrame, strategies: Sequence[str],
+                       baseline: str = "lump_sum", block: int = 1, reps: int = 500, seed: int = 0,
+                       alpha: float = 0.05, level: float = 0.95) -> pd.DataFrame:
+    """Each strategy against the exposure-matched lump sum with the same mean return, with block-bootstrap intervals.
+
+    A staged entry holds cash while it buys, so against the full lump sum it shows lower risk
+    simply because less is invested on average. The fair benchmark puts the same mean exposure into
+    the asset at once: :func:`static_mix_values` with :func:`matched_weight`. Less risk than *that*
+    is a benefit of staging itself. For SD and CVaR the comparison is the same as comparing risk
+    per unit of mean return with the full lump sum, because the mix scales the lump sum's mean, SD
+    and CVaR by the same weight.
+
+    Parameters
+    ----------
+    paths : ndarray, shape (n, H + 1)
+        The relative price paths behind ``final`` and ``mdd``.
+    final, mdd : DataFrame
+        :func:`strategy_outcomes` on ``paths`` (must include ``baseline``).
+    strategies : sequence of str
+        Columns compared, each with its own matched weight.
+    baseline : str
+        The full lump sum column (the weight is matched to its mean).
+    block, reps, seed, alpha, level
+        As in :func:`compare_to_baseline` (strategy ``i`` uses seed ``seed + i``).
+
+    Returns
+    -------
+    DataFrame
+        The rows of :func:`compare_to_baseline` (``baseline`` = the matched mix's value) for each
+        strategy, plus ``weight`` (the matched asset weight). The weight is fixed at its full-sample
+        value; the interval of the ``mean`` difference shows how well the match holds in resamples.
+    """
+    parts = []
+    for i, name in enumerate(strategies):
+        w = matched_weight(final, name, baseline)
+        mix = static_mix_values(paths, w)
+        f = pd.DataFrame({name: final[name].to_numpy(float), "matched": final_returns(mix)}, index=final.index)
+        d = pd.DataFrame({name: mdd[name].to_numpy(float), "matched": max_drawdowns(mix)}, index=final.index)
+        table = compare_to_baseline(f, d, "matched", block, reps, seed + i, alpha, level).loc[[name]]
+        parts.append(table.assign(weight=w))
+    return pd.concat(parts)
+
+
+def relative_interval(table: pd.DataFrame) -> pd.DataFrame:
+    """The interval of each row's ``diff`` as a relative improvement, in the sign convention of ``improvement``.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`compare_to_baseline` or :func:`compare_to_matched` (index level ``measure``; columns
+        ``lo``, ``hi``, ``baseline``).
+
+    Returns
+    -------
+    DataFrame
+        ``imp_lo`` and ``imp_hi``: the interval of the relative change, positive = less risk or more
+        return (e.g. ``imp_hi = 0.02``: at most 2% less risk is consistent with the data).
+    """
+    sign = np.where(table.index.get_level_values("measure").map(lambda m: MEASURES[m] == "higher"), 1.0, -1.0)
+    scale = table["baseline"].abs().to_numpy(float)
+    a, b = sign * table["lo"].to_numpy(float) / scale, sign * table["hi"].to_numpy(float) / scale
+    return pd.DataFrame({"imp_lo": np.minimum(a, b), "imp_hi": np.maximum(a, b)}, index=table.index)
 
 
 def share_beating(final: pd.DataFrame, strategy: str, baseline: str) -> float:
@@ -1095,15 +1216,17 @@ def runup_reversal(prices: pd.Series, pivots: Sequence[DateLike], days: int = 90
 # ---------------------------------------------------------------------------------------------
 
 
-def staged_verdict(table: pd.DataFrame, strategies: Sequence[str], measures: Sequence[str] = ("sd", "cvar05", "mdd_mean"),
-                   material: float = 0.10) -> str:
-    """Verdict on "staged buying lowers risk versus buying at once".
+def staged_verdict(matched: pd.DataFrame, strategies: Sequence[str],
+                   measures: Sequence[str] = ("sd", "cvar05", "mdd_mean"), material: float = 0.10) -> str:
+    """Verdict on "staged buying lowers risk versus buying at once", judged against the exposure-matched lump sum.
 
     Parameters
     ----------
-    table : DataFrame
-        :func:`compare_to_baseline` against the lump sum, possibly several horizons stacked
-        (any index with levels ``strategy`` and ``measure``).
+    matched : DataFrame
+        :func:`compare_to_matched` (each staged variant against the lump sum with the same mean
+        return), possibly several horizons stacked (any index with levels ``strategy`` and
+        ``measure``). Risk that staging sheds only by holding cash does not count: the matched
+        lump sum sheds it too.
     strategies : sequence of str
         The staged variants of the claim (2-4 weeks).
     measures : sequence of str
@@ -1114,13 +1237,20 @@ def staged_verdict(table: pd.DataFrame, strategies: Sequence[str], measures: Seq
     Returns
     -------
     str
-        ``supported``: every (variant, measure) shows less risk with an interval excluding zero,
-        and the median ``improvement`` is at least ``material``; ``partly supported``: at
-        least half of them show significantly less risk (material or not); ``not supported``:
-        otherwise.
+        Over every (variant, measure) row, with *significant* = the interval of the difference
+        lies on the less-risk side of zero, and the relative interval from :func:`relative_interval`:
+
+        * ``supported``: every row is significant and the median ``improvement`` is at least
+          ``material``;
+        * ``partly supported``: at least half of the rows are significant;
+        * ``not supported``: fewer than half are, and every row's interval rules out a material
+          reduction (``imp_hi < material``): per unit of expected return, staging does not lower
+          risk by a material amount;
+        * ``inconclusive``: fewer than half are significant, but some interval is too wide to
+          rule out a material reduction.
     """
-    sub = table[table.index.get_level_values("strategy").isin(strategies)
-                & table.index.get_level_values("measure").isin(measures)]
+    sub = matched[matched.index.get_level_values("strategy").isin(strategies)
+                  & matched.index.get_level_values("measure").isin(measures)]
     if sub.empty:
         raise ValueError("no rows for the given strategies and measures")
     lower_is_better = sub.index.get_level_values("measure").map(lambda m: MEASURES[m] == "lower").to_numpy()
@@ -1129,7 +1259,9 @@ def staged_verdict(table: pd.DataFrame, strategies: Sequence[str], measures: Seq
         return "supported"
     if sig.mean() >= 0.5:
         return "partly supported"
-    return "not supported"
+    if bool((relative_interval(sub)["imp_hi"] < material).all()):
+        return "not supported"
+    return "inconclusive"
 
 
 def ladder_verdict(locked_diff_hi: float, capture: float, keep: float = 0.5) -> str:
@@ -1158,48 +1290,85 @@ def ladder_verdict(locked_diff_hi: float, capture: float, keep: float = 0.5) -> 
     return "not supported"
 
 
-def touch_verdict(realised: Mapping[str, object], low: float, high: float, complete: bool) -> str:
-    """Verdict on "the price may test the range low-high": what the closes after the date did.
+def touch_verdict(realised: Mapping[str, object], low: float, high: float, complete: bool, low_probability: float,
+                  near_certain: float = 0.85) -> str:
+    """Verdict on "the price may test the range low-high": what the closes in the window did, credited by information.
+
+    Parameters
+    ----------
+    realised : mapping
+        :func:`realised_after` over the claim's window (``first_touch_<level>``: a date or None).
+    low, high : float
+        The range.
+    complete : bool
+        Whether the window is over.
+    low_probability : float
+        Ex-ante probability of touching ``low`` within the window, the *smallest* over the
+        simulated samples (:func:`min_touch_probability`).
+    near_certain : float
+        A level touched with at least this ex-ante probability in every sample was a near
+        certainty: reaching it says almost nothing about the claim and earns no credit.
 
     Returns
     -------
     str
         ``supported`` if a close reached ``high`` (the whole range was tested); ``partly
-        supported`` if a close reached ``low`` but not ``high``; ``not supported`` if no close
-        reached ``low`` over a complete window; ``inconclusive`` if not yet and the window is
-        incomplete.
+        supported`` if a close reached ``low`` but not ``high`` and ``low`` was not a near
+        certainty; otherwise ``not supported`` once the window is complete and ``inconclusive``
+        while it is still open (the informative part of the claim, ``high``, is undecided).
     """
     hit_low = realised.get(f"first_touch_{low:g}") is not None
     hit_high = realised.get(f"first_touch_{high:g}") is not None
     if hit_high:
         return "supported"
-    if hit_low:
+    if hit_low and low_probability < near_certain:
         return "partly supported"
     return "not supported" if complete else "inconclusive"
 
 
-def risk_item_status(effect: float, significant: bool, n: int, min_n: int = 5) -> str:
+def min_touch_probability(touch: pd.DataFrame, level: float, horizon: int) -> float:
+    """Smallest ex-ante probability of touching ``level`` within ``horizon`` days over the samples of :func:`touch_table`."""
+    return float(touch[(level, horizon)].min())
+
+
+def one_sided_p(p_two_sided: float, effect: float) -> float:
+    """One-sided p-value for ``effect < 0`` (harm) from a two-sided p-value of a symmetric test."""
+    return p_two_sided / 2 if effect < 0 else 1 - p_two_sided / 2
+
+
+def risk_item_status(effect: float, significant: bool, n: int, harm_bound: float, meaningful: float,
+                     min_n: int = 5) -> str:
     """Status of one risk to the thesis.
 
     Parameters
     ----------
     effect : float
-        Estimated effect on BTC (a log-return difference or mean; negative = harm).
+        Estimated effect on BTC (negative = harm).
     significant : bool
-        Whether the effect passes its test (interval excluding zero, or adjusted p below alpha).
+        Whether the effect passes its test (Holm-adjusted one-sided p below alpha over the
+        verdict's family).
     n : int
         Independent events or episodes behind it.
+    harm_bound : float
+        The most harmful effect inside the effect's 95% interval (its lower end), same units.
+    meaningful : float
+        Size of a harm that matters (positive, same units): a harm of this size must be ruled out
+        (``harm_bound >= -meaningful``) before "no harm" can be claimed.
     min_n : int
         Fewer than this is ``undecidable``, whatever the estimate.
 
     Returns
     -------
     str
-        ``harm shown`` (negative and significant), ``no harm shown`` or ``undecidable``.
+        ``undecidable`` (N below ``min_n``), ``harm shown`` (negative and significant), ``no harm
+        shown`` (a meaningful harm is ruled out) or ``no harm detected, low power`` (not significant,
+        but the interval still reaches a meaningful harm).
     """
     if n < min_n:
         return "undecidable"
-    return "harm shown" if effect < 0 and significant else "no harm shown"
+    if effect < 0 and significant:
+        return "harm shown"
+    return "no harm shown" if harm_bound >= -meaningful else "no harm detected, low power"
 
 
 def risks_verdict(statuses: Mapping[str, str]) -> str:
@@ -1209,8 +1378,8 @@ def risks_verdict(statuses: Mapping[str, str]) -> str:
     -------
     str
         ``supported``: every risk shows harm; ``partly supported``: at least one does;
-        ``not supported``: none does and every one was decidable; ``inconclusive``: none does and
-        some were undecidable.
+        ``not supported``: none does and every one rules out a meaningful harm (``no harm shown``);
+        ``inconclusive``: none does and some are undecidable or of low power.
     """
     bad = [s for s in statuses.values() if s not in RISK_STATUSES]
     if bad:
@@ -1220,47 +1389,69 @@ def risks_verdict(statuses: Mapping[str, str]) -> str:
         return "supported"
     if any(harm):
         return "partly supported"
-    return "not supported" if "undecidable" not in statuses.values() else "inconclusive"
+    return "not supported" if all(s == "no harm shown" for s in statuses.values()) else "inconclusive"
 
 
 def risk_table(stress: pd.DataFrame, reactions: pd.DataFrame, sell_news: Mapping[str, float], horizon: int,
-               alpha: float = 0.05, min_n: int = 5) -> pd.DataFrame:
-    """The four risks of the claim, each with its effect, test, N and :func:`risk_item_status`.
+               alpha: float = 0.05, min_n: int = 5, meaningful: float = 0.10, rate_ratio: float = 2.0) -> pd.DataFrame:
+    """The four risks of the claim, each with its effect, interval, Holm-adjusted test, N and :func:`risk_item_status`.
 
     Parameters
     ----------
     stress : DataFrame
         :func:`stress_returns`; its HY-widening "during" row stands for recession risk.
     reactions : DataFrame
-        :func:`event_reactions` with groups ``geopolitical (adverse)`` and ``regulation (adverse)``.
+        :func:`event_reactions` with groups ``geopolitical (adverse)`` and ``regulation (adverse)``
+        (its own ``p_holm`` covers the whole table; only the one-sided ``p_lower`` is used here).
     sell_news : mapping
         Summary of :func:`runup_reversal`.
     horizon : int
         Event horizon judged (days).
     alpha, min_n
         Level of the tests and fewest independent events or episodes.
+    meaningful : float
+        A meaningful harm for the log-return items (credit stress and events): a loss of this
+        size relative to calm or random days.
+    rate_ratio : float
+        A meaningful "sell the news" effect: the pattern this many times as frequent at the turns
+        as on ordinary days (2: twice as frequent).
 
     Returns
     -------
     DataFrame
-        Rows ``recession (credit stress)``, ``geopolitical shock``, ``regulation``, ``sell the
-        news``; columns ``effect`` (negative = harm), ``test`` (``lo``/``hi`` or adjusted p),
-        ``significant``, ``n`` and ``status``.
+        Rows :data:`RISK_ITEMS`; columns ``effect`` (negative = harm; a log-return difference, or for
+        "sell the news" minus the excess of the pattern's rate over the base rate), ``lo``,
+        ``hi`` (95% interval of the effect: block bootstrap, placebo spread, or Clopper-Pearson),
+        ``meaningful`` (in the row's units), ``p`` (one-sided, for harm), ``p_holm`` (Holm over the
+        four rows: the family that enters the verdict), ``significant``, ``n`` and ``status``.
+
+    Notes
+    -----
+    The interval of an event group's effect is its estimate shifted by the spread of the random-day
+    means (2.5th to 97.5th percentile around their mean), i.e. the placebo test inverted under a
+    location shift.
     """
     hy = stress.loc[STRESS_SPECS[1][0]]
-    rows = {"recession (credit stress)": (hy["diff"], f"95% CI {hy['lo']:+.3f} to {hy['hi']:+.3f}",
-                                          bool(hy["hi"] < 0), int(hy["episodes"]))}
-    for label, group in (("geopolitical shock", "geopolitical (adverse)"), ("regulation", "regulation (adverse)")):
+    rows = {RISK_ITEMS[0]: (hy["diff"], hy["lo"], hy["hi"], meaningful, one_sided_p(hy["p_hac"], hy["diff"]),
+                            int(hy["episodes"]))}
+    for label, group in ((RISK_ITEMS[1], "geopolitical (adverse)"), (RISK_ITEMS[2], "regulation (adverse)")):
         r = reactions.loc[(group, horizon)]
-        rows[label] = (r["event_mean"] - r["placebo_mean"], f"Holm p = {r['p_holm']:.2f}", bool(r["p_holm"] < alpha),
-                       int(r["n_events"]))
-    excess = sell_news["k"] / sell_news["n"] - sell_news["base_rate"] if sell_news["n"] else math.nan
-    rows["sell the news"] = (-excess, f"binomial p = {sell_news['p_binom']:.2f}", bool(sell_news["p_binom"] < alpha),
-                             int(sell_news["n"]))
-    out = pd.DataFrame.from_dict(rows, orient="index", columns=["effect", "test", "significant", "n"])
-    out["status"] = [risk_item_status(e, sig, n, min_n) for e, sig, n in zip(out["effect"], out["significant"],
-                                                                             out["n"], strict=True)]
-    return out
+        effect = r["event_mean"] - r["placebo_mean"]
+        rows[label] = (effect, effect - (r["placebo_mean"] - r["placebo_lower"]),
+                       effect + (r["placebo_upper"] - r["placebo_mean"]), meaningful, r["p_lower"], int(r["n_events"]))
+    n, k, base = int(sell_news["n"]), int(sell_news["k"]), float(sell_news["base_rate"])
+    if n:
+        ci = sps.binomtest(k, n, base).proportion_ci(0.95, method="exact")
+        rows[RISK_ITEMS[3]] = (-(k / n - base), -(ci.high - base), -(ci.low - base), (rate_ratio - 1) * base,
+                               sell_news["p_binom"], n)
+    else:
+        rows[RISK_ITEMS[3]] = (math.nan, math.nan, math.nan, (rate_ratio - 1) * base, math.nan, 0)
+    out = pd.DataFrame.from_dict(rows, orient="index", columns=["effect", "lo", "hi", "meaningful", "p", "n"])
+    out["p_holm"] = st.adjust_pvalues(out["p"], "holm")
+    out["significant"] = out["p_holm"] < alpha
+    out["status"] = [risk_item_status(r.effect, bool(r.significant), int(r.n), r.lo, r.meaningful, min_n)
+                     for r in out.itertuples()]
+    return out[["effect", "lo", "hi", "meaningful", "p", "p_holm", "significant", "n", "status"]]
 
 
 def slug(text: str) -> str:
@@ -1276,26 +1467,65 @@ def _date(x: object) -> str:
 
 
 def touch_evidence(realised: Mapping[str, object], touch: pd.DataFrame, date: str, levels: Sequence[float],
-                   n_paths: int, complete: bool, main: str = "whole history") -> str:
-    """Evidence string for "may test low-high after the date": realised closes and ex-ante probabilities."""
+                   n_paths: int, complete: bool, percentiles: Mapping[str, float], window_end: DateLike,
+                   near_certain: float, main: str = "whole history") -> str:
+    """Evidence string for "may test low-high after the date": realised closes, ex-ante probabilities, their information.
+
+    Parameters
+    ----------
+    realised : mapping
+        :func:`realised_after` over the claim's window.
+    touch : DataFrame
+        :func:`touch_table` (rows samples, the main one named ``main``).
+    date : str
+        Forecast day.
+    levels : sequence of float
+        The range (first and last are used).
+    n_paths : int
+        Simulated paths per sample.
+    complete : bool
+        Whether the window is over.
+    percentiles : mapping
+        :func:`realised_percentiles` of the realised path among the main sample's paths.
+    window_end : date
+        Last day of the claim's window.
+    near_certain : float
+        Threshold of :func:`touch_verdict`.
+    """
     low, high = levels[0], levels[-1]
     h = max(d for lv, d in touch.columns if lv != "median close")
-    sens = "; ".join(f"{name} {row[(high, h)]:.2f}" for name, row in touch.iterrows() if name != main)
+    p_low, p_high = touch[(low, h)], touch[(high, h)]
+    trivial = p_low.min() >= near_certain
     return (f"Realised: close on {date} USD {realised['close_at_date']:,.0f}; first close >= {low:,.0f} on "
             f"{_date(realised[f'first_touch_{low:g}'])}; highest close USD {realised['max']:,.0f} on "
             f"{_date(realised['max_date'])}; first close >= {high:,.0f}: {_date(realised[f'first_touch_{high:g}'])} "
-            f"(N={realised['n_days']} closes to {_date(realised['last_date'])}, {h}-day window "
-            f"{'complete' if complete else 'not complete'}); lowest close USD {realised['min']:,.0f} on "
-            f"{_date(realised['min_date'])}. Ex-ante, stationary bootstrap of daily log returns up to {date} "
-            f"(N={n_paths} paths, {main}): P(touch {low:,.0f} within {h} d) = {touch.loc[main, (low, h)]:.2f}, "
-            f"P(touch {high:,.0f} within {h} d) = {touch.loc[main, (high, h)]:.2f}; other samples for {high:,.0f}: {sens}.")
+            f"(N={realised['n_days']} closes to {_date(realised['last_date'])}; the {h}-day window runs to "
+            f"{pd.Timestamp(window_end):%Y-%m-%d} and is {'complete' if complete else 'still open'}); lowest close "
+            f"USD {realised['min']:,.0f} on {_date(realised['min_date'])}. Ex-ante, stationary bootstrap of daily log "
+            f"returns up to {date} (N={n_paths} paths per sample, {len(touch)} samples): P(touch {low:,.0f} within "
+            f"{h} d) = {p_low[main]:.2f} ({main}), {p_low.min():.2f}-{p_low.max():.2f} over the samples"
+            + (f", a near certainty (>= {near_certain:.2f} in every sample), so reaching it earns no credit"
+               if trivial else "")
+            + f"; P(touch {high:,.0f} within {h} d) = {p_high[main]:.2f} ({main}), {p_high.min():.2f}-"
+            f"{p_high.max():.2f} over the samples. Over the {percentiles['days']:.0f} days observed, the realised "
+            f"highest close sits at the {percentiles['max']:.0f}th and the last close at the "
+            f"{percentiles['last']:.0f}th percentile of the simulated paths ({main}).")
 
 
-def risks_evidence(table: pd.DataFrame, min_n: int) -> str:
+def risks_evidence(table: pd.DataFrame, min_n: int, horizon: int) -> str:
     """Evidence string for the risks of C20 from :func:`risk_table`."""
-    parts = [f"{name}: effect {row['effect']:+.3f} ({row['test']}, N={row['n']}) -> {row['status']}"
+    parts = [f"{name}: effect {row['effect']:+.3f} (95% CI {row['lo']:+.3f} to {row['hi']:+.3f}; one-sided p "
+             f"{row['p']:.3f}, Holm {row['p_holm']:.3f}; N={row['n']}) -> {row['status']}"
+             + (f" (N < {min_n})" if row["status"] == "undecidable" else "")
+             + (f" (the interval reaches a harm of {row['meaningful']:.2f})"
+                if row["status"] == "no harm detected, low power" else "")
              for name, row in table.iterrows()]
-    return "; ".join(parts) + f". Effects are BTC log-return differences (negative = harm); N below {min_n} is undecidable."
+    return ("; ".join(parts) + ". Effects: BTC log-return differences (credit stress: return over the stress window "
+            f"while HY spreads widened minus calm days; shocks: {horizon}-day return after the events minus random days); "
+            "for sell the news, minus the excess of the pattern's rate at easing turns over all days. Negative = harm; "
+            "Holm over the four tests of "
+            f"the verdict; a meaningful harm is a loss of {table['meaningful'].iloc[0]:.2f} in log return, or the "
+            "pattern twice as common as on ordinary days.")
 
 
 def comparison_evidence(table: pd.DataFrame, strategies: Sequence[str], measures: Sequence[str], baseline: str,
@@ -1312,6 +1542,35 @@ def comparison_evidence(table: pd.DataFrame, strategies: Sequence[str], measures
             parts.append(f"{h} d, {s}: {vals}")
         parts[-1] += f" [N={n} overlapping start days from {start}, ~{n / h + 1:.0f} independent]" if h else ""
     return f"Relative change vs {baseline} (positive = less risk or more return): " + "; ".join(parts) + "."
+
+
+def staged_evidence(vs_lump: pd.DataFrame, vs_matched: pd.DataFrame, strategies: Sequence[str],
+                    measures: Sequence[str], start: str) -> str:
+    """Evidence string for C21: each variant against the exposure-matched lump sum (the verdict), then the full lump sum.
+
+    Parameters
+    ----------
+    vs_lump, vs_matched : DataFrame
+        :func:`compare_to_baseline` against the lump sum and :func:`compare_to_matched`, horizons
+        stacked (outer index level ``horizon``).
+    strategies, measures : sequences of str
+        Rows reported.
+    start : str
+        First start day.
+    """
+    parts = []
+    for h in dict.fromkeys(vs_matched.index.get_level_values("horizon")):
+        sub, rel = vs_matched.loc[h], relative_interval(vs_matched.loc[h])
+        n = int(sub["n"].iloc[0])
+        for s in strategies:
+            vals = ", ".join(f"{m} {sub.loc[(s, m), 'value']:.3f} vs {sub.loc[(s, m), 'baseline']:.3f} "
+                             f"({sub.loc[(s, m), 'improvement']:+.1%}, CI {rel.loc[(s, m), 'imp_lo']:+.1%} to "
+                             f"{rel.loc[(s, m), 'imp_hi']:+.1%})" for m in measures)
+            parts.append(f"{h} d, {s} vs {sub.loc[(s, measures[0]), 'weight']:.1%} BTC + cash: {vals}")
+        parts[-1] += f" [N={n} overlapping start days from {start}, ~{n / h + 1:.0f} independent]"
+    return ("Against the exposure-matched lump sum (same mean return; staged vs matched value, relative change with "
+            "95% block-bootstrap CI, positive = less risk): " + "; ".join(parts) + ". "
+            + comparison_evidence(vs_lump, strategies, ["mean", *measures], "the full lump sum", start))
 
 
 def ladder_evidence(lock: pd.DataFrame, table: pd.DataFrame, simulated: pd.DataFrame, horizon: int, gain: float,
