@@ -434,14 +434,34 @@ class RateLimitedSession:
             The host kept failing, or could not be reached (message: :func:`offline_hint`).
         """
         host = host_of(url)
+        return self.call(lambda: self._attempt(url, params, host), host)
+
+    def call(self, attempt: Callable[[], T], host: str) -> T:
+        """Run ``attempt`` under this session's rate limit and retry policy.
+
+        For remote calls made by another client (fredapi) that must share the budget and the
+        retries of the ``GET`` requests.
+
+        Parameters
+        ----------
+        attempt : callable
+            Makes one request; raises :class:`TransientFailure` for failures worth retrying.
+        host : str
+            Host the request goes to: picks the process-wide limiter (unless one was given)
+            and is named in log lines and errors.
+
+        Returns
+        -------
+        object
+            The result of the first attempt that does not raise :class:`TransientFailure`.
+
+        Raises
+        ------
+        SourceUnavailableError
+            The host kept failing or could not be reached (as in :func:`call_with_retries`).
+        """
         limiter = self._limiter or shared_limiter(host, self.max_calls, self.period)
-        return call_with_retries(
-            lambda: self._attempt(url, params, host),
-            host=host,
-            policy=self.policy,
-            limiter=limiter,
-            sleep=self._sleep,
-        )
+        return call_with_retries(attempt, host=host, policy=self.policy, limiter=limiter, sleep=self._sleep)
 
     def _attempt(self, url: str, params: Mapping[str, str] | None, host: str) -> requests.Response:
         """One request; transient failures become :class:`TransientFailure` with a redacted reason."""

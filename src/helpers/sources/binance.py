@@ -22,27 +22,17 @@ day is left out until it is over: its mean would cover only the rates paid so fa
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC
+from typing import Any, Unpack
 
 import pandas as pd
 import requests
 
 from helpers.catalog import SeriesSpec
 from helpers.errors import SourceContractError, SourceUnavailableError
-from helpers.sources._http import (
-    DEFAULT_TIMEOUT,
-    RateLimitedSession,
-    RateLimiter,
-    RetryPolicy,
-    Sleep,
-    host_of,
-    parse_retry_after,
-    utc_now,
-)
+from helpers.sources._http import host_of, parse_retry_after
 from helpers.sources.base import Fetched
+from helpers.sources.http_source import HttpOptions, HttpSource, checked_page_size
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +54,7 @@ FUNDING_COLUMNS: tuple[str, ...] = ("funding_rate_mean", "funding_rate_abs_mean"
 SYMBOLS: dict[str, str] = {"btc_funding_binance": "BTCUSDT"}
 
 
-class BinanceFundingSource:
+class BinanceFundingSource(HttpSource):
     """Daily mean funding rates of Binance USDⓈ-M perpetuals.
 
     Parameters
@@ -73,52 +63,29 @@ class BinanceFundingSource:
         Root of the futures API (tests point it at a mock).
     page_size : int, optional
         Rows per request (``limit``), at most 1000.
-    policy : RetryPolicy, optional
-        Retries and backoff; default :class:`~helpers.sources._http.RetryPolicy()`.
-    limiter : RateLimiter, optional
-        Rate limiter; default: the process-wide one-per-second limiter of the host.
-    session : requests.Session, optional
-        Session to send requests with.
-    timeout : float, optional
-        Seconds to wait for each answer.
-    sleep : callable, optional
-        Waits between retries; injectable for tests.
-    clock : callable, optional
-        Returns the current UTC time, stamped on results as ``as_of``; its UTC day is the
-        first day left out as incomplete.
+    **options
+        ``policy``, ``limiter``, ``session``, ``timeout``, ``sleep``, ``clock``: see
+        :class:`~helpers.sources.http_source.HttpSource`. The default limiter allows one
+        request per second; the UTC day of ``clock`` is the first day left out as incomplete.
     """
 
     name = "binance"
+    max_calls = BINANCE_MAX_CALLS
+    period = BINANCE_PERIOD
 
     def __init__(
         self,
         *,
         base_url: str = BINANCE_FUTURES_URL,
         page_size: int = MAX_LIMIT,
-        policy: RetryPolicy | None = None,
-        limiter: RateLimiter | None = None,
-        session: requests.Session | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
-        sleep: Sleep = time.sleep,
-        clock: Callable[[], datetime] = utc_now,
+        **options: Unpack[HttpOptions],
     ) -> None:
-        if not 1 <= page_size <= MAX_LIMIT:
-            raise ValueError(f"page_size must be between 1 and {MAX_LIMIT}, got {page_size}")
+        self.page_size = checked_page_size(page_size, MAX_LIMIT)
         self.base_url = base_url.rstrip("/")
-        self.page_size = page_size
-        self._clock = clock
-        self._http = RateLimitedSession(
-            BINANCE_MAX_CALLS,
-            BINANCE_PERIOD,
-            policy=policy,
-            limiter=limiter,
-            session=session,
-            timeout=timeout,
-            sleep=sleep,
-        )
+        super().__init__(**options)
 
-    def __repr__(self) -> str:
-        return f"BinanceFundingSource(base_url={self.base_url!r})"
+    def _repr_fields(self) -> dict[str, object]:
+        return {"base_url": self.base_url}
 
     def fetch(self, spec: SeriesSpec, start: pd.Timestamp | None = None) -> Fetched:
         """Fetch the daily funding-rate summary of one perpetual.

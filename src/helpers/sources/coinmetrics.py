@@ -15,25 +15,15 @@ from __future__ import annotations
 
 import logging
 import re
-import time
-from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC
+from typing import Any, Unpack
 
 import pandas as pd
-import requests
 
 from helpers.catalog import CRYPTO_COLUMNS, SeriesSpec
 from helpers.errors import SourceContractError
-from helpers.sources._http import (
-    DEFAULT_TIMEOUT,
-    RateLimitedSession,
-    RateLimiter,
-    RetryPolicy,
-    Sleep,
-    utc_now,
-)
 from helpers.sources.base import Fetched
+from helpers.sources.http_source import HttpOptions, HttpSource, checked_page_size
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +56,7 @@ class MetricRejected(Exception):
         self.metric = metric
 
 
-class CoinMetricsSource:
+class CoinMetricsSource(HttpSource):
     """Daily crypto asset metrics from the Coin Metrics community API.
 
     Parameters
@@ -75,51 +65,29 @@ class CoinMetricsSource:
         API root (tests point it at a mock).
     page_size : int, optional
         Rows per page, at most 10 000.
-    policy : RetryPolicy, optional
-        Retries and backoff; default :class:`~helpers.sources._http.RetryPolicy()`.
-    limiter : RateLimiter, optional
-        Rate limiter; default: the process-wide 10-per-6-seconds limiter of the host.
-    session : requests.Session, optional
-        Session to send requests with.
-    timeout : float, optional
-        Seconds to wait for each answer.
-    sleep : callable, optional
-        Waits between retries; injectable for tests.
-    clock : callable, optional
-        Returns the current UTC time, stamped on results as ``as_of``.
+    **options
+        ``policy``, ``limiter``, ``session``, ``timeout``, ``sleep``, ``clock``: see
+        :class:`~helpers.sources.http_source.HttpSource`. The default limiter allows 10 requests
+        per 6 seconds.
     """
 
     name = "coinmetrics"
+    max_calls = COINMETRICS_MAX_CALLS
+    period = COINMETRICS_PERIOD
 
     def __init__(
         self,
         *,
         base_url: str = COINMETRICS_COMMUNITY_URL,
         page_size: int = MAX_PAGE_SIZE,
-        policy: RetryPolicy | None = None,
-        limiter: RateLimiter | None = None,
-        session: requests.Session | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
-        sleep: Sleep = time.sleep,
-        clock: Callable[[], datetime] = utc_now,
+        **options: Unpack[HttpOptions],
     ) -> None:
-        if not 1 <= page_size <= MAX_PAGE_SIZE:
-            raise ValueError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {page_size}")
+        self.page_size = checked_page_size(page_size, MAX_PAGE_SIZE)
         self.base_url = base_url.rstrip("/")
-        self.page_size = page_size
-        self._clock = clock
-        self._http = RateLimitedSession(
-            COINMETRICS_MAX_CALLS,
-            COINMETRICS_PERIOD,
-            policy=policy,
-            limiter=limiter,
-            session=session,
-            timeout=timeout,
-            sleep=sleep,
-        )
+        super().__init__(**options)
 
-    def __repr__(self) -> str:
-        return f"CoinMetricsSource(base_url={self.base_url!r})"
+    def _repr_fields(self) -> dict[str, object]:
+        return {"base_url": self.base_url}
 
     def fetch(self, spec: SeriesSpec, start: pd.Timestamp | None = None) -> Fetched:
         """Fetch the daily metrics of one asset.

@@ -20,28 +20,17 @@ from __future__ import annotations
 
 import logging
 import math
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC
+from typing import Any, Unpack
 
 import pandas as pd
-import requests
 
 from helpers.catalog import SeriesSpec
 from helpers.errors import SourceContractError
-from helpers.sources._http import (
-    DEFAULT_TIMEOUT,
-    RateLimitedSession,
-    RateLimiter,
-    RetryPolicy,
-    Sleep,
-    ensure_ok,
-    host_of,
-    utc_now,
-)
+from helpers.sources._http import ensure_ok, host_of
 from helpers.sources.base import Fetched
+from helpers.sources.http_source import HttpOptions, HttpSource
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +73,7 @@ ENDPOINTS: dict[str, Endpoint] = {
 }
 
 
-class DefiLlamaSource:
+class DefiLlamaSource(HttpSource):
     """Total stablecoin supply and total DeFi TVL from the DefiLlama free API.
 
     Parameters
@@ -93,47 +82,27 @@ class DefiLlamaSource:
         Root of the stablecoins API (tests point it at a mock).
     api_url : str, optional
         Root of the TVL API.
-    policy : RetryPolicy, optional
-        Retries and backoff; default :class:`~helpers.sources._http.RetryPolicy()`.
-    limiter : RateLimiter, optional
-        Rate limiter for both roots; default: the process-wide 5-per-second limiter of each host.
-    session : requests.Session, optional
-        Session to send requests with.
-    timeout : float, optional
-        Seconds to wait for each answer.
-    sleep : callable, optional
-        Waits between retries; injectable for tests.
-    clock : callable, optional
-        Returns the current UTC time, stamped on results as ``as_of``.
+    **options
+        ``policy``, ``limiter``, ``session``, ``timeout``, ``sleep``, ``clock``: see
+        :class:`~helpers.sources.http_source.HttpSource`. The limiter serves both roots; the
+        default allows 5 requests per second to each host.
     """
 
     name = "defillama"
+    max_calls = DEFILLAMA_MAX_CALLS_PER_SECOND
 
     def __init__(
         self,
         *,
         stablecoins_url: str = DEFILLAMA_STABLECOINS_URL,
         api_url: str = DEFILLAMA_API_URL,
-        policy: RetryPolicy | None = None,
-        limiter: RateLimiter | None = None,
-        session: requests.Session | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
-        sleep: Sleep = time.sleep,
-        clock: Callable[[], datetime] = utc_now,
+        **options: Unpack[HttpOptions],
     ) -> None:
         self.roots = {"stablecoins": stablecoins_url.rstrip("/"), "api": api_url.rstrip("/")}
-        self._clock = clock
-        self._http = RateLimitedSession(
-            DEFILLAMA_MAX_CALLS_PER_SECOND,
-            policy=policy,
-            limiter=limiter,
-            session=session,
-            timeout=timeout,
-            sleep=sleep,
-        )
+        super().__init__(**options)
 
-    def __repr__(self) -> str:
-        return f"DefiLlamaSource(stablecoins_url={self.roots['stablecoins']!r}, api_url={self.roots['api']!r})"
+    def _repr_fields(self) -> dict[str, object]:
+        return {"stablecoins_url": self.roots["stablecoins"], "api_url": self.roots["api"]}
 
     def fetch(self, spec: SeriesSpec, start: pd.Timestamp | None = None) -> Fetched:
         """Fetch the daily history of one DefiLlama aggregate.

@@ -10,36 +10,27 @@ from __future__ import annotations
 import io
 import logging
 import os
-import time
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC
+from typing import Unpack
 from urllib.error import HTTPError, URLError
 
 import fredapi
 import pandas as pd
-import requests
 
 from helpers.catalog import SeriesSpec
 from helpers.errors import SourceContractError
 from helpers.sources._http import (
-    DEFAULT_TIMEOUT,
-    RateLimitedSession,
-    RateLimiter,
-    RetryPolicy,
-    Sleep,
     TransientFailure,
-    call_with_retries,
     ensure_ok,
     host_of,
     is_name_resolution_failure,
     is_retryable_status,
     parse_retry_after,
     redact,
-    shared_limiter,
-    utc_now,
 )
 from helpers.sources.base import Fetched
+from helpers.sources.http_source import HttpOptions, HttpSource
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +44,7 @@ FRED_MAX_CALLS_PER_SECOND = 2
 DATE_HEADERS: tuple[str, ...] = ("observation_date", "DATE")
 
 
-class FredSource:
+class FredSource(HttpSource):
     """Series from FRED (Federal Reserve Economic Data, St. Louis Fed).
 
     Parameters
@@ -65,21 +56,15 @@ class FredSource:
         Root of the FRED API for fredapi (tests point it at a local server).
     graph_url : str, optional
         URL of the keyless CSV download.
-    policy : RetryPolicy, optional
-        Retries and backoff; default :class:`~helpers.sources._http.RetryPolicy()`.
-    limiter : RateLimiter, optional
-        Rate limiter for both paths; default: the process-wide 2-per-second limiter of the host.
-    session : requests.Session, optional
-        Session for the keyless download.
-    timeout : float, optional
-        Seconds to wait for each answer of the keyless download. (fredapi sets no timeout.)
-    sleep : callable, optional
-        Waits between retries; injectable for tests.
-    clock : callable, optional
-        Returns the current UTC time, stamped on results as ``as_of``.
+    **options
+        ``policy``, ``limiter``, ``session``, ``timeout``, ``sleep``, ``clock``: see
+        :class:`~helpers.sources.http_source.HttpSource`. Rate limit and retries apply to both
+        paths; the default limiter allows 2 requests per second. ``session`` and ``timeout``
+        apply to the keyless download only (fredapi sets no timeout).
     """
 
     name = "fred"
+    max_calls = FRED_MAX_CALLS_PER_SECOND
 
     def __init__(
         self,
@@ -87,33 +72,17 @@ class FredSource:
         *,
         root_url: str = FRED_API_ROOT,
         graph_url: str = FRED_GRAPH_CSV_URL,
-        policy: RetryPolicy | None = None,
-        limiter: RateLimiter | None = None,
-        session: requests.Session | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
-        sleep: Sleep = time.sleep,
-        clock: Callable[[], datetime] = utc_now,
+        **options: Unpack[HttpOptions],
     ) -> None:
         key = api_key if api_key is not None else os.environ.get("FRED_API_KEY")
         self._api_key = key or None
         self.root_url = root_url.rstrip("/")
         self.graph_url = graph_url
-        self.policy = policy or RetryPolicy()
-        self._limiter = limiter
-        self._sleep = sleep
-        self._clock = clock
-        self._http = RateLimitedSession(
-            FRED_MAX_CALLS_PER_SECOND,
-            policy=self.policy,
-            limiter=limiter,
-            session=session,
-            timeout=timeout,
-            sleep=sleep,
-            secrets=self._secrets,
-        )
+        super().__init__(**options)
+        self.policy = self._http.policy
 
-    def __repr__(self) -> str:
-        return f"FredSource(keyed={self._api_key is not None}, root_url={self.root_url!r})"
+    def _repr_fields(self) -> dict[str, object]:
+        return {"keyed": self._api_key is not None, "root_url": self.root_url}
 
     @property
     def _secrets(self) -> tuple[str, ...]:
@@ -157,14 +126,7 @@ class FredSource:
         client = fredapi.Fred(api_key=self._api_key)
         client.root_url = self.root_url
         observation_start = None if start is None else _day(start)
-        limiter = self._limiter or shared_limiter(host, FRED_MAX_CALLS_PER_SECOND)
-        return call_with_retries(
-            lambda: self._api_attempt(client, series_id, observation_start, host),
-            host=host,
-            policy=self.policy,
-            limiter=limiter,
-            sleep=self._sleep,
-        )
+        return self._http.call(lambda: self._api_attempt(client, series_id, observation_start, host), host)
 
     def _api_attempt(self, client: fredapi.Fred, series_id: str, start: str | None, host: str) -> pd.Series:
         """One fredapi call; its errors become transient failures or clear, redacted errors."""
