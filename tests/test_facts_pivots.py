@@ -60,7 +60,7 @@ def _parameters() -> dict[str, object]:
 def test_notebook_event_dates_are_in_the_curated_table(pivots: pd.DataFrame) -> None:
     params = _parameters()
     dates = set(pivots["date"].dt.strftime("%Y-%m-%d"))
-    for name in ("ARTICLE_PIVOTS", "READINGS_2019", "READINGS_2023", "C07_EVENTS", "REQUIRED_DATES"):
+    for name in ("article_pivots", "readings_2019", "readings_2023", "c07_events", "required_dates"):
         missing = set(params[name]) - dates  # type: ignore[arg-type]
         assert not missing, f"{name} uses dates not in data/fed_pivots.csv: {missing}"
 
@@ -71,5 +71,5 @@ def test_confounder_dates_match_the_crypto_reference(mirror_dir: Path) -> None:
     ref = facts.reference("crypto_events", mirror=mirror_dir)
     known = dict(zip(ref["date"].dt.strftime("%Y-%m-%d"), ref["event_type"], strict=False))
     expected = {"COVID crash": "crash", "halving 3": "halving", "spot ETF approval": "etf", "halving 4": "halving"}
-    for label, date in zip(params["CONFOUNDER_LABELS"], params["CONFOUNDER_DATES"], strict=True):  # type: ignore[call-overload]
+    for label, date in zip(params["confounder_labels"], params["confounder_dates"], strict=True):  # type: ignore[call-overload]
         assert known.get(date) == expected[label], f"{label} {date} not a {expected[label]} row in the reference"

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def executed(run_notebook: Any) -> tuple[Any, dict[str, Any]]:
-    return run_notebook(NAME, PLACEBO_DRAWS=1000, BOOTSTRAP_REPS=200)
+    return run_notebook(NAME, placebo_draws=1000, bootstrap_reps=200)
 
 
 @pytest.fixture(scope="module")

@@ -58,7 +58,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def executed(run_notebook: Any) -> tuple[Any, dict[str, Any]]:
-    return run_notebook(NAME, BOOTSTRAP_REPS=200, PLACEBO_DRAWS=500)
+    return run_notebook(NAME, bootstrap_reps=200, placebo_draws=500)
 
 
 def _uptrend_state(price: pd.Series, window: int = 200, confirm: int = 30) -> pd.Series:

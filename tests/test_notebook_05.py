@@ -52,7 +52,7 @@ KEYS: dict[str, str] = {
 
 @pytest.fixture(scope="module")
 def executed(run_notebook: Any) -> tuple[Any, dict[str, Any]]:
-    return run_notebook(NAME, N_PERM=500, BOOTSTRAP_REPS=300, PLACEBO_DRAWS=1000)
+    return run_notebook(NAME, n_perm=500, bootstrap_reps=300, placebo_draws=1000)
 
 
 def test_notebook_runs(executed: tuple[Any, dict[str, Any]], mirror_home: Path) -> None:

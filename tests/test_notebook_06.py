@@ -21,7 +21,7 @@ from helpers.results import VERDICTS
 NAME = "06_risk_scenarios"
 QT_END = pd.Timestamp("2025-12-01")
 BASELINE_START = pd.Timestamp("2015-01-01")
-NEAR_CERTAIN = 0.85  # the notebook's default
+NEAR_CERTAIN = 0.85  # the notebook's default near_certain
 
 pytestmark = pytest.mark.slow
 
@@ -64,7 +64,7 @@ NUMERIC = {
 
 @pytest.fixture(scope="module")
 def executed(run_notebook: Any) -> tuple[Any, dict[str, Any]]:
-    return run_notebook(NAME, N_PATHS=300, BOOT_REPS=50, PLACEBO_DRAWS=500)
+    return run_notebook(NAME, n_paths=300, boot_reps=50, placebo_draws=500)
 
 
 @pytest.fixture(scope="module")
