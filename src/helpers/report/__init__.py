@@ -1,0 +1,1 @@
+"""Running notebooks and publishing the reader site: runner, execution cache, site build, templates."""
