@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 #: The allowed verdicts, from CLAIMS.md.
 VERDICTS: tuple[str, ...] = ("supported", "partly supported", "not supported", "inconclusive", "untestable here")
-_CLAIM_ID = re.compile(r"^C(0[1-9]|1[0-9]|2[0-5])$")
+_CLAIM_ID = re.compile(r"^C(0[1-9]|[12][0-9]|30)$")
 _KEY = re.compile(r"^[a-z0-9_]+$")
 
 _current: str | None = None
@@ -69,7 +69,7 @@ def record(key: str, value: float | int | str | None, unit: str, note: str = "")
     return value
 
 
-def claim(claim_id: str, verdict: str, evidence: str, test: str = "") -> dict[str, str]:
+def claim(claim_id: str, verdict: str, evidence: str, test: str = "", rule: str = "") -> dict[str, str]:
     """Record the verdict on a claim of CLAIMS.md.
 
     Parameters
@@ -82,13 +82,17 @@ def claim(claim_id: str, verdict: str, evidence: str, test: str = "") -> dict[st
         Effect size with interval and N, in one or two sentences.
     test : str
         The test used, in a few words.
+    rule : str
+        Name of the rule function in ``helpers.claims`` that produced the verdict.
     """
     if not _CLAIM_ID.match(claim_id):
-        raise ValueError(f"claim id {claim_id!r} must be C01..C25")
+        raise ValueError(f"claim id {claim_id!r} must be C01..C30")
     if verdict not in VERDICTS:
         raise ValueError(f"verdict {verdict!r} must be one of {VERDICTS}")
     body = _load()
     entry = {"verdict": verdict, "evidence": evidence, "test": test, "notebook": _require_current()}
+    if rule:
+        entry["rule"] = rule
     body["claims"][claim_id] = entry
     _save(body)
     return entry
