@@ -18,12 +18,16 @@ class Fetched:
     columns ``spec.value_columns``; missing values are NaN. Values are in the units the source
     publishes (the catalog scales them) and dates follow the source's convention
     (:func:`helpers.catalog.date_convention`). ``as_of`` is the UTC time the source's data
-    were retrieved, ISO 8601.
+    were retrieved, ISO 8601. ``expected_rows`` and ``expected_last`` (``YYYY-MM-DD``) are what
+    the source said it would send (a count or last date in its answer's metadata), when it says
+    so; :func:`helpers.validation.validate_fetched` refuses an answer that does not match them.
     """
 
     frame: pd.DataFrame
     source: str
     as_of: str
+    expected_rows: int | None = None
+    expected_last: str | None = None
 
 
 class Source(Protocol):
