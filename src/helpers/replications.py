@@ -1,0 +1,467 @@
+"""Published results replicated on the project's data (notebook 08).
+
+Three studies, each set beside its published figure, the sample it used and ours:
+
+* Adrian, Iyer and Qureshi (IMF, 2022): the correlation of daily BTC and S&P 500 moves,
+  0.01 in 2017-2019 and 0.36 in 2020-2021 (:func:`aligned_daily_returns`,
+  :func:`period_correlations`, :func:`rolling_period_means`);
+* Callahan and Alden (2024): BTC and global M2 moved the same way in 83% of 12-month periods
+  (74% of 6-month ones), May 2013 to July 2024; here with US M2 against the base rates and a
+  circular-shift null (:func:`agreement_table`, :func:`shift_null`, :func:`realtime_m2`);
+* Caporale and Plastun (2019): BTC returns higher on Mondays than on other days, 2013-2017;
+  tested in their sample and after it (:func:`weekday_frame`, :func:`weekday_effects`).
+
+Date conventions
+----------------
+BTC's close of day D is the price at 00:00 UTC of D+1 (:func:`helpers.data.closes`), which is
+19:00 or 20:00 New York time on D, after the S&P 500's 16:00 close of D. Daily pairs therefore
+take both closes dated D, on the S&P 500's business days only, and a return is the log change
+between consecutive business days: BTC's Monday return spans the weekend (Friday close to
+Monday close), as the index's does.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy import stats as sps
+
+from helpers import stats
+
+#: Published figures, keyed as the notebook records them (``<key>_published``).
+PUBLISHED: dict[str, float] = {
+    "aiq_corr_btc_spx_2017_2019": 0.01,
+    "aiq_corr_btc_spx_2020_2021": 0.36,
+    "ca_btc_m2_agree_12m": 0.83,
+    "ca_btc_m2_agree_6m": 0.74,
+}
+
+#: The weekday names of :func:`weekday_frame`, Monday first (pandas' ``day_of_week`` order).
+DAY_NAMES: tuple[str, ...] = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+# ---------------------------------------------------------------------------------------------
+# Adrian, Iyer and Qureshi (2022): BTC and the S&P 500
+# ---------------------------------------------------------------------------------------------
+
+
+def aligned_daily_returns(btc: pd.Series, spx: pd.Series) -> pd.DataFrame:
+    """Daily log returns of BTC and the S&P 500 on the index's business days.
+
+    Parameters
+    ----------
+    btc : Series
+        BTC closes (close of D labelled D, as :func:`helpers.data.closes` returns them).
+    spx : Series
+        S&P 500 closes (FRED ``SP500``), one per business day.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``btc`` and ``spx``: ln(P_D / P_D') with D' the previous date on which both closes
+        exist, so that a weekend or holiday sits inside the next business day's return.
+    """
+    both = pd.concat([btc.rename("btc"), spx.rename("spx")], axis=1, join="inner").dropna().sort_index()
+    if len(both) < 3:
+        raise ValueError(f"BTC and the S&P 500 share {len(both)} dates; need at least 3 to correlate returns")
+    out = np.log(both).diff().dropna()
+    out.index.name = "date"
+    return out
+
+
+def fisher_interval(r: float, n: int, level: float = 0.95) -> tuple[float, float]:
+    """Fisher z interval of a Pearson correlation: tanh(atanh(r) -+ z / sqrt(n - 3)).
+
+    It assumes independent pairs; :func:`period_correlations` sets it beside the block bootstrap,
+    which allows for volatility clustering and serial dependence.
+    """
+    if n <= 3 or not math.isfinite(r):
+        return math.nan, math.nan
+    z = float(sps.norm.ppf(0.5 + level / 2))
+    centre, half = math.atanh(max(-0.999999, min(0.999999, r))), z / math.sqrt(n - 3)
+    return math.tanh(centre - half), math.tanh(centre + half)
+
+
+def period_label(start: str, end: str) -> str:
+    """Key fragment of a period from its years: ``("2017-01-01", "2019-12-31")`` -> ``"2017_2019"``."""
+    y0, y1 = pd.Timestamp(start).year, pd.Timestamp(end).year
+    return f"{y0}" if y0 == y1 else f"{y0}_{y1}"
+
+
+def period_correlations(returns: pd.DataFrame, periods: Sequence[Sequence[str]], reps: int = 1000, seed: int = 0,
+                        level: float = 0.95) -> pd.DataFrame:
+    """Correlation of ``btc`` and ``spx`` returns in each period, with Fisher and block-bootstrap intervals.
+
+    Parameters
+    ----------
+    returns : DataFrame
+        :func:`aligned_daily_returns`.
+    periods : sequence of [start, end]
+        ISO dates, inclusive.
+    reps : int
+        Stationary-bootstrap repetitions (:func:`helpers.stats.correlation`); 0 skips it.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by :func:`period_label`: ``start``, ``end`` (first and last return used), ``n``,
+        ``r``, ``lo_fisher``, ``hi_fisher``, ``lo_boot``, ``hi_boot``, ``block_size``.
+    """
+    rows: dict[str, dict[str, object]] = {}
+    for k, (start, end) in enumerate(periods):
+        part = returns.loc[start:end]
+        if len(part) < 10:
+            raise ValueError(f"period {start}..{end}: {len(part)} daily returns; the data do not reach it")
+        c = stats.correlation(part["btc"], part["spx"], reps=reps, seed=seed + k, level=level)
+        lo_f, hi_f = fisher_interval(c.r, c.n, level)
+        rows[period_label(start, end)] = {
+            "start": part.index[0], "end": part.index[-1], "n": c.n, "r": c.r, "lo_fisher": lo_f,
+            "hi_fisher": hi_f, "lo_boot": c.lo_boot if reps else math.nan, "hi_boot": c.hi_boot if reps else math.nan,
+            "block_size": c.block_size if reps else math.nan,
+        }
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "period"
+    return table
+
+
+def rolling_period_means(returns: pd.DataFrame, periods: Sequence[Sequence[str]], window: int = 60) -> pd.Series:
+    """Mean of the ``window``-day rolling correlation inside each period (the IMF's chart is a rolling one).
+
+    The rolling correlation is computed over the whole sample first, so a period's first windows
+    reach back into the previous one; the mean of rolling correlations is not the correlation of the
+    period, and the difference shows how much the published figure depends on that choice.
+    """
+    rolling = stats.rolling_corr(returns["btc"], returns["spx"], window)
+    out = pd.Series({period_label(s, e): float(rolling.loc[s:e].mean()) for s, e in periods}, name="rolling_mean")
+    out.index.name = "period"
+    return out
+
+
+def rolling_correlation(returns: pd.DataFrame, window: int = 60) -> pd.Series:
+    """The ``window``-business-day rolling correlation of BTC and S&P 500 returns (for the figure)."""
+    return stats.rolling_corr(returns["btc"], returns["spx"], window).dropna()
+
+
+# ---------------------------------------------------------------------------------------------
+# Callahan and Alden (2024): BTC and M2 in the same direction
+# ---------------------------------------------------------------------------------------------
+
+
+def monthly_levels(btc: pd.Series, m2: pd.Series, start: str, end: str) -> pd.DataFrame:
+    """Month-end BTC close and the month's M2 level (FRED dates a monthly average on the 1st).
+
+    ``start`` and ``end`` are months (``YYYY-MM``), inclusive; rows where either is missing are dropped.
+    """
+    frame = stats.monthly_frame({"btc": (btc, "calendar_day"), "m2": (m2, "last_obs")}, start, end)
+    return frame.dropna()
+
+
+@dataclass(frozen=True)
+class ShiftNull:
+    """Agreement of two direction series when one is shifted in a circle against the other.
+
+    Attributes
+    ----------
+    observed : float
+        Agreement with the dates aligned.
+    null_mean : float
+        Mean agreement over the shifts.
+    lo, hi : float
+        2.5% and 97.5% quantiles of the shifted agreements.
+    p_value : float
+        Share of shifts with agreement at least the observed one (one-sided), with the usual +1.
+    n_shifts : int
+        Shifts used (every shift of at least ``min_shift`` steps in either direction).
+    """
+
+    observed: float
+    null_mean: float
+    lo: float
+    hi: float
+    p_value: float
+    n_shifts: int
+
+
+def shift_null(a_up: pd.Series, b_up: pd.Series, min_shift: int) -> ShiftNull:
+    """How often two up/down series agree by chance, keeping each one's base rate and persistence.
+
+    Parameters
+    ----------
+    a_up, b_up : Series
+        0/1 direction of each series over overlapping windows, on the same dates
+        (:attr:`helpers.stats.Agreement.frame`).
+    min_shift : int
+        Smallest shift (the window length), so that a shifted window never overlaps its own date.
+
+    Notes
+    -----
+    Overlapping 12-month windows make the direction series very persistent: independent coin flips
+    understate how often two trending series agree by chance. Rotating ``a_up`` by ``k`` steps for
+    every ``k`` in ``[min_shift, n - min_shift]`` breaks the link between the two series while it keeps
+    each one's share of up windows and its runs, which is the null the published share must beat.
+    """
+    a, b = a_up.to_numpy(float), b_up.to_numpy(float)
+    if len(a) != len(b):
+        raise ValueError(f"direction series differ in length ({len(a)} and {len(b)})")
+    n = len(a)
+    shifts = range(min_shift, n - min_shift + 1)
+    if len(shifts) < 1:
+        raise ValueError(f"{n} windows leave no circular shift of at least {min_shift} steps")
+    observed = float((a == b).mean())
+    draws = np.array([float((np.roll(a, k) == b).mean()) for k in shifts])
+    lo, hi = np.quantile(draws, [0.025, 0.975])
+    p = (1 + int((draws >= observed - 1e-12).sum())) / (1 + len(draws))
+    return ShiftNull(observed, float(draws.mean()), float(lo), float(hi), float(p), len(draws))
+
+
+def agreement_table(levels: pd.DataFrame, windows: Sequence[int]) -> pd.DataFrame:
+    """Directional agreement of ``btc`` and ``m2`` over each window, with base rates and the shift null.
+
+    Parameters
+    ----------
+    levels : DataFrame
+        :func:`monthly_levels` (columns ``btc`` and ``m2``).
+    windows : sequence of int
+        Window lengths in months (12 and 6 in Callahan and Alden).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by window: ``agreement``, ``btc_up`` and ``m2_up`` (base rates), ``expected``
+        (agreement of independent series with those base rates), ``null_mean``, ``null_lo``,
+        ``null_hi``, ``p_shift`` (:func:`shift_null`), ``n`` (windows), ``first`` and ``last``
+        (end months of the first and last window).
+    """
+    rows = {}
+    for w in windows:
+        a = stats.directional_agreement(levels["btc"], levels["m2"], w)
+        null = shift_null(a.frame["a_up"], a.frame["b_up"], w)
+        rows[w] = {"agreement": a.agreement, "btc_up": a.a_up, "m2_up": a.b_up, "expected": a.expected,
+                   "null_mean": null.null_mean, "null_lo": null.lo, "null_hi": null.hi, "p_shift": null.p_value,
+                   "n": a.n, "first": str(a.frame.index[0]), "last": str(a.frame.index[-1])}
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "window_months"
+    return table
+
+
+def realtime_m2(series_id: str = "M2SL") -> tuple[pd.Series | None, str]:
+    """The real-time (as first known) M2, when the point-in-time module can give it, and why not otherwise.
+
+    Returns
+    -------
+    (Series or None, str)
+        The series from ``helpers.vintages.realtime(series_id)`` and an empty reason, or ``None``
+        and one line saying why the latest (revised) values are used instead: the module is not
+        installed, or it raised (no ``FRED_API_KEY``, offline); the message never holds the key.
+    """
+    try:
+        from helpers import vintages  # type: ignore[attr-defined]
+    except ImportError:
+        return None, "the point-in-time module (helpers.vintages) is not available: the latest revised M2 is used"
+    try:
+        values = vintages.realtime(series_id)
+    except Exception as exc:  # noqa: BLE001 - any failure means: fall back to the latest values, and say why
+        return None, f"real-time {series_id} unavailable ({type(exc).__name__}): the latest revised M2 is used"
+    if isinstance(values, pd.DataFrame):
+        values = values[series_id] if series_id in values else values.iloc[:, 0]
+    if not isinstance(values, pd.Series) or values.dropna().empty:
+        return None, f"helpers.vintages.realtime({series_id!r}) returned no values: the latest revised M2 is used"
+    return values.dropna().astype(float), ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Caporale and Plastun (2019): the day of the week
+# ---------------------------------------------------------------------------------------------
+
+
+def weekday_frame(close: pd.Series, start: str, end: str | None = None,
+                  label: Literal["close", "snapshot"] = "close") -> pd.DataFrame:
+    """Daily log returns of ``close`` from ``start`` to ``end`` (None = last), each with its weekday.
+
+    Parameters
+    ----------
+    close : Series
+        Daily closes, close of D labelled D (:func:`helpers.data.closes`).
+    start, end : str
+        ISO dates of the returns kept (by the close convention's date).
+    label : {"close", "snapshot"}
+        ``close``: a return is named after the UTC day whose close ends it (the project's convention,
+        and CoinMarketCap's 23:59:59 UTC close). ``snapshot``: after the date of the 00:00 UTC price
+        that ends it, one day later (CoinGecko's ``snapped_at`` label): Sunday's return becomes "Monday".
+
+    Returns
+    -------
+    DataFrame
+        Columns ``ret`` (ln(P_D / P_(D-1)), consecutive calendar days only) and ``day``
+        (``"monday"`` ... ``"sunday"``).
+    """
+    if label not in ("close", "snapshot"):
+        raise ValueError(f"label {label!r} must be 'close' or 'snapshot'")
+    s = close.dropna().sort_index()
+    ret = np.log(s).diff()
+    gap = s.index.to_series().diff() == pd.Timedelta(days=1)
+    ret = ret[gap].loc[start:end]
+    if ret.empty:
+        raise ValueError(f"no daily returns between {start} and {end or 'the last close'}")
+    named = pd.DatetimeIndex(ret.index) + pd.Timedelta(days=1 if label == "snapshot" else 0)
+    days = pd.Categorical([DAY_NAMES[d] for d in named.day_of_week], categories=DAY_NAMES)
+    return pd.DataFrame({"ret": ret.to_numpy(float), "day": days}, index=ret.index)
+
+
+def day_minus_rest(frame: pd.DataFrame, day: str, maxlags: int | None = None, level: float = 0.95) -> dict[str, float]:
+    """Mean return on ``day`` minus the mean on the other days, from a dummy regression with HAC errors.
+
+    The regression ret = a + b * [day] gives b = mean(day) - mean(rest); Newey-West errors
+    allow for the volatility clustering of daily returns (Caporale and Plastun used Student's t).
+
+    Returns
+    -------
+    dict
+        ``diff``, ``lo``, ``hi``, ``p`` (two-sided, HAC), ``p_t`` (Welch's t-test), ``n_day``, ``n``.
+    """
+    if day not in DAY_NAMES:
+        raise ValueError(f"day {day!r} must be one of {DAY_NAMES}")
+    y = frame["ret"].to_numpy(float)
+    x = (frame["day"] == day).to_numpy(float)
+    if x.sum() < 2 or x.sum() > len(x) - 2:
+        raise ValueError(f"{int(x.sum())} {day} returns out of {len(x)}: too few to compare")
+    fit = sm.OLS(y, sm.add_constant(x)).fit(cov_type="HAC", cov_kwds={"maxlags": maxlags or stats.newey_west_lags(len(y))})
+    b, se = float(fit.params[1]), float(fit.bse[1])
+    z = float(sps.norm.ppf(0.5 + level / 2))
+    welch = sps.ttest_ind(y[x > 0.5], y[x < 0.5], equal_var=False)
+    return {"diff": b, "lo": b - z * se, "hi": b + z * se, "p": float(fit.pvalues[1]), "p_t": float(welch.pvalue),
+            "n_day": int(x.sum()), "n": len(y)}
+
+
+def weekday_effects(frame: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """Every weekday against the rest (:func:`day_minus_rest`), Holm-corrected over the seven tests.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by day: ``mean`` (of that day's returns), the fields of :func:`day_minus_rest`
+        and ``p_holm``.
+    """
+    rows = {d: {"mean": float(frame.loc[frame["day"] == d, "ret"].mean()), **day_minus_rest(frame, d, level=level)}
+            for d in DAY_NAMES}
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table["p_holm"] = stats.adjust_pvalues(table["p"], "holm")
+    table.index.name = "day"
+    return table
+
+
+def weekday_anova(frame: pd.DataFrame) -> dict[str, float]:
+    """Whether mean (ANOVA F) or typical (Kruskal-Wallis) returns differ across the seven days at all."""
+    groups = [frame.loc[frame["day"] == d, "ret"].to_numpy(float) for d in DAY_NAMES]
+    return {"p_anova": float(sps.f_oneway(*groups).pvalue), "p_kruskal": float(sps.kruskal(*groups).pvalue),
+            "n": int(sum(len(g) for g in groups))}
+
+
+# ---------------------------------------------------------------------------------------------
+# records and text
+# ---------------------------------------------------------------------------------------------
+
+#: One headline figure as :func:`helpers.results.record` takes it: key, value, unit, note.
+Record = tuple[str, float | int | str | None, str, str]
+
+
+def correlation_records(table: pd.DataFrame, prefix: str = "aiq_corr_btc_spx_",
+                        published: Mapping[str, float] = PUBLISHED) -> list[Record]:
+    """Records of :func:`period_correlations`: ``<prefix><period>`` with ``_lo``, ``_hi``, ``_n`` and ``_published``."""
+    out: list[Record] = []
+    for label, row in table.iterrows():
+        key = f"{prefix}{label}"
+        span = f"{row['start']:%Y-%m-%d} to {row['end']:%Y-%m-%d}; N={int(row['n'])} S&P 500 business days"
+        out.append((key, float(row["r"]), "correlation",
+                    f"Pearson r of daily log returns, BTC close vs S&P 500 close on the same date, {span}"))
+        for end in ("lo", "hi"):
+            out.append((f"{key}_{end}", float(row[f"{end}_boot"]), "correlation",
+                        f"{'lower' if end == 'lo' else 'upper'} end of the 95% stationary block-bootstrap interval "
+                        f"(mean block {row['block_size']} days), {span}"))
+        out.append((f"{key}_n", int(row["n"]), "days", f"daily return pairs, {span}"))
+        if key in published:
+            out.append((f"{key}_published", published[key], "correlation",
+                        f"Adrian, Iyer and Qureshi (IMF blog, 2022-01-11), daily BTC and S&P 500 moves, {label}; "
+                        "N= not stated"))
+    return out
+
+
+def agreement_records(table: pd.DataFrame, suffix: str = "", published: Mapping[str, float] = PUBLISHED,
+                      what: str = "US M2 (M2SL, latest revised values)") -> list[Record]:
+    """Records of :func:`agreement_table`: ``ca_btc_m2_agree_<w>m<suffix>``, base rates, chance and shift p.
+
+    ``suffix`` tells samples or vintages apart (``""`` for Callahan and Alden's sample, ``"_to_latest"``,
+    ``"_realtime"``); the published shares are recorded once, with the empty suffix.
+    """
+    out: list[Record] = []
+    for w, row in table.iterrows():
+        span = f"{row['first']} to {row['last']} (window end months); N={int(row['n'])} overlapping {w}-month windows"
+        key = f"ca_btc_m2_agree_{w}m"
+        out += [
+            (f"{key}{suffix}", float(row["agreement"]), "share",
+             f"share of windows in which BTC (month-end close) and {what} changed in the same direction, {span}"),
+            (f"ca_btc_up_{w}m{suffix}", float(row["btc_up"]), "share", f"base rate: BTC rose over the window, {span}"),
+            (f"ca_m2_up_{w}m{suffix}", float(row["m2_up"]), "share", f"base rate: M2 rose over the window, {span}"),
+            (f"ca_agree_expected_{w}m{suffix}", float(row["expected"]), "share",
+             f"agreement of independent series with these base rates, p_btc p_m2 + (1-p_btc)(1-p_m2); {span}"),
+            (f"ca_agree_shift_p_{w}m{suffix}", float(row["p_shift"]), "p-value",
+             f"one-sided p: share of circular shifts of BTC's direction series agreeing at least as often; {span}"),
+        ]
+        if not suffix and key in published:
+            out.append((f"{key}_published", published[key], "share",
+                        f"Callahan and Alden (2024), BTC and global M2, {w}-month periods, May 2013 to July 2024; "
+                        "N= not stated"))
+    return out
+
+
+def weekday_records(effects: pd.DataFrame, anova: Mapping[str, float], day: str, suffix: str) -> list[Record]:
+    """Records of :func:`weekday_effects` for ``day`` in one sample (``suffix`` ``"in_sample"``, ``"after"``, ...)."""
+    row = effects.loc[day]
+    span = f"N={int(row['n'])} daily log returns, {int(row['n_day'])} on {day.capitalize()}s"
+    return [
+        (f"cp_{day}_minus_rest_{suffix}", float(row["diff"]), "log return",
+         f"mean {day} BTC log return minus the mean on other days; 95% HAC interval {row['lo']:.4f} to "
+         f"{row['hi']:.4f}; {span}"),
+        (f"cp_{day}_minus_rest_p_{suffix}", float(row["p"]), "p-value", f"two-sided HAC p of the dummy; {span}"),
+        (f"cp_min_p_holm_{suffix}", float(effects["p_holm"].min()), "p-value",
+         f"smallest Holm-adjusted p over the seven day-vs-rest tests (day {effects['p_holm'].idxmin()}); {span}"),
+        (f"cp_kruskal_p_{suffix}", float(anova["p_kruskal"]), "p-value",
+         f"Kruskal-Wallis test that the seven days' returns share one distribution; {span}"),
+    ]
+
+
+
+def describe_correlations(table: pd.DataFrame, published: Mapping[str, float], prefix: str) -> str:
+    """One sentence per period: ours with its bootstrap interval and N, and the published figure where there is one."""
+    parts = []
+    for label, row in table.iterrows():
+        pub = published.get(f"{prefix}{label}")
+        interval = (f"95% interval {row['lo_boot']:.2f} to {row['hi_boot']:.2f}" if math.isfinite(row["lo_boot"])
+                    else f"Fisher interval {row['lo_fisher']:.2f} to {row['hi_fisher']:.2f}")
+        text = f"{str(label).replace('_', '-')}: r = {row['r']:.2f} ({interval}, N={int(row['n'])} days)"
+        if pub is not None:
+            text += f" against {pub:.2f} published"
+        parts.append(text)
+    return "; ".join(parts) + "."
+
+
+def describe_agreement(table: pd.DataFrame, published: Mapping[str, float], prefix: str) -> str:
+    """One sentence per window: agreement, the base rates, what chance gives, and the published share."""
+    parts = []
+    for w, row in table.iterrows():
+        pub = published.get(f"{prefix}{w}m")
+        text = (f"over {w} months BTC and US M2 moved the same way in {row['agreement']:.0%} of N={int(row['n'])} "
+                f"overlapping windows ({row['first']} to {row['last']}); BTC rose in {row['btc_up']:.0%} of them and "
+                f"M2 in {row['m2_up']:.0%}, so unrelated series would agree {row['expected']:.0%} of the time "
+                f"({row['null_mean']:.0%} on average when one is shifted against the other, 95% of shifts between "
+                f"{row['null_lo']:.0%} and {row['null_hi']:.0%}; one-sided p = {row['p_shift']:.2f})")
+        if pub is not None:
+            text += f"; published with global M2: {pub:.0%}"
+        parts.append(text)
+    return "; ".join(parts) + "."
