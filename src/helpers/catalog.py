@@ -68,6 +68,18 @@ class SeriesSpec:
     own_convention : str or None
         Date convention of this series whatever the source, when it differs from its kind's
         (funding rates are labelled with the day they were paid: ``observation``).
+    non_negative : bool
+        Whether every value must be >= 0 (prices, caps, balance-sheet levels, indexes); rates and
+        spreads, which may turn negative, say ``False``. :mod:`helpers.validation` refuses a negative
+        value of a non-negative series before anything is cached.
+    max_jump : float or None
+        Largest ratio between consecutive non-zero observations that is plausible in the recent tail
+        (default 100: a USD-millions-for-billions mix-up is x1000); ``None`` for signed series where a
+        ratio means nothing (funding rates).
+    regular_from : str or None
+        First date (``YYYY-MM-DD``) from which ``frequency`` holds; holes before it are the series'
+        nature, not gaps (FRED reports the overnight reverse repo only on operation days before the
+        ON RRP facility began on 2013-09-23).
     """
 
     id: str
@@ -82,6 +94,9 @@ class SeriesSpec:
     columns: tuple[str, ...] = field(default=())
     mirror_file: str | None = None
     own_convention: DateConvention | None = None
+    non_negative: bool = True
+    max_jump: float | None = 100.0
+    regular_from: str | None = None
 
     @property
     def value_columns(self) -> tuple[str, ...]:
@@ -99,9 +114,12 @@ class SeriesSpec:
 
 
 def _fred(
-    sid: str, description: str, units: str, frequency: str, scale: float | None = None, lag: int = 1
+    sid: str, description: str, units: str, frequency: str, scale: float | None = None, lag: int = 1,
+    max_jump: float | None = 100.0, regular_from: str | None = None,
 ) -> SeriesSpec:
-    return SeriesSpec(sid, "fred", description, units, frequency, scale, lag, ("fred", "mirror"))
+    # rates and spreads (percent) may be negative; levels, indexes and prices may not
+    return SeriesSpec(sid, "fred", description, units, frequency, scale, lag, ("fred", "mirror"),
+                      non_negative=units != "percent", max_jump=max_jump, regular_from=regular_from)
 
 
 def _coin(sid: str, description: str, cm: str | None = None) -> SeriesSpec:
@@ -122,7 +140,8 @@ _SERIES: list[SeriesSpec] = [
     _fred("WRESBAL", "Reserve balances with Federal Reserve Banks, week average", "USD millions", "weekly (Wed)", 1e-3),
     _fred("WDTGAL", "Treasury General Account, Wednesday level", "USD millions", "weekly (Wed)", 1e-3),
     _fred("WTREGEN", "Treasury General Account, week average", "USD millions", "weekly (Wed)", 1e-3),
-    _fred("RRPONTSYD", "Overnight reverse repurchase agreements (Treasuries sold by the Fed)", "USD billions", "business daily", 1.0),
+    _fred("RRPONTSYD", "Overnight reverse repurchase agreements (Treasuries sold by the Fed)", "USD billions", "business daily", 1.0,
+          regular_from="2013-09-23"),
     _fred("M2SL", "M2 money stock, seasonally adjusted", "USD billions", "monthly", 1.0, lag=25),
     # rates and policy
     _fred("DFF", "Federal funds effective rate", "percent", "daily"),
@@ -137,7 +156,7 @@ _SERIES: list[SeriesSpec] = [
     _fred("NASDAQCOM", "NASDAQ Composite index, daily close", "index (1971-02-05 = 100)", "business daily"),
     _fred("DTWEXBGS", "Nominal broad US dollar index", "index (Jan 2006 = 100)", "business daily"),
     _fred("VIXCLS", "CBOE VIX, daily close", "index", "business daily"),
-    _fred("USREC", "NBER recession indicator (1 = recession month)", "0/1", "monthly", lag=0),
+    _fred("USREC", "NBER recession indicator (1 = recession month)", "0/1", "monthly", lag=0, max_jump=None),
     _fred("CBBTCUSD", "Coinbase Bitcoin price (FRED)", "USD", "daily"),
     _fred("CBETHUSD", "Coinbase Ether price (FRED)", "USD", "daily"),
     # crypto assets (mirror: CoinGecko 00:00 UTC snapshots; live: Coin Metrics community API)
@@ -173,7 +192,8 @@ _SERIES: list[SeriesSpec] = [
                "BTCUSDT perpetual funding rate, daily mean of 8-hourly rates (Binance)",
                "fraction per 8 h", "daily", None, 0, ("binance", "mirror"), None,
                ("funding_rate_mean", "funding_rate_abs_mean"),
-               "crypto/derivatives/btc_funding_rate_binance_daily.csv", "observation"),
+               "crypto/derivatives/btc_funding_rate_binance_daily.csv", "observation",
+               non_negative=False, max_jump=None),
 ]
 
 #: Every series by id.

@@ -9,19 +9,70 @@ The close of day D is the price at 00:00 UTC of D+1. The mirror labels that pric
 (an *open snapshot*, CoinGecko's ``snapped_at``); Coin Metrics labels it D (the day whose
 close it is). :func:`closes` shifts each source by its convention from the catalog, so
 every source yields the same series.
+
+Windows and gaps
+----------------
+Every loader takes an optional ``start`` / ``end`` (inclusive): the values returned are cut to
+that window, and a hole longer than the series' catalog frequency allows inside it (the whole
+series when no window is given) is reported by :func:`helpers.quality.report_gaps`: a
+:class:`helpers.errors.DataGapWarning` and a record in :func:`helpers.quality.gaps_seen`.
+:func:`series_read` lists the series read in this process (the results recorder reads both;
+the data layer imports nothing above it).
 """
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
 import pandas as pd
 
-from helpers import catalog, results
+from helpers import catalog, quality
 from helpers.errors import DataValidationError, MissingDataError
 from helpers.store import Store
 
+#: A window bound: a date, an ISO string, or ``None`` (open).
+Date: TypeAlias = pd.Timestamp | str | None
 
-def load(series_id: str, store: Store | None = None) -> pd.DataFrame:
-    """The cached frame of ``series_id`` (source units, source date labels), fetching it if absent."""
+_SERIES_READ: list[str] = []
+
+
+def series_read() -> list[str]:
+    """Ids of the series read through this module in this process, in the order first read."""
+    return list(_SERIES_READ)
+
+
+def clear_series_read() -> None:
+    """Forget the series read (a new notebook run starts afresh)."""
+    _SERIES_READ.clear()
+
+
+def _window(values: pd.Series, series_id: str, start: Date, end: Date) -> pd.Series:
+    """Report gaps of ``values`` (non-missing dates) inside ``[start, end]`` and return it cut to that window."""
+    quality.report_gaps(series_id, pd.DatetimeIndex(values.index), start, end)
+    if start is not None:
+        values = values.loc[values.index >= pd.Timestamp(start)]
+    if end is not None:
+        values = values.loc[values.index <= pd.Timestamp(end)]
+    return values
+
+
+def load(series_id: str, store: Store | None = None, *, start: Date = None, end: Date = None) -> pd.DataFrame:
+    """The cached frame of ``series_id`` (source units, source date labels), fetching it if absent.
+
+    ``start`` / ``end`` cut the frame to a window (source date labels) and report gaps of its
+    first value column inside it.
+    """
+    frame = _load(series_id, store)
+    _window(frame[catalog.get(series_id).value_columns[0]].dropna(), series_id, start, end)
+    if start is not None:
+        frame = frame.loc[frame.index >= pd.Timestamp(start)]
+    if end is not None:
+        frame = frame.loc[frame.index <= pd.Timestamp(end)]
+    return frame
+
+
+def _load(series_id: str, store: Store | None = None) -> pd.DataFrame:
+    """The cached frame, fetched if absent; notes the read in :func:`series_read`."""
     store = store or Store()
     if not store.has(series_id):
         from helpers.sources import default_source, get_source
@@ -33,7 +84,8 @@ def load(series_id: str, store: Store | None = None) -> pd.DataFrame:
                 "laid out like ../shared/data and rerun"
             )
         store.update(series_id, get_source(default_source(spec)))
-    results.note_series(series_id)
+    if series_id not in _SERIES_READ:
+        _SERIES_READ.append(series_id)
     return store.read(series_id)
 
 
@@ -49,8 +101,12 @@ def available(series_id: str, store: Store | None = None) -> bool:
     return (store or Store()).has(series_id) or mirror_root() is not None or spec.sources != ("mirror",)
 
 
-def series(series_id: str, usd_bn: bool = False, store: Store | None = None) -> pd.Series:
+def series(series_id: str, usd_bn: bool = False, store: Store | None = None, *, start: Date = None,
+           end: Date = None) -> pd.Series:
     """One FRED series with missing values dropped, optionally scaled to USD billions.
+
+    ``start`` / ``end`` (inclusive) cut it to the window an analysis reads; gaps inside it are
+    reported (see the module notes).
 
     Raises
     ------
@@ -60,7 +116,7 @@ def series(series_id: str, usd_bn: bool = False, store: Store | None = None) -> 
     spec = catalog.get(series_id)
     if spec.kind != "fred":
         raise ValueError(f"series({series_id!r}) is for FRED series; use closes({series_id!r}) for crypto")
-    values = load(series_id, store)[series_id].dropna()
+    values = _window(_load(series_id, store)[series_id].dropna(), series_id, start, end)
     if usd_bn:
         if spec.scale_to_usd_bn is None:
             raise ValueError(f"{series_id} is in {spec.units}, not money; usd_bn=True does not apply")
@@ -69,7 +125,8 @@ def series(series_id: str, usd_bn: bool = False, store: Store | None = None) -> 
     return values
 
 
-def closes(symbol: str, column: str = "price_usd", store: Store | None = None) -> pd.Series:
+def closes(symbol: str, column: str = "price_usd", store: Store | None = None, *, start: Date = None,
+           end: Date = None) -> pd.Series:
     """Daily closes of a crypto series: value at D labelled as the close of day D (00:00 UTC of D+1).
 
     Parameters
@@ -78,6 +135,8 @@ def closes(symbol: str, column: str = "price_usd", store: Store | None = None) -
         Crypto id from the catalog (``btc``, ``eth``, ``market_total``, ...).
     column : str
         Column to return (default ``price_usd``).
+    start, end : Timestamp or str, optional
+        Window of close dates (inclusive) the analysis reads; gaps inside it are reported.
     """
     spec = catalog.get(symbol)
     if spec.kind != "crypto":
@@ -85,14 +144,14 @@ def closes(symbol: str, column: str = "price_usd", store: Store | None = None) -
     if column not in spec.value_columns:
         raise ValueError(f"{symbol} has no column {column!r}; choose from {spec.value_columns}")
     store = store or Store()
-    frame = load(symbol, store)
+    frame = _load(symbol, store)
     convention = catalog.date_convention(store.manifest()[symbol].source, spec)
     values = frame[column].dropna()
     if convention == "open_snapshot":
         values.index = values.index - pd.Timedelta(days=1)
     values.index.name = "date"
     values.name = symbol if column == "price_usd" else f"{symbol}_{column}"
-    return values
+    return _window(values, symbol, start, end)
 
 
 def last_dates(series_ids: list[str] | None = None, store: Store | None = None) -> dict[str, str]:
@@ -110,12 +169,12 @@ def require_positive(values: pd.Series, what: str) -> pd.Series:
     return values
 
 
-def primary(series_id: str, store: Store | None = None) -> pd.Series:
+def primary(series_id: str, store: Store | None = None, *, start: Date = None, end: Date = None) -> pd.Series:
     """The main value of any catalog series: the FRED value, or the close of a crypto file's first column."""
     spec = catalog.get(series_id)
     if spec.kind == "fred":
-        return series(series_id, store=store)
-    return closes(series_id, spec.value_columns[0], store=store)
+        return series(series_id, store=store, start=start, end=end)
+    return closes(series_id, spec.value_columns[0], store=store, start=start, end=end)
 
 
 def sources_of(series_ids: list[str], store: Store | None = None) -> dict[str, str]:

@@ -6,10 +6,14 @@ it has holes, and where two sources of the same price label their days different
 
 from __future__ import annotations
 
+import warnings
+from dataclasses import asdict, dataclass
+
 import numpy as np
 import pandas as pd
 
 from helpers import catalog
+from helpers.errors import DataGapWarning
 
 #: Largest step between consecutive dates that is not a gap, by catalog frequency (days).
 #: Business-daily series skip weekends and holidays (up to 5 days over a long holiday weekend).
@@ -39,6 +43,113 @@ def gaps(index: pd.DatetimeIndex, frequency: str) -> pd.DataFrame:
     after = index[:-1][bad.to_numpy()[1:]]
     before = index[1:][bad.to_numpy()[1:]]
     return pd.DataFrame({"after": after, "before": before, "missing_days": (before - after).days - 1})
+
+
+#: Largest step between consecutive observations before a hole is reported to an analysis (days), by
+#: catalog frequency. Looser than :data:`_NORMAL_STEP`: one or two missing days of a daily series, a long
+#: holiday weekend or a market closure of under a week (2001-09-11 to 09-17) is not a gap that changes
+#: an analysis; three missing days of a daily series, a missing week of a weekly series or a missing
+#: month of a monthly one is.
+GAP_STEP_DAYS: dict[str, int] = {"daily": 3, "business daily": 7, "weekly (Wed)": 10, "monthly": 35}
+
+
+@dataclass(frozen=True)
+class GapRecord:
+    """A hole in a series inside the window an analysis read.
+
+    ``start`` and ``end`` are the first and last missing calendar dates (``YYYY-MM-DD``), clipped
+    to the window; ``days`` counts them.
+    """
+
+    series_id: str
+    start: str
+    end: str
+    days: int
+    frequency: str
+
+    def to_dict(self) -> dict[str, str | int]:
+        """JSON-able form, for a notebook's results file."""
+        return dict(asdict(self))
+
+    def message(self) -> str:
+        """The one line of the :class:`helpers.errors.DataGapWarning`."""
+        return (f"data gap: {self.series_id} has no values from {self.start} to {self.end} ({self.days} days, "
+                f"more than its {self.frequency} frequency allows); figures over this window bridge the hole")
+
+
+_GAPS_SEEN: list[GapRecord] = []
+
+
+def gaps_seen() -> list[GapRecord]:
+    """Every gap the loaders of :mod:`helpers.data` reported in this process, in the order first seen."""
+    return list(_GAPS_SEEN)
+
+
+def clear_gaps_seen() -> None:
+    """Forget the gaps seen (a new notebook run starts afresh)."""
+    _GAPS_SEEN.clear()
+
+
+def window_gaps(series_id: str, index: pd.DatetimeIndex, start: pd.Timestamp | str | None = None,
+                end: pd.Timestamp | str | None = None) -> list[GapRecord]:
+    """Holes of ``series_id`` longer than :data:`GAP_STEP_DAYS` allows that overlap ``[start, end]``.
+
+    Parameters
+    ----------
+    series_id : str
+        Catalog id (its frequency and ``regular_from`` decide what counts as a gap).
+    index : DatetimeIndex
+        Dates that hold a value, ascending.
+    start, end : Timestamp or str, optional
+        The window the analysis reads (default: the whole series). Dates before the first or after
+        the last observation are coverage, not gaps, and are not reported.
+
+    Returns
+    -------
+    list of GapRecord
+        Missing runs clipped to the window.
+    """
+    spec = catalog.get(series_id)
+    if spec.frequency not in GAP_STEP_DAYS:
+        raise ValueError(f"frequency {spec.frequency!r} of {series_id} must be one of {sorted(GAP_STEP_DAYS)}")
+    if len(index) < 2:
+        return []
+    stamps = index.to_numpy()
+    steps = (stamps[1:] - stamps[:-1]) / np.timedelta64(1, "D")
+    bad = np.flatnonzero(steps > GAP_STEP_DAYS[spec.frequency])
+    lo = pd.Timestamp(start) if start is not None else None
+    hi = pd.Timestamp(end) if end is not None else None
+    regular = pd.Timestamp(spec.regular_from) if spec.regular_from else None
+    one = pd.Timedelta(days=1)
+    out = []
+    for i in bad:
+        first, last = pd.Timestamp(stamps[i]) + one, pd.Timestamp(stamps[i + 1]) - one
+        if regular is not None and last < regular:
+            continue
+        if lo is not None:
+            first = max(first, lo)
+        if hi is not None:
+            last = min(last, hi)
+        if first > last:
+            continue
+        out.append(GapRecord(series_id, f"{first:%Y-%m-%d}", f"{last:%Y-%m-%d}", (last - first).days + 1,
+                             spec.frequency))
+    return out
+
+
+def report_gaps(series_id: str, index: pd.DatetimeIndex, start: pd.Timestamp | str | None = None,
+                end: pd.Timestamp | str | None = None) -> list[GapRecord]:
+    """Find :func:`window_gaps`, record each new one in :func:`gaps_seen` and warn once per gap.
+
+    Each gap is a :class:`helpers.errors.DataGapWarning` the first time this process sees it, so a
+    notebook shows it next to the numbers, and a record the runner copies into the results.
+    """
+    found = window_gaps(series_id, index, start, end)
+    for gap in found:
+        if gap not in _GAPS_SEEN:
+            _GAPS_SEEN.append(gap)
+            warnings.warn(DataGapWarning(gap.message()), stacklevel=4)
+    return found
 
 
 def coverage(frames: dict[str, pd.Series], sources: dict[str, str]) -> pd.DataFrame:
