@@ -88,6 +88,6 @@ def test_one_unavailable_source_does_not_stop_the_others(home: Path, mirror_dir:
 
     monkeypatch.setattr(MirrorSource, "fetch", refuse_walcl)
     code = cli.main(["fetch", "--source", "mirror", "--mirror", str(mirror_dir), "--series", "WALCL", "btc"])
-    assert code == 1
+    assert code == 0  # issue 13: a refusing source is reported, not fatal; exit 1 only when nothing was fetched
     assert Store().has("btc") and not Store().has("WALCL")
     assert "could not fetch WALCL" in capsys.readouterr().err

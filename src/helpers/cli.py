@@ -13,7 +13,8 @@ from helpers import catalog
 from helpers.errors import QtlabError, SourceUnavailableError, is_offline
 from helpers.store import Store
 
-SOURCES = ("fred", "coinmetrics", "mirror")
+#: Every source the catalog uses (``qtlab fetch --source``).
+SOURCES = ("fred", "coinmetrics", "defillama", "binance", "mirror")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -36,7 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     f = sub.add_parser("fetch", help="fetch series into data/raw/ (incremental with --refresh)")
     f.add_argument("--source", choices=SOURCES, help="default: mirror when QTLAB_MIRROR/--mirror is set, else live")
     f.add_argument("--series", nargs="+", metavar="ID", help="catalog ids (default: every series the source has)")
-    f.add_argument("--refresh", action="store_true", help="fetch what is new since the last cached date")
+    f.add_argument("--refresh", action="store_true",
+                   help="fetch what is new since the last cached date and merge it (never drops cached rows)")
+    f.add_argument("--force", action="store_true", help="refetch the whole history and replace the cache")
     f.add_argument("--mirror", metavar="DIR", help="mirror directory laid out like ../shared/data")
     f.set_defaults(func=_fetch)
 
@@ -60,8 +63,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _fetch(args: argparse.Namespace) -> int:
+    """Fetch or refresh series; report each one, refusing or unreachable sources included, then a summary.
+
+    Exit code 1 only when nothing at all could be fetched (or the cache itself cannot be written).
+    """
     from tqdm import tqdm
 
+    from helpers.errors import CacheIOError, DataValidationError, MissingDataError, SourceContractError
     from helpers.sources import default_source, get_source
     from helpers.sources.mirror import mirror_root
 
@@ -69,7 +77,9 @@ def _fetch(args: argparse.Namespace) -> int:
     ids = args.series or [s.id for s in catalog.CATALOG.values()
                           if args.source in (None, "mirror") or args.source in s.sources]
     store = Store()
-    failed: list[str] = []
+    failed: dict[str, str] = {}
+    offline: dict[str, tuple[str, list[str]]] = {}
+    done: dict[str, list[str]] = {}
     for sid in tqdm(ids, desc="fetch", unit="series", leave=False):
         spec = catalog.get(sid)
         name = args.source or default_source(spec, mirror=mirror)
@@ -78,19 +88,40 @@ def _fetch(args: argparse.Namespace) -> int:
             continue
         if name != "mirror" and name not in spec.sources:
             raise ValueError(f"series {sid!r} cannot come from {name!r}; its sources are {spec.sources}")
-        source = get_source(name, mirror=mirror)
+        if name in offline:
+            offline[name][1].append(sid)
+            continue
         try:
-            entry = store.update(sid, source, refresh=args.refresh)
+            result = store.update(sid, get_source(name, mirror=mirror), refresh=args.refresh, force=args.force)
+        except CacheIOError as exc:
+            print(f"qtlab: {exc}", file=sys.stderr)
+            return 1
         except SourceUnavailableError as exc:
-            if is_offline(exc):
-                raise  # no network: one line, not one per series
-            failed.append(sid)
+            if is_offline(exc):  # no network: one line for the source, not one per series
+                offline[name] = (str(exc), [sid])
+                continue
+            failed[sid] = str(exc)
             tqdm.write(f"{sid:<28} failed: {exc}")
             continue
-        tqdm.write(f"{sid:<28} {entry.source:<12} {entry.first_date} .. {entry.last_date} ({entry.rows} rows)")
+        except (DataValidationError, SourceContractError, MissingDataError) as exc:
+            failed[sid] = str(exc)
+            tqdm.write(f"{sid:<28} refused, cache unchanged: {exc}")
+            continue
+        done.setdefault(result.status, []).append(sid)
+        tqdm.write(result.line(sid))
+    for message, sids in offline.values():
+        print(f"qtlab: {message} ({len(sids)} series not fetched: {', '.join(sids)})", file=sys.stderr)
     if failed:
         print(f"qtlab: could not fetch {', '.join(failed)}; cached copies, if any, are unchanged", file=sys.stderr)
-    return 1 if failed else 0
+    parts = [f"{len(v)} {k}" for k, v in sorted(done.items())]
+    missing = [*failed, *(s for _, sids in offline.values() for s in sids)]
+    if "kept" in done:
+        parts.append(f"cache kept for {', '.join(done['kept'])} (the answer would have lost rows; --force replaces)")
+    if missing:
+        parts.append(f"missing {len(missing)}: {', '.join(missing)}")
+    if parts:
+        print("summary: " + "; ".join(parts))
+    return 1 if missing and not done else 0
 
 
 def _status(args: argparse.Namespace) -> int:
@@ -99,10 +130,12 @@ def _status(args: argparse.Namespace) -> int:
         print("the cache is empty: run `qtlab fetch` (or `make reports`)")
         return 0
     today = pd.Timestamp.now(tz="UTC").tz_localize(None).normalize()
-    print(f"{'series':<28} {'source':<12} {'first':<10}  {'last':<10}  {'stale (days)':>12}  retrieved_at")
+    print(f"{'series':<28} {'source':<12} {'first':<10}  {'last':<10}  {'rows':>6}  {'stale (days)':>12}  "
+          f"{'revised':>7}  retrieved_at")
     for sid, e in sorted(manifest.items()):
         stale = (today - pd.Timestamp(e.last_date)).days
-        print(f"{sid:<28} {e.source:<12} {e.first_date}  {e.last_date}  {stale:>12}  {e.retrieved_at}")
+        print(f"{sid:<28} {e.source:<12} {e.first_date}  {e.last_date}  {e.rows:>6}  {stale:>12}  {e.revisions:>7}  "
+              f"{e.retrieved_at}")
     return 0
 
 
