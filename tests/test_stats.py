@@ -487,3 +487,71 @@ def test_liquidity_regime_table_corrects_over_the_family_only() -> None:
     assert table.loc["outside", "diff"] == table.loc["follows", "diff"]
     with pytest.raises(ValueError, match="not in specs"):
         stats.liquidity_regime_table(specs, "2015-03-01", ["nope"], reps=10)
+
+
+# ---------------------------------------------------------------------------------------------
+# null distributions, differences of correlations, specification curves
+# ---------------------------------------------------------------------------------------------
+
+
+def test_circular_shift_null_breaks_a_real_link_and_keeps_noise() -> None:
+    """y = x + noise: the observed correlation is far above every shifted one; for independent series it is not."""
+    rng = np.random.default_rng(SEED)
+    x = _weekly(rng.standard_normal(400))
+    linked = x + 0.5 * _weekly(rng.standard_normal(400))
+
+    def corr(a: pd.Series, b: pd.Series) -> float:
+        return float(a.corr(b))
+
+    out = stats.circular_shift_null(x, linked, corr, n_shifts=200, min_shift=20, seed=1)
+    assert out["observed"] > 0.85 and out["null_high"] < 0.2 and out["p_upper"] == pytest.approx(1 / 201)
+    assert out["n_shifts"] == 200 and out["n"] == 400
+    indep = stats.circular_shift_null(x, _weekly(rng.standard_normal(400)), corr, n_shifts=200, min_shift=20, seed=1)
+    assert indep["null_low"] < indep["observed"] < indep["null_high"]
+
+
+def test_circular_shift_null_uses_every_shift_when_few_and_refuses_short_series() -> None:
+    x = _weekly(np.arange(30.0))
+    out = stats.circular_shift_null(x, x, lambda a, b: float(a.iloc[0] - b.iloc[0]), n_shifts=500, min_shift=10)
+    assert out["n_shifts"] == 11  # shifts 10..20
+    with pytest.raises(ValueError, match="too few"):
+        stats.circular_shift_null(x, x, lambda a, b: 0.0, min_shift=16)
+
+
+def test_rolling_corr_sd_is_the_sd_of_the_rolling_correlation() -> None:
+    rng = np.random.default_rng(SEED)
+    x, y = _weekly(rng.standard_normal(120)), _weekly(rng.standard_normal(120))
+    assert stats.rolling_corr_sd(26)(x, y) == pytest.approx(float(stats.rolling_corr(x, y, 26).std()))
+
+
+def test_correlation_difference_sees_which_series_follows_the_driver() -> None:
+    rng = np.random.default_rng(SEED)
+    c = _weekly(rng.standard_normal(500))
+    a = c + 0.3 * _weekly(rng.standard_normal(500))
+    b = _weekly(rng.standard_normal(500))
+    out = stats.correlation_difference(a, b, c, reps=300, seed=2)
+    assert out["r_a"] == pytest.approx(float(a.corr(c))) and out["r_b"] == pytest.approx(float(b.corr(c)))
+    assert out["diff"] == pytest.approx(out["r_a"] - out["r_b"]) and out["lo"] > 0.7 and out["n"] == 500
+    same = stats.correlation_difference(b, _weekly(rng.standard_normal(500)), c, reps=300, seed=2)
+    assert same["lo"] < 0 < same["hi"]
+    with pytest.raises(ValueError, match="at least 10"):
+        stats.correlation_difference(a.iloc[:5], b.iloc[:5], c.iloc[:5])
+
+
+def test_regime_spec_curve_matches_the_single_comparison() -> None:
+    """One cell of the grid is the difference of :func:`liquidity_regime_returns` with the same HAC lags."""
+    rng = np.random.default_rng(SEED)
+    price = _weekly(np.exp(np.cumsum(0.02 * rng.standard_normal(300))))
+    level = _weekly(np.cumsum(rng.standard_normal(300)))
+    curve = stats.regime_spec_curve(price, level, "2015-06-01", [4, 13], [4, 13], hac_lags=26)
+    assert list(zip(curve["window"], curve["horizon"], strict=True)) == [(4, 4), (4, 13), (13, 4), (13, 13)]
+    one = stats.liquidity_regime_returns(price, level, "2015-06-01", horizon=13, window=13, reps=10, block_size=26)
+    row = curve.iloc[3]
+    assert row["diff"] == pytest.approx(one.diff) and row["p_hac"] == pytest.approx(one.p_hac)
+    assert row["n"] == one.n
+
+
+def test_period_labels_start_exclusive_end_inclusive_open_end() -> None:
+    idx = pd.date_range("2020-01-01", periods=10, freq="D")
+    lab = stats.period_labels(idx, [(idx[1], idx[3]), (idx[7], None)], "QE", "no QE")
+    assert lab.tolist() == ["no QE", "no QE", "QE", "QE", "no QE", "no QE", "no QE", "no QE", "QE", "QE"]

@@ -18,7 +18,7 @@ a :class:`pandas.DatetimeIndex`.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
@@ -1239,3 +1239,151 @@ def with_adjusted(table: pd.DataFrame, pcol: str = "p", methods: tuple[str, ...]
         out[f"{pcol}_{m}"] = adjust_pvalues(out[pcol], m)
     return out
 
+
+
+# ---------------------------------------------------------------------------------------------
+# null distributions, differences of correlations, specification curves
+# ---------------------------------------------------------------------------------------------
+
+
+def circular_shift_null(x: pd.Series, y: pd.Series, statistic: Callable[[pd.Series, pd.Series], float],
+                        n_shifts: int = 500, min_shift: int = 52, seed: int = 0) -> dict[str, float | int]:
+    """A statistic of a pair of series against its distribution when their link is broken by circular shifts.
+
+    Each draw rotates ``y`` by ``k`` observations (``min_shift <= k <= n - min_shift``) relative to
+    ``x``: each series keeps its own autocorrelation and volatility clustering, and only the timing
+    of the pair is destroyed. That is the noise floor a rolling statistic must clear before it
+    says anything about the *link*.
+
+    Parameters
+    ----------
+    x, y : Series
+        Changes on a shared index; pairs with a NaN are dropped before shifting.
+    statistic : callable
+        ``statistic(x, y) -> float`` (for example the SD of a 52-week rolling correlation).
+    n_shifts : int
+        Number of shifts drawn (all admissible shifts when fewer exist).
+    min_shift : int
+        Smallest rotation, at least the length of the statistic's window.
+    seed : int
+        Seed of the generator that draws the shifts.
+
+    Returns
+    -------
+    dict
+        ``observed``, ``null_mean``, ``null_sd``, ``null_low`` and ``null_high`` (2.5% and 97.5%
+        quantiles), ``p_upper`` (share of shifts at least the observed, with the +1 correction),
+        ``n_shifts`` and ``n``.
+
+    Raises
+    ------
+    ValueError
+        If the series are too short for ``min_shift``.
+    """
+    both = pd.concat([x.rename("x"), y.rename("y")], axis=1, join="inner").dropna()
+    n = len(both)
+    admissible = np.arange(min_shift, n - min_shift + 1)
+    if admissible.size == 0:
+        raise ValueError(f"{n} pairs are too few for shifts of at least {min_shift}")
+    rng = np.random.default_rng(seed)
+    shifts = admissible if admissible.size <= n_shifts else rng.choice(admissible, n_shifts, replace=False)
+    xs, yv = both["x"], both["y"].to_numpy()
+    observed = float(statistic(xs, both["y"]))
+    draws = np.array([statistic(xs, pd.Series(np.roll(yv, int(k)), index=both.index)) for k in shifts], dtype=float)
+    lo, hi = np.quantile(draws, [0.025, 0.975])
+    return {"observed": observed, "null_mean": float(draws.mean()), "null_sd": float(draws.std(ddof=1)),
+            "null_low": float(lo), "null_high": float(hi),
+            "p_upper": float((1 + (draws >= observed).sum()) / (1 + draws.size)), "n_shifts": int(draws.size), "n": n}
+
+
+def rolling_corr_sd(window: int) -> Callable[[pd.Series, pd.Series], float]:
+    """The statistic "SD over time of the ``window``-observation rolling correlation", for :func:`circular_shift_null`."""
+
+    def sd(x: pd.Series, y: pd.Series) -> float:
+        return float(rolling_corr(x, y, window).std())
+
+    return sd
+
+
+def correlation_difference(a: pd.Series, b: pd.Series, common: pd.Series, reps: int = 2000, seed: int = 0,
+                           block_size: int | None = None, level: float = 0.95) -> dict[str, float | int]:
+    """``corr(a, common) - corr(b, common)`` with a stationary-bootstrap interval that resamples all three together.
+
+    Used to ask whether one asset responds to a common driver (an easing measure) more reliably
+    than another: the rows are resampled jointly, so the dependence between the two correlations
+    (they share ``common``) is kept.
+
+    Parameters
+    ----------
+    a, b, common : Series
+        Changes on a shared index; rows with any NaN are dropped.
+    reps, seed : int
+        Bootstrap repetitions and seed.
+    block_size : int, optional
+        Mean block length; default :func:`default_block_size` of the product of ``a`` and ``common``.
+    level : float
+        Coverage of the percentile interval (``1 - alpha / m`` for a Bonferroni interval).
+
+    Returns
+    -------
+    dict
+        ``r_a``, ``r_b``, ``diff``, ``lo``, ``hi``, ``n`` and ``block_size``.
+    """
+    frame = pd.concat([a.rename("a"), b.rename("b"), common.rename("c")], axis=1, join="inner").dropna()
+    if len(frame) < 10:
+        raise ValueError(f"need at least 10 common observations, got {len(frame)}")
+    av, bv, cv = (frame[k].to_numpy(float) for k in ("a", "b", "c"))
+    r_a, r_b = _corr_arrays(av, cv), _corr_arrays(bv, cv)
+    za, zc = (av - av.mean()) / av.std(), (cv - cv.mean()) / cv.std()
+    bsize = block_size or default_block_size(za * zc)
+    bs = StationaryBootstrap(bsize, av, bv, cv, seed=np.random.default_rng(seed))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        draws = bs.apply(lambda x, y, z: np.array([_corr_arrays(x, z) - _corr_arrays(y, z)]), reps).ravel()
+    lo, hi = _percentile_interval(draws, level)
+    return {"r_a": r_a, "r_b": r_b, "diff": r_a - r_b, "lo": lo, "hi": hi, "n": len(frame), "block_size": bsize}
+
+
+def regime_spec_curve(price: pd.Series, level: pd.Series, start: str, windows: Sequence[int], horizons: Sequence[int],
+                      hac_lags: int = 26) -> pd.DataFrame:
+    """The regime difference of :func:`liquidity_regime_returns` over a grid of regime windows and horizons.
+
+    One row per (window, horizon): the forward-return difference, expanding minus contracting,
+    and its HAC p-value (no bootstrap: the grid shows how far the answer depends on the choice).
+
+    Parameters
+    ----------
+    price, level : Series
+        Weekly price and liquidity level as public on each date (:func:`weekly_frame`).
+    start : str
+        First date of the sample.
+    windows, horizons : sequence of int
+        Regime windows and forward horizons, in weeks.
+    hac_lags : int
+        Newey-West bandwidth; keep it at least the longest horizon's overlap.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``window``, ``horizon``, ``diff``, ``p_hac``, ``n``.
+    """
+    rows = []
+    for w in windows:
+        lab = regime_from_change(level.dropna(), w).loc[start:]
+        for h in horizons:
+            fwd = forward_log_return(price.dropna(), h).loc[start:]
+            both = pd.concat([fwd.rename("f"), lab.rename("g")], axis=1, join="inner").dropna()
+            f, d = both["f"].to_numpy(float), (both["g"] == "expanding").to_numpy(float)
+            fit = sm.OLS(f, sm.add_constant(d)).fit(cov_type="HAC", cov_kwds={"maxlags": max(hac_lags, h)})
+            rows.append({"window": w, "horizon": h, "diff": _mean_diff(f, d), "p_hac": float(fit.pvalues[1]),
+                         "n": len(both)})
+    return pd.DataFrame(rows)
+
+
+def period_labels(index: pd.DatetimeIndex, periods: Sequence[tuple[pd.Timestamp, pd.Timestamp | None]],
+                  inside: str = "inside", outside: str = "outside") -> pd.Series:
+    """Label each date ``inside`` when it falls in one of ``periods`` (start exclusive, end inclusive; None = open)."""
+    out = pd.Series(outside, index=index, dtype=object)
+    for start, end in periods:
+        mask = (index > pd.Timestamp(start)) & (index <= (pd.Timestamp(end) if end is not None else index.max()))
+        out[mask] = inside
+    return out

@@ -25,7 +25,7 @@ def verdict_bar(counts: pd.Series, title: str) -> Figure:
     for y, n in enumerate(counts.to_numpy()):
         ax.annotate(str(n), (n, y), xytext=(3, 0), textcoords="offset points", va="center")
     ax.invert_yaxis()
-    ax.set_xlabel("number of claims (of 25)")
+    ax.set_xlabel(f"number of claims (of {int(counts.sum())})")
     ax.set_title(title)
     return fig
 
