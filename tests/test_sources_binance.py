@@ -16,7 +16,6 @@ from responses import matchers
 
 from helpers import catalog
 from helpers.errors import SourceContractError, SourceUnavailableError
-from helpers.sources._http import RateLimiter, RetryPolicy
 from helpers.sources.binance import (
     BINANCE_FUTURES_URL,
     FUNDING_RATE_PATH,
@@ -25,6 +24,7 @@ from helpers.sources.binance import (
     BinanceFundingSource,
     rows_to_frame,
 )
+from helpers.sources.http import HttpPolicy, unlimited
 from helpers.store import Store
 
 URL = f"{BINANCE_FUTURES_URL}{FUNDING_RATE_PATH}"
@@ -44,16 +44,22 @@ def source(
 ) -> BinanceFundingSource:
     return BinanceFundingSource(
         page_size=page_size,
-        policy=RetryPolicy(max_retries=max_retries, base_delay=0.0),
-        limiter=RateLimiter(1000, 1.0),
+        policy=HttpPolicy(max_retries=max_retries, base_delay=0.0),
+        limiter=unlimited(),
         sleep=sleep or (lambda _: None),
         clock=lambda: now,
     )
 
 
-def rate(ms: int, value: str) -> dict[str, object]:
-    """A row as /fapi/v1/fundingRate answers it."""
-    return {"symbol": "BTCUSDT", "fundingTime": ms, "fundingRate": value, "markPrice": "42265.10000000"}
+def paid(mark: int) -> int:
+    """The ``fundingTime`` Binance stamps on the rate due at ``mark``: a few ms after it, never exact
+    (1704067200003 for the 2024-01-01 00:00 UTC payment)."""
+    return mark + 3 + (mark // H8) % 3
+
+
+def rate(mark: int, value: str) -> dict[str, object]:
+    """A row as /fapi/v1/fundingRate answers it, for the payment due at ``mark`` (ms)."""
+    return {"symbol": "BTCUSDT", "fundingTime": paid(mark), "fundingRate": value, "markPrice": "42265.10000000"}
 
 
 def query(start_ms: int, limit: int = 1000) -> dict[str, str]:
@@ -84,11 +90,12 @@ def test_three_rates_of_one_day_give_their_mean_and_mean_absolute_value() -> Non
 @responses.activate
 def test_rates_are_grouped_by_the_utc_day_they_were_paid() -> None:
     # 16:00 UTC belongs to its own day; the next 00:00 (a few ms late, as Binance stamps it) to the next.
+    assert paid(JAN1 + DAY) > JAN1 + DAY
     responses.get(
         URL,
         json=[
             rate(JAN1 + 2 * H8, "0.00020000"),
-            rate(JAN1 + DAY + 3, "-0.00040000"),
+            rate(JAN1 + DAY, "-0.00040000"),
             rate(JAN1 + DAY + H8, "0.00000000"),
         ],
     )
@@ -133,7 +140,7 @@ def test_two_pages_advance_start_time_past_the_last_funding_time() -> None:
     page2 = [rate(JAN1 + DAY, "0.00020000"), rate(JAN1 + DAY + H8, "0.00040000")]
     start = pd.Timestamp("2024-01-01")
     responses.get(URL, json=page1, match=[matchers.query_param_matcher(query(JAN1, limit=3))])
-    responses.get(URL, json=page2, match=[matchers.query_param_matcher(query(JAN1 + 2 * H8 + 1, limit=3))])
+    responses.get(URL, json=page2, match=[matchers.query_param_matcher(query(paid(JAN1 + 2 * H8) + 1, limit=3))])
     frame = source(page_size=3).fetch(FUNDING, start=start).frame
     assert len(responses.calls) == 2
     assert list(frame.index) == list(pd.to_datetime(["2024-01-01", "2024-01-02"]))
@@ -148,7 +155,7 @@ def test_a_full_last_page_is_followed_by_one_empty_page() -> None:
         json=[rate(JAN1, "0.0001"), rate(JAN1 + H8, "0.0003")],
         match=[matchers.query_param_matcher(query(JAN1, limit=2))],
     )
-    responses.get(URL, json=[], match=[matchers.query_param_matcher(query(JAN1 + H8 + 1, limit=2))])
+    responses.get(URL, json=[], match=[matchers.query_param_matcher(query(paid(JAN1 + H8) + 1, limit=2))])
     frame = source(page_size=2).fetch(FUNDING, start=pd.Timestamp("2024-01-01")).frame
     assert len(responses.calls) == 2
     assert frame["funding_rate_mean"].tolist() == pytest.approx([0.0002], rel=1e-12)
@@ -335,6 +342,13 @@ def test_non_json_answer_is_a_contract_error() -> None:
     responses.get(URL, body="<html>maintenance</html>")
     with pytest.raises(SourceContractError, match="not JSON"):
         source().fetch(FUNDING)
+
+
+def test_real_funding_times_are_not_exact_marks() -> None:
+    assert paid(JAN1) == 1704067200003 and paid(JAN1 + 2 * H8) == JAN1 + 2 * H8 + 5
+    frame = rows_to_frame([rate(JAN1 + DAY - H8, "0.0001"), {"fundingTime": JAN1 + DAY - 1, "fundingRate": "0.0003"}])
+    assert list(frame.index) == [pd.Timestamp("2024-01-01")]  # 23:59:59.999 still belongs to its day
+    assert frame["funding_rate_mean"].tolist() == pytest.approx([0.0002], rel=1e-12)
 
 
 def test_null_rate_is_missing_not_an_error() -> None:

@@ -15,8 +15,8 @@ from responses import matchers
 
 from helpers import catalog
 from helpers.errors import SourceContractError, SourceUnavailableError
-from helpers.sources._http import RateLimiter, RetryPolicy
 from helpers.sources.coinmetrics import COINMETRICS_COMMUNITY_URL, CoinMetricsSource
+from helpers.sources.http import HttpPolicy, unlimited
 
 URL = f"{COINMETRICS_COMMUNITY_URL}/timeseries/asset-metrics"
 ALL_METRICS = "PriceUSD,CapMrktCurUSD,volume_reported_spot_usd_1d,SplyCur"
@@ -27,14 +27,21 @@ FIXED_NOW = datetime(2024, 3, 1, 0, 5, 0, tzinfo=UTC)
 def source(max_retries: int = 2, page_size: int = 10_000) -> CoinMetricsSource:
     return CoinMetricsSource(
         page_size=page_size,
-        policy=RetryPolicy(max_retries=max_retries, base_delay=0.0),
-        limiter=RateLimiter(1000, 1.0),
+        policy=HttpPolicy(max_retries=max_retries, base_delay=0.0),
+        limiter=unlimited(),
         clock=lambda: FIXED_NOW,
     )
 
 
 def query(asset: str = "btc", metrics: str = ALL_METRICS, **extra: str) -> dict[str, str]:
-    return {"assets": asset, "metrics": metrics, "frequency": "1d", "page_size": "10000", **extra}
+    return {
+        "assets": asset,
+        "metrics": metrics,
+        "frequency": "1d",
+        "page_size": "10000",
+        "paging_from": "start",
+        **extra,
+    }
 
 
 def row(day: str, **values: str) -> dict[str, str]:

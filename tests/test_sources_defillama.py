@@ -15,13 +15,13 @@ import responses
 
 from helpers import catalog
 from helpers.errors import SourceContractError, SourceUnavailableError
-from helpers.sources._http import RateLimiter, RetryPolicy
 from helpers.sources.defillama import (
     DEFILLAMA_API_URL,
     DEFILLAMA_STABLECOINS_URL,
     ENDPOINTS,
     DefiLlamaSource,
 )
+from helpers.sources.http import HttpPolicy, unlimited
 from helpers.store import Store
 
 STABLES_URL = f"{DEFILLAMA_STABLECOINS_URL}/stablecoincharts/all"
@@ -36,8 +36,8 @@ DAY = 86_400
 
 def source(max_retries: int = 2, sleep: Callable[[float], None] | None = None) -> DefiLlamaSource:
     return DefiLlamaSource(
-        policy=RetryPolicy(max_retries=max_retries, base_delay=0.0),
-        limiter=RateLimiter(1000, 1.0),
+        policy=HttpPolicy(max_retries=max_retries, base_delay=0.0),
+        limiter=unlimited(),
         sleep=sleep or (lambda _: None),
         clock=lambda: FIXED_NOW,
     )
@@ -251,13 +251,24 @@ def test_malformed_tvl_body_is_a_contract_error(body: object) -> None:
     [
         {"date": str(DAY1), "totalCirculating": {"peggedUSD": 1.0}},  # no totalCirculatingUSD
         {"date": str(DAY1), "totalCirculatingUSD": 1.0},  # not an object
-        {"date": str(DAY1), "totalCirculatingUSD": {"peggedEUR": 1.0}},  # no peggedUSD
     ],
 )
 def test_malformed_stablecoin_row_is_a_contract_error(row: dict) -> None:
     responses.get(STABLES_URL, json=[stable_row(DAY1 - DAY, 1.0), row])
     with pytest.raises(SourceContractError, match="DefiLlama row for /stablecoincharts/all"):
         source().fetch(STABLES)
+
+
+@responses.activate
+def test_stablecoin_row_without_pegged_usd_is_a_missing_value_not_a_failure() -> None:
+    no_usd = {"date": str(DAY1 + DAY), "totalCirculatingUSD": {"peggedEUR": 5.5e8}}
+    empty = {"date": str(DAY1 + 2 * DAY), "totalCirculatingUSD": {}}
+    responses.get(STABLES_URL, json=[stable_row(DAY1, 1.3e11), no_usd, empty, stable_row(DAY1 + 3 * DAY, 1.32e11)])
+    frame = source().fetch(STABLES).frame
+    values = frame["total_stablecoin_supply_usd"]
+    assert list(frame.index) == list(pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04"]))
+    assert values.iloc[0] == 1.3e11 and values.iloc[3] == 1.32e11
+    assert values.iloc[1:3].isna().all()
 
 
 @responses.activate

@@ -18,8 +18,8 @@ from responses import matchers
 from helpers import catalog
 from helpers.errors import SourceContractError, SourceUnavailableError, offline_hint
 from helpers.sources import default_source, get_source
-from helpers.sources._http import RateLimiter, RetryPolicy
 from helpers.sources.fred import FRED_GRAPH_CSV_URL, FredSource
+from helpers.sources.http import HttpPolicy, unlimited
 
 KEY = "abcdef0123456789abcdef0123456789"  # FRED keys are 32 lower-case alphanumerics
 WALCL = catalog.get("WALCL")
@@ -45,8 +45,8 @@ def keyed_source(server: HTTPServer, max_retries: int = 2) -> FredSource:
     return FredSource(
         KEY,
         root_url=server.url_for("/fred"),
-        policy=RetryPolicy(max_retries=max_retries, base_delay=0.0),
-        limiter=RateLimiter(1000, 1.0),
+        policy=HttpPolicy(max_retries=max_retries, base_delay=0.0),
+        limiter=unlimited(),
         clock=lambda: FIXED_NOW,
     )
 
@@ -54,8 +54,8 @@ def keyed_source(server: HTTPServer, max_retries: int = 2) -> FredSource:
 def keyless_source(max_retries: int = 2) -> FredSource:
     return FredSource(
         "",
-        policy=RetryPolicy(max_retries=max_retries, base_delay=0.0),
-        limiter=RateLimiter(1000, 1.0),
+        policy=HttpPolicy(max_retries=max_retries, base_delay=0.0),
+        limiter=unlimited(),
         clock=lambda: FIXED_NOW,
     )
 
@@ -105,7 +105,7 @@ def test_fredapi_path_reads_the_key_from_the_environment(
     httpserver.expect_oneshot_request(
         "/fred/series/observations", query_string={"series_id": "WALCL", "api_key": KEY}
     ).respond_with_data(OBSERVATIONS_XML, content_type="text/xml")
-    source = FredSource(root_url=httpserver.url_for("/fred"), limiter=RateLimiter(1000, 1.0))
+    source = FredSource(root_url=httpserver.url_for("/fred"), limiter=unlimited())
     assert len(source.fetch(WALCL).frame) == 3
     assert KEY not in repr(source)
 
@@ -179,8 +179,8 @@ def test_fredapi_connection_refused_gives_the_offline_hint(caplog: pytest.LogCap
     source = FredSource(
         KEY,
         root_url=f"http://127.0.0.1:{port}/fred",
-        policy=RetryPolicy(max_retries=1, base_delay=0.0),
-        limiter=RateLimiter(1000, 1.0),
+        policy=HttpPolicy(max_retries=1, base_delay=0.0),
+        limiter=unlimited(),
     )
     with caplog.at_level(logging.DEBUG), pytest.raises(SourceUnavailableError) as info:
         source.fetch(WALCL)

@@ -11,7 +11,10 @@ The endpoint shares a budget of 500 requests per 5 minutes per IP with ``/fapi/v
 this source sends at most one request per second (300 per 5 minutes), about three pages for the
 full history. Binance answers HTTP 429 when a limit is broken (retried, honouring
 ``Retry-After``), 418 when the IP has been banned for ignoring 429s (not retried: retrying
-extends the ban), and 451 from locations it does not serve (not retried: use the mirror).
+extends the ban), 403 when its web application firewall blocks a client, and 451 from locations
+it does not serve (neither retried: use the mirror). ``fundingTime`` is the time the rate was
+paid, a few milliseconds after the 8-hour mark (1704067200003 for 2024-01-01 00:00 UTC), so rows
+are grouped by the UTC day of the exact time rather than matched to the mark.
 
 The frame holds, for each UTC day, the mean and the mean absolute value of the rates paid that
 day (``fundingTime`` in that day), as in the mirror's ``btc_funding_rate_binance_daily.csv``.
@@ -21,20 +24,20 @@ day is left out until it is over: its mean would cover only the rates paid so fa
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC
 from typing import Any, Unpack
 
 import pandas as pd
-import requests
+from pyrate_limiter import Duration, Rate
 
 from helpers.catalog import SeriesSpec
 from helpers.errors import SourceContractError, SourceUnavailableError
-from helpers.sources._http import host_of, parse_retry_after
 from helpers.sources.base import Fetched
-from helpers.sources.http_source import HttpOptions, HttpSource, checked_page_size
+from helpers.sources.http import Answer, PageGuard, host_of, parse_retry_after, refusal
+from helpers.sources.redaction import get_logger, one_line
+from helpers.sources.remote import HttpOptions, RemoteSource, checked_page_size, fetched, number, utc_day
 
-logger = logging.getLogger(__name__)
+logger = get_logger(__name__)
 
 #: Root of the USDⓈ-M futures REST API.
 BINANCE_FUTURES_URL = "https://fapi.binance.com"
@@ -54,7 +57,7 @@ FUNDING_COLUMNS: tuple[str, ...] = ("funding_rate_mean", "funding_rate_abs_mean"
 SYMBOLS: dict[str, str] = {"btc_funding_binance": "BTCUSDT"}
 
 
-class BinanceFundingSource(HttpSource):
+class BinanceFundingSource(RemoteSource):
     """Daily mean funding rates of Binance USDⓈ-M perpetuals.
 
     Parameters
@@ -64,14 +67,13 @@ class BinanceFundingSource(HttpSource):
     page_size : int, optional
         Rows per request (``limit``), at most 1000.
     **options
-        ``policy``, ``limiter``, ``session``, ``timeout``, ``sleep``, ``clock``: see
-        :class:`~helpers.sources.http_source.HttpSource`. The default limiter allows one
+        ``policy``, ``limiter``, ``session``, ``sleep``, ``clock``: see
+        :class:`~helpers.sources.remote.RemoteSource`. The default limiter allows one
         request per second; the UTC day of ``clock`` is the first day left out as incomplete.
     """
 
     name = "binance"
-    max_calls = BINANCE_MAX_CALLS
-    period = BINANCE_PERIOD
+    rates = [Rate(BINANCE_MAX_CALLS, Duration.SECOND * int(BINANCE_PERIOD))]
 
     def __init__(
         self,
@@ -87,7 +89,7 @@ class BinanceFundingSource(HttpSource):
     def _repr_fields(self) -> dict[str, object]:
         return {"base_url": self.base_url}
 
-    def fetch(self, spec: SeriesSpec, start: pd.Timestamp | None = None) -> Fetched:
+    def _fetch(self, spec: SeriesSpec, start: pd.Timestamp | None) -> Fetched:
         """Fetch the daily funding-rate summary of one perpetual.
 
         Parameters
@@ -121,30 +123,32 @@ class BinanceFundingSource(HttpSource):
             )
         now = self._clock().astimezone(UTC)
         as_of = now.strftime("%Y-%m-%dT%H:%M:%SZ")
-        first_day = HISTORY_START if start is None else _utc_day(start)
+        first_day = HISTORY_START if start is None else utc_day(start)
         rows = self._fetch_rows(symbol, _milliseconds(first_day))
         frame = rows_to_frame(rows)
         today = pd.Timestamp(now.date())
         frame = frame.loc[(frame.index >= first_day) & (frame.index < today)]
         logger.debug("Binance %s: %d funding rates, %d days", symbol, len(rows), len(frame))
-        return Fetched(frame=frame, source=self.name, as_of=as_of)
+        return fetched(frame, self.name, as_of)
 
     def _fetch_rows(self, symbol: str, start_ms: int) -> list[dict[str, Any]]:
         """All funding rows from ``start_ms`` on, page by page."""
         url = f"{self.base_url}{FUNDING_RATE_PATH}"
         rows: list[dict[str, Any]] = []
         start_time = start_ms
+        guard = PageGuard(f"Binance funding rates of {symbol}", self.policy.max_pages)
         while True:
             params = {"symbol": symbol, "startTime": str(start_time), "limit": str(self.page_size)}
             page = self._get_page(url, params, symbol)
             rows.extend(page)
             if len(page) < self.page_size:
+                guard.more(None)
                 return rows
             try:
                 last = max(_funding_time(row) for row in page)
             except (KeyError, ValueError, TypeError) as exc:
                 raise SourceContractError(
-                    f"Binance funding-rate row is not in the documented format: {exc!r}"
+                    f"Binance funding-rate row is not in the documented format: {one_line(repr(exc))}"
                 ) from None
             if last < start_time:
                 raise SourceContractError(
@@ -152,6 +156,7 @@ class BinanceFundingSource(HttpSource):
                     f"(last fundingTime {last} before startTime {start_time})"
                 )
             start_time = last + 1
+            guard.more(start_time)
 
     def _get_page(self, url: str, params: dict[str, str], symbol: str) -> list[dict[str, Any]]:
         """One page as a list of rows; Binance's refusals become clear errors."""
@@ -171,9 +176,7 @@ class BinanceFundingSource(HttpSource):
         return payload
 
 
-def _http_error(
-    response: requests.Response, host: str, symbol: str
-) -> SourceUnavailableError | SourceContractError:
+def _http_error(response: Answer, host: str, symbol: str) -> SourceUnavailableError | SourceContractError:
     """The exception for an HTTP error that was not retried (429 and 5xx are retried before)."""
     status = response.status_code
     if status == 451:
@@ -181,6 +184,8 @@ def _http_error(
             f"{host} answered HTTP 451: the Binance futures API is not available from this location; "
             "use the mirror instead (set QTLAB_MIRROR or pass --mirror DIR, then `qtlab fetch --source mirror`)"
         )
+    if status in (401, 403):
+        return SourceUnavailableError(refusal(host, status, f"the {symbol} funding rates", one_line(response.text, limit=120)))
     if status == 418:
         wait = parse_retry_after(response.headers.get("Retry-After"))
         until = f" for {wait:.0f} s" if wait is not None else ""
@@ -193,9 +198,9 @@ def _http_error(
     except ValueError:
         body = None
     if isinstance(body, dict) and "msg" in body:
-        detail = f"code {body.get('code')}: {body.get('msg')}"
+        detail = one_line(f"code {body.get('code')}: {body.get('msg')}", limit=200)
     else:
-        detail = " ".join(response.text[:200].split()) or "empty body"
+        detail = one_line(response.text[:200], limit=200) or "empty body"
     return SourceContractError(
         f"{host} rejected the request for the {symbol} funding rates: HTTP {status} ({detail})"
     )
@@ -226,7 +231,9 @@ def rows_to_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
         millis = [_funding_time(row) for row in rows]
         rates = [_number(row.get("fundingRate")) for row in rows]
     except (KeyError, ValueError, TypeError) as exc:
-        raise SourceContractError(f"Binance funding-rate row is not in the documented format: {exc!r}") from None
+        raise SourceContractError(
+            f"Binance funding-rate row is not in the documented format: {one_line(repr(exc))}"
+        ) from None
     times = pd.to_datetime(pd.Series(millis, dtype="int64"), unit="ms", utc=True).dt.tz_convert(None)
     series = pd.Series(rates, index=pd.DatetimeIndex(times), dtype=float)
     series = series[~series.index.duplicated(keep="last")]
@@ -258,21 +265,9 @@ def _funding_time(row: dict[str, Any]) -> int:
 
 def _number(value: Any) -> float:
     """A rate (numeric string or number) as float; empty or missing is NaN."""
-    if value is None or value == "":
-        return float("nan")
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise TypeError(f"fundingRate {value!r} is not a number")
-    return float(value)
+    return number(value, "fundingRate")
 
 
 def _milliseconds(day: pd.Timestamp) -> int:
     """Unix milliseconds of a tz-naive UTC time."""
     return int(pd.Timestamp(day).tz_localize("UTC").timestamp() * 1000)
-
-
-def _utc_day(start: pd.Timestamp) -> pd.Timestamp:
-    """00:00 of the UTC day of ``start``, tz-naive (tz-naive input is taken as UTC)."""
-    stamp = pd.Timestamp(start)
-    if stamp.tzinfo is not None:
-        stamp = stamp.tz_convert("UTC").tz_localize(None)
-    return stamp.normalize()

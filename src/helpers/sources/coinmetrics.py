@@ -1,11 +1,22 @@
 """Coin Metrics community API v4: daily price, market cap, volume and supply of a crypto asset.
 
-``GET /v4/timeseries/asset-metrics?assets=<id>&metrics=...&frequency=1d`` answers
+``GET /v4/timeseries/asset-metrics?assets=<id>&metrics=...&frequency=1d&paging_from=start`` answers
 ``{"data": [{"asset": "btc", "time": "2024-01-01T00:00:00.000000000Z", "PriceUSD": "42265.1", ...}],
 "next_page_token": "...", "next_page_url": "..."}``: numbers as strings, a metric without a value
-simply absent. The community tier allows 10 requests per 6 seconds per IP and rejects metrics
-it does not serve for an asset with ``{"error": {"type": "forbidden", "message": "Requested metric
-'X' ..."}}``; such a metric is dropped and its column left NaN.
+simply absent. ``paging_from=start`` is sent because the API's default is ``end`` (the first page
+holds the newest rows); from the start, pages follow each other oldest first. The community tier
+allows 10 requests per 6 seconds per IP and rejects metrics it does not serve for an asset with
+``{"error": {"type": "forbidden", "message": "Requested metric 'X' ..."}}``; such a metric is dropped
+and its column left NaN.
+
+``PriceUSD`` starts at a network's own launch, which can be later than other metrics and than the
+mirror's CoinGecko prices (trx: 2018-06-25, the TRON mainnet; early bnb rows): those rows have a
+NaN price. :func:`price_start` gives the first priced day, and a fetch logs it. ``ReferenceRateUSD``
+is not used to fill them: Coin Metrics documents ``PriceUSD`` as the same reference-rate
+calculation with a different timestamp convention (the end of the UTC day for ``PriceUSD``, the
+instant 00:00 UTC for ``ReferenceRateUSD``), so filling one column from both would mix two day
+labels in one series, and the early days it could add have no market cap or supply (network
+metrics) to go with the price. The mirror keeps the full price history for those assets.
 
 Dates are the UTC calendar day of ``time`` as Coin Metrics labels it (the day whose close the
 value is); :data:`helpers.catalog.DATE_CONVENTIONS` tells the data layer how to align them.
@@ -13,19 +24,20 @@ value is); :data:`helpers.catalog.DATE_CONVENTIONS` tells the data layer how to 
 
 from __future__ import annotations
 
-import logging
 import re
-from datetime import UTC
 from typing import Any, Unpack
 
 import pandas as pd
+from pyrate_limiter import Duration, Rate
 
 from helpers.catalog import CRYPTO_COLUMNS, SeriesSpec
-from helpers.errors import SourceContractError
+from helpers.errors import SourceContractError, SourceUnavailableError
 from helpers.sources.base import Fetched
-from helpers.sources.http_source import HttpOptions, HttpSource, checked_page_size
+from helpers.sources.http import PageGuard, host_of, refusal
+from helpers.sources.redaction import get_logger, one_line
+from helpers.sources.remote import HttpOptions, RemoteSource, checked_page_size, fetched
 
-logger = logging.getLogger(__name__)
+logger = get_logger(__name__)
 
 #: Community (keyless) API root.
 COINMETRICS_COMMUNITY_URL = "https://community-api.coinmetrics.io/v4"
@@ -56,7 +68,7 @@ class MetricRejected(Exception):
         self.metric = metric
 
 
-class CoinMetricsSource(HttpSource):
+class CoinMetricsSource(RemoteSource):
     """Daily crypto asset metrics from the Coin Metrics community API.
 
     Parameters
@@ -66,14 +78,13 @@ class CoinMetricsSource(HttpSource):
     page_size : int, optional
         Rows per page, at most 10 000.
     **options
-        ``policy``, ``limiter``, ``session``, ``timeout``, ``sleep``, ``clock``: see
-        :class:`~helpers.sources.http_source.HttpSource`. The default limiter allows 10 requests
+        ``policy``, ``limiter``, ``session``, ``sleep``, ``clock``: see
+        :class:`~helpers.sources.remote.RemoteSource`. The default limiter allows 10 requests
         per 6 seconds.
     """
 
     name = "coinmetrics"
-    max_calls = COINMETRICS_MAX_CALLS
-    period = COINMETRICS_PERIOD
+    rates = [Rate(COINMETRICS_MAX_CALLS, Duration.SECOND * int(COINMETRICS_PERIOD))]
 
     def __init__(
         self,
@@ -89,7 +100,7 @@ class CoinMetricsSource(HttpSource):
     def _repr_fields(self) -> dict[str, object]:
         return {"base_url": self.base_url}
 
-    def fetch(self, spec: SeriesSpec, start: pd.Timestamp | None = None) -> Fetched:
+    def _fetch(self, spec: SeriesSpec, start: pd.Timestamp | None) -> Fetched:
         """Fetch the daily metrics of one asset.
 
         Parameters
@@ -119,7 +130,7 @@ class CoinMetricsSource(HttpSource):
                 f"series {spec.id!r} has no Coin Metrics asset id (catalog coinmetrics_asset); "
                 "use another source"
             )
-        as_of = self._clock().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        as_of = self._as_of()
         metrics = list(METRIC_COLUMNS)
         while True:
             try:
@@ -133,29 +144,38 @@ class CoinMetricsSource(HttpSource):
                         f"(last answer: {rejected})"
                     ) from None
                 logger.info("Coin Metrics: %s; fetching %s without it", rejected, asset)
-        return Fetched(frame=rows_to_frame(rows), source=self.name, as_of=as_of)
+        frame = rows_to_frame(rows)
+        first_price = price_start(frame)
+        if first_price is not None and first_price > frame.index[0]:
+            logger.info("Coin Metrics %s: PriceUSD starts %s, after the first row (%s)",
+                        asset, first_price.date(), frame.index[0].date())
+        return fetched(frame, self.name, as_of)
 
     def _fetch_rows(self, asset: str, metrics: list[str], start: pd.Timestamp | None) -> list[dict[str, Any]]:
         """All rows of all pages for ``metrics``."""
-        url = f"{self.base_url}/timeseries/asset-metrics"
+        base = url = f"{self.base_url}/timeseries/asset-metrics"
         first: dict[str, str] = {
             "assets": asset,
             "metrics": ",".join(metrics),
             "frequency": "1d",
             "page_size": str(self.page_size),
+            "paging_from": "start",
         }
         if start is not None:
             first["start_time"] = pd.Timestamp(start).strftime("%Y-%m-%d")
         params: dict[str, str] | None = first
         rows: list[dict[str, Any]] = []
-        seen_tokens: set[str] = set()
+        guard = PageGuard(f"Coin Metrics asset {asset!r}", self.policy.max_pages)
         while True:
             payload = self._get_json(url, params, asset, metrics)
             rows.extend(_data_of(payload))
-            next_url, params = _next_page(payload, url, params, seen_tokens)
-            if next_url is None:
+            token, next_url = payload.get("next_page_token"), payload.get("next_page_url")
+            if not guard.more(token or next_url):
                 return rows
-            url = next_url
+            if token:  # the original parameters and the token, on the configured host
+                url, params = base, {**first, "next_page_token": str(token)}
+            else:  # a next_page_url alone is fetched unmodified, as the API documents
+                url, params = str(next_url), None
 
     def _get_json(
         self, url: str, params: dict[str, str] | None, asset: str, metrics: list[str]
@@ -167,6 +187,11 @@ class CoinMetricsSource(HttpSource):
         except ValueError:
             payload = None
         if not isinstance(payload, dict):
+            if response.status_code in (401, 403, 451):
+                body = one_line(response.text, limit=120)
+                raise SourceUnavailableError(
+                    refusal(host_of(url), response.status_code, f"Coin Metrics asset {asset!r}", body)
+                )
             raise SourceContractError(
                 f"Coin Metrics answered HTTP {response.status_code} for asset {asset!r} "
                 "with a body that is not JSON"
@@ -181,8 +206,8 @@ def _api_error(
 ) -> MetricRejected | SourceContractError:
     """The exception for an API error body: a rejected metric if the message names one."""
     error = error if isinstance(error, dict) else {}
-    kind = str(error.get("type", "error"))
-    message = str(error.get("message", "no message"))
+    kind = one_line(error.get("type", "error"), limit=60)
+    message = one_line(error.get("message", "no message"), limit=300)
     named = [m for m in _QUOTED.findall(message) if m in metrics]
     if named and kind in ("forbidden", "bad_parameter", "bad_request", "unsupported"):
         return MetricRejected(named[0], f"HTTP {status} {kind}: {message}")
@@ -197,27 +222,6 @@ def _data_of(payload: dict[str, Any]) -> list[dict[str, Any]]:
     if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
         raise SourceContractError("Coin Metrics answer has no 'data' list of rows")
     return data
-
-
-def _next_page(
-    payload: dict[str, Any], url: str, params: dict[str, str] | None, seen: set[str]
-) -> tuple[str | None, dict[str, str] | None]:
-    """URL and parameters of the next page, or ``(None, None)`` after the last one.
-
-    ``next_page_token`` is sent with the original parameters (the URL stays on the configured
-    host); a ``next_page_url`` alone is fetched unmodified, as the API documents.
-    """
-    token = payload.get("next_page_token")
-    next_url = payload.get("next_page_url")
-    marker = token or next_url
-    if not marker:
-        return None, None
-    if marker in seen:
-        raise SourceContractError("Coin Metrics pagination repeated a page token")
-    seen.add(marker)
-    if token and params is not None:
-        return url, {**params, "next_page_token": str(token)}
-    return str(next_url), None
 
 
 def rows_to_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -243,7 +247,7 @@ def rows_to_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
         times = pd.to_datetime([row["time"] for row in rows], utc=True)
         values = [[_number(row.get(metric)) for metric in METRIC_COLUMNS] for row in rows]
     except (KeyError, ValueError, TypeError) as exc:
-        raise SourceContractError(f"Coin Metrics row is not in the documented format: {exc!r}") from None
+        raise SourceContractError(f"Coin Metrics row is not in the documented format: {one_line(repr(exc))}") from None
     index = pd.DatetimeIndex(times.tz_convert(None).normalize(), name="date").as_unit("us")
     frame = pd.DataFrame(values, index=index, columns=list(METRIC_COLUMNS.values()), dtype=float)
     frame = frame[~frame.index.duplicated(keep="last")].sort_index()
@@ -255,3 +259,23 @@ def _number(value: Any) -> float:
     if value is None or value == "":
         return float("nan")
     return float(value)
+
+
+def price_start(frame: pd.DataFrame) -> pd.Timestamp | None:
+    """The first day with a price (``price_usd`` not NaN), or ``None`` when no day has one.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A crypto frame (:func:`rows_to_frame`, or the cached series).
+
+    Returns
+    -------
+    pandas.Timestamp or None
+        First priced day; later than ``frame.index[0]`` when ``PriceUSD`` starts after the other
+        metrics (trx, early bnb), which ``qtlab data status`` can report.
+    """
+    if "price_usd" not in frame.columns:
+        return None
+    first = frame["price_usd"].first_valid_index()
+    return None if first is None else pd.Timestamp(first)

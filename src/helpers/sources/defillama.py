@@ -10,6 +10,11 @@ Two keyless endpoints, each answering the whole history as one JSON list:
   4.1e8}, ...]``: ``date`` is Unix seconds as a number, ``tvl`` the USD total value locked in DeFi
   on all chains (liquid staking and double counting excluded).
 
+A stablecoin row whose ``totalCirculatingUSD`` has no ``peggedUSD`` entry (a day on which DefiLlama
+tracked no USD-pegged coin, or a row cut short) is a missing value (NaN) for that day, not a
+failure of the whole series; a row without ``totalCirculatingUSD`` at all, or with something other
+than an object there, is still refused.
+
 Both kinds of ``date`` are accepted on both endpoints. A value is labelled with the UTC calendar
 day of its ``date`` (DefiLlama stamps its daily points at 00:00 UTC of that day, not shifted);
 the last point of a day wins. Leading zero values (days before DefiLlama covered anything)
@@ -18,21 +23,21 @@ are dropped, as in the mirror (``../shared/data/crypto/PROVENANCE.md``, "Aggrega
 
 from __future__ import annotations
 
-import logging
 import math
 from dataclasses import dataclass
-from datetime import UTC
 from typing import Any, Unpack
 
 import pandas as pd
+from pyrate_limiter import Duration, Rate
 
 from helpers.catalog import SeriesSpec
 from helpers.errors import SourceContractError
-from helpers.sources._http import ensure_ok, host_of
 from helpers.sources.base import Fetched
-from helpers.sources.http_source import HttpOptions, HttpSource
+from helpers.sources.http import ensure_ok, host_of
+from helpers.sources.redaction import get_logger, one_line
+from helpers.sources.remote import HttpOptions, RemoteSource, fetched, number, utc_day
 
-logger = logging.getLogger(__name__)
+logger = get_logger(__name__)
 
 #: Root of the stablecoins API.
 DEFILLAMA_STABLECOINS_URL = "https://stablecoins.llama.fi"
@@ -54,6 +59,8 @@ class Endpoint:
         Path below the root.
     field : tuple of str
         Keys leading from a row of the answer to the value (``("tvl",)``).
+    optional_last : bool
+        Whether a row may lack the last key of ``field`` (a missing value rather than an error).
     column : str
         Column of the frame, as in the catalog and the mirror.
     """
@@ -62,18 +69,23 @@ class Endpoint:
     path: str
     field: tuple[str, ...]
     column: str
+    optional_last: bool = False
 
 
 #: Catalog series id -> endpoint serving it.
 ENDPOINTS: dict[str, Endpoint] = {
     "stablecoins_total_supply": Endpoint(
-        "stablecoins", "/stablecoincharts/all", ("totalCirculatingUSD", "peggedUSD"), "total_stablecoin_supply_usd"
+        "stablecoins",
+        "/stablecoincharts/all",
+        ("totalCirculatingUSD", "peggedUSD"),
+        "total_stablecoin_supply_usd",
+        optional_last=True,
     ),
     "defi_tvl": Endpoint("api", "/v2/historicalChainTvl", ("tvl",), "defi_tvl_usd"),
 }
 
 
-class DefiLlamaSource(HttpSource):
+class DefiLlamaSource(RemoteSource):
     """Total stablecoin supply and total DeFi TVL from the DefiLlama free API.
 
     Parameters
@@ -83,13 +95,13 @@ class DefiLlamaSource(HttpSource):
     api_url : str, optional
         Root of the TVL API.
     **options
-        ``policy``, ``limiter``, ``session``, ``timeout``, ``sleep``, ``clock``: see
-        :class:`~helpers.sources.http_source.HttpSource`. The limiter serves both roots; the
+        ``policy``, ``limiter``, ``session``, ``sleep``, ``clock``: see
+        :class:`~helpers.sources.remote.RemoteSource`. The limiter serves both roots; the
         default allows 5 requests per second to each host.
     """
 
     name = "defillama"
-    max_calls = DEFILLAMA_MAX_CALLS_PER_SECOND
+    rates = [Rate(DEFILLAMA_MAX_CALLS_PER_SECOND, Duration.SECOND)]
 
     def __init__(
         self,
@@ -104,7 +116,7 @@ class DefiLlamaSource(HttpSource):
     def _repr_fields(self) -> dict[str, object]:
         return {"stablecoins_url": self.roots["stablecoins"], "api_url": self.roots["api"]}
 
-    def fetch(self, spec: SeriesSpec, start: pd.Timestamp | None = None) -> Fetched:
+    def _fetch(self, spec: SeriesSpec, start: pd.Timestamp | None) -> Fetched:
         """Fetch the daily history of one DefiLlama aggregate.
 
         Parameters
@@ -135,14 +147,14 @@ class DefiLlamaSource(HttpSource):
                 f"DefiLlama serves only {', '.join(sorted(ENDPOINTS))}; {spec.id!r} is not one of them; "
                 "use another source"
             )
-        as_of = self._clock().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        as_of = self._as_of()
         url = f"{self.roots[endpoint.root]}{endpoint.path}"
         rows = self._get_rows(url, spec.id)
         frame = rows_to_frame(rows, endpoint)
         if start is not None:
-            frame = frame.loc[frame.index >= _utc_day(start)]
+            frame = frame.loc[frame.index >= utc_day(start)]
         logger.debug("DefiLlama %s: %d days", spec.id, len(frame))
-        return Fetched(frame=frame, source=self.name, as_of=as_of)
+        return fetched(frame, self.name, as_of)
 
     def _get_rows(self, url: str, series_id: str) -> list[dict[str, Any]]:
         """The answer of ``url`` as a list of rows, checked."""
@@ -189,10 +201,10 @@ def rows_to_frame(rows: list[dict[str, Any]], endpoint: Endpoint) -> pd.DataFram
     """
     try:
         seconds = [_unix_seconds(row["date"]) for row in rows]
-        values = [_value_at(row, endpoint.field) for row in rows]
+        values = [_value_at(row, endpoint.field, endpoint.optional_last) for row in rows]
     except (KeyError, ValueError, TypeError) as exc:
         raise SourceContractError(
-            f"DefiLlama row for {endpoint.path} is not in the documented format: {exc!r}"
+            f"DefiLlama row for {endpoint.path} is not in the documented format: {one_line(repr(exc))}"
         ) from None
     times = pd.to_datetime(pd.Series(seconds, dtype="int64"), unit="s", utc=True)
     index = pd.DatetimeIndex(times.dt.tz_convert(None).dt.normalize(), name="date").as_unit("us")
@@ -216,31 +228,21 @@ def _unix_seconds(value: Any) -> int:
     raise ValueError(f"date {value!r} is not Unix seconds")
 
 
-def _value_at(row: dict[str, Any], field: tuple[str, ...]) -> float:
-    """The value at ``field`` in ``row``; every key must be there, a ``null`` value is NaN."""
+def _value_at(row: dict[str, Any], field: tuple[str, ...], optional_last: bool = False) -> float:
+    """The value at ``field`` in ``row``; a ``null`` value is NaN, and so is a missing last key if optional."""
     node: Any = row
-    for key in field:
+    for depth, key in enumerate(field, start=1):
         if not isinstance(node, dict):
             raise TypeError(f"expected an object holding {key!r}, got {type(node).__name__}")
+        if optional_last and depth == len(field) and key not in node:
+            return float("nan")
         node = node[key]
     return _number(node)
 
 
 def _number(value: Any) -> float:
     """A value (number, numeric string or missing) as float; missing is NaN."""
-    if value is None or value == "":
-        return float("nan")
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise TypeError(f"value {value!r} is not a number")
-    number = float(value)
-    if math.isinf(number):
+    result = number(value)
+    if math.isinf(result):
         raise ValueError(f"value {value!r} is not finite")
-    return number
-
-
-def _utc_day(start: pd.Timestamp) -> pd.Timestamp:
-    """00:00 of the UTC day of ``start``, tz-naive (tz-naive input is taken as UTC)."""
-    stamp = pd.Timestamp(start)
-    if stamp.tzinfo is not None:
-        stamp = stamp.tz_convert("UTC").tz_localize(None)
-    return stamp.normalize()
+    return result

@@ -1,0 +1,152 @@
+"""What every remote source shares: one :class:`~helpers.sources.http.HttpClient`, a UTC clock, redaction.
+
+:class:`RemoteSource` is the base of the FRED, Coin Metrics, DefiLlama and Binance sources. A
+subclass states its hosts' rate limit (:attr:`RemoteSource.rates`) and implements
+:meth:`RemoteSource._fetch`; :meth:`RemoteSource.fetch` runs it through
+:func:`~helpers.sources.redaction.run_redacted`, so that no exception, of any type, leaves a source
+with a secret in its message or chain.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import ClassVar, TypedDict
+
+import pandas as pd
+import requests
+from pyrate_limiter import Limiter, Rate
+
+from helpers.catalog import SeriesSpec
+from helpers.sources.base import Fetched
+from helpers.sources.http import HttpClient, HttpPolicy, Sleep, utc_now
+from helpers.sources.redaction import register_secret, run_redacted
+
+
+class HttpOptions(TypedDict, total=False):
+    """The keyword arguments every :class:`RemoteSource` takes; see its Parameters."""
+
+    policy: HttpPolicy | None
+    limiter: Limiter | None
+    session: requests.Session | None
+    sleep: Sleep
+    clock: Callable[[], datetime]
+
+
+class RemoteSource:
+    """Base of the remote sources.
+
+    Parameters
+    ----------
+    policy : HttpPolicy, optional
+        Retries, timeouts, deadlines, size and page limits; default :class:`HttpPolicy()`.
+    limiter : pyrate_limiter.Limiter, optional
+        Limiter for every host the source calls; default: each host's process-wide limiter at
+        :attr:`rates`.
+    session : requests.Session, optional
+        Session to send requests with.
+    sleep : callable, optional
+        Waits between retries; injectable for tests.
+    clock : callable, optional
+        Returns the current UTC time, stamped on results as ``as_of``.
+    """
+
+    #: Source name, stamped on results (``Fetched.source``).
+    name: str
+    #: Rate limit of the source's hosts.
+    rates: ClassVar[list[Rate]]
+
+    def __init__(
+        self,
+        *,
+        policy: HttpPolicy | None = None,
+        limiter: Limiter | None = None,
+        session: requests.Session | None = None,
+        sleep: Sleep = time.sleep,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._clock = clock
+        for secret in self._secrets:
+            register_secret(secret)
+        self._http = HttpClient(
+            self.rates, policy=policy, limiter=limiter, session=session, sleep=sleep, secrets=self._secrets
+        )
+        self.policy = self._http.policy
+
+    def fetch(self, spec: SeriesSpec, start: pd.Timestamp | None = None) -> Fetched:
+        """Fetch ``spec`` from ``start`` (inclusive; ``None`` = full history); every error redacted.
+
+        See the subclass's ``_fetch`` for what it returns and raises: always
+        :class:`~helpers.errors.SourceUnavailableError` (unreachable, refused, kept failing) or
+        :class:`~helpers.errors.SourceContractError` (the answer is not what the API documents).
+        """
+        return run_redacted(lambda: self._fetch(spec, start), self._secrets, f"{self.name} series {spec.id!r}")
+
+    def _fetch(self, spec: SeriesSpec, start: pd.Timestamp | None) -> Fetched:
+        raise NotImplementedError
+
+    def _as_of(self) -> str:
+        """The retrieval time, ISO 8601 UTC."""
+        return self._clock().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{key}={value!r}" for key, value in self._repr_fields().items())
+        return f"{type(self).__name__}({shown})"
+
+    def _repr_fields(self) -> dict[str, object]:
+        """What ``repr`` shows, by name: the roots called, never a secret."""
+        raise NotImplementedError
+
+    @property
+    def _secrets(self) -> tuple[str, ...]:
+        """Literal values to redact from messages (an API key); set before ``__init__`` runs."""
+        return ()
+
+
+def checked_page_size(page_size: int, largest: int) -> int:
+    """Return ``page_size`` if it is between 1 and ``largest`` (the API's largest page), else raise ValueError."""
+    if not 1 <= page_size <= largest:
+        raise ValueError(f"page_size must be between 1 and {largest}, got {page_size}")
+    return page_size
+
+
+def utc_day(start: pd.Timestamp) -> pd.Timestamp:
+    """00:00 of the UTC day of ``start``, tz-naive (tz-naive input is taken as UTC)."""
+    stamp = pd.Timestamp(start)
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert("UTC").tz_localize(None)
+    return stamp.normalize()
+
+
+def number(value: object, what: str = "value") -> float:
+    """A value (number or numeric string; ``None`` or ``""`` is missing) as float; missing is NaN."""
+    if value is None or value == "":
+        return float("nan")
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise TypeError(f"{what} {value!r} is not a number")
+    return float(value)
+
+
+def fetched(
+    frame: pd.DataFrame,
+    source: str,
+    as_of: str,
+    *,
+    expected_rows: int | None = None,
+    expected_last: pd.Timestamp | str | None = None,
+) -> Fetched:
+    """Build a :class:`Fetched`, with what the source said it would send when it said so.
+
+    ``expected_rows`` and ``expected_last`` (the row count and last date an API announced) are
+    passed on only when :class:`Fetched` has those optional fields, so that the Store can compare
+    them with what arrived.
+    """
+    names = {f.name for f in dataclasses.fields(Fetched)}
+    extra: dict[str, object] = {}
+    if "expected_rows" in names and expected_rows is not None:
+        extra["expected_rows"] = int(expected_rows)
+    if "expected_last" in names and expected_last is not None:
+        extra["expected_last"] = pd.Timestamp(expected_last).strftime("%Y-%m-%d")
+    return Fetched(frame=frame, source=source, as_of=as_of, **extra)  # type: ignore[arg-type]
