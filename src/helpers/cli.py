@@ -51,7 +51,14 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", help="execute notebooks with papermill and render reports/")
     r.add_argument("notebooks", nargs="*", metavar="NOTEBOOK", help="names or prefixes such as 01 (default: all)")
     r.add_argument("-p", "--parameter", action="append", metavar="KEY=VALUE", default=[],
-                   help="papermill parameter, repeatable (values parsed as Python literals when they can be)")
+                   help="papermill parameter, repeatable (values parsed as Python literals when they can be); "
+                        "non-default parameters write to reports/runs/<notebook>/<slug>/")
+    r.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+                   help="notebooks executed in parallel (default: the number of cores)")
+    r.add_argument("--dry-run", action="store_true", help="list what would run and why, and what is skipped")
+    r.add_argument("--force", action="store_true", help="rerun even notebooks whose inputs did not change")
+    r.add_argument("--timeout", type=int, default=None, metavar="SECONDS",
+                   help="per-cell execution timeout (default: $QTLAB_CELL_TIMEOUT or 900)")
     r.set_defaults(func=_run)
 
     ls = sub.add_parser("list", help="list the notebooks")
@@ -140,10 +147,11 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from helpers import runner
+    from helpers.report import runner
 
     params = dict(_parse_parameter(item) for item in args.parameter)
-    runs = runner.run_all(args.notebooks or None, params)
+    runs = runner.run_all(args.notebooks or None, params, jobs=args.jobs, timeout=args.timeout,
+                          dry_run=args.dry_run, force=args.force)
     failed = [r.name for r in runs if r.status != "ok"]
     if failed:
         print(f"qtlab: failed notebooks: {', '.join(failed)} (see their reports for the error)", file=sys.stderr)
@@ -152,29 +160,33 @@ def _run(args: argparse.Namespace) -> int:
 
 def _parse_parameter(item: str) -> tuple[str, object]:
     """Turn ``key=value`` into a typed pair: numbers, booleans, lists parsed; else the string."""
+    from helpers.report.params import refuse_secret_name, refuse_secret_value
+
     key, sep, value = item.partition("=")
     if not sep or not key.isidentifier():
-        raise ValueError(f"parameter {item!r} must look like key=value")
-    if key.upper().endswith(("KEY", "TOKEN", "SECRET")):
-        raise ValueError(f"parameter {key!r} looks like a secret; pass secrets by environment, never as parameters")
+        raise ValueError(f"parameter {key!r} must look like key=value")
+    refuse_secret_name(key)
     try:
-        return key, ast.literal_eval(value)
+        parsed: object = ast.literal_eval(value)
     except (ValueError, SyntaxError):
-        return key, value
+        parsed = value
+    refuse_secret_value(key, parsed)
+    refuse_secret_value(key, value)
+    return key, parsed
 
 
 def _list(args: argparse.Namespace) -> int:
-    from helpers import runner
+    from helpers.report import runner
 
     for name in runner.discover():
-        print(name, "-", runner._title(runner.notebooks_dir() / f"{name}.ipynb"))
+        print(name, "-", runner.title(name))
     return 0
 
 
 def _kernel(args: argparse.Namespace) -> int:
-    from helpers import runner
+    from helpers.report.kernel import ensure_kernel
 
-    print(runner.kernel_name())
+    print(ensure_kernel())
     return 0
 
 

@@ -1,20 +1,32 @@
-"""Headline figures and claim verdicts, recorded by notebooks and merged by the runner.
+"""Headline figures and claim verdicts, recorded by notebooks; only ``qtlab run`` publishes them.
 
 Each notebook calls :func:`start` once, then :func:`record` for every headline figure and
-:func:`claim` for every claim it tests. They land in ``reports/results/<notebook>.json``;
-``qtlab run`` merges these into ``reports/results.json`` (schema in DESIGN.md).
+:func:`claim` for every claim it tests. :func:`start` creates the one current :class:`Recorder`,
+whose folder is decided here, in one place:
+
+- under ``qtlab run`` the runner sets ``$QTLAB_RESULTS_DIR`` for the kernel it starts (a staging
+  folder it publishes from once the notebook succeeded);
+- anywhere else (JupyterLab, plain papermill, nbclient) the recorder writes into a scratch folder
+  outside ``reports/`` (:attr:`helpers.paths.Settings.scratch`), so exploring never touches the
+  published edition.
+
+The recorder keeps its body in memory and rewrites its file atomically after each call (so a
+notebook can read back what it recorded), never rereading it.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import os
 import re
+import shutil
+import sys
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from helpers import paths
-from helpers.store import atomic_write
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -23,24 +35,115 @@ if TYPE_CHECKING:
 VERDICTS: tuple[str, ...] = ("supported", "partly supported", "not supported", "inconclusive", "untestable here")
 _CLAIM_ID = re.compile(r"^C(0[1-9]|[12][0-9]|30)$")
 _KEY = re.compile(r"^[a-z0-9_]+$")
+_NOTEBOOK = re.compile(r"^\d\d_[a-z0-9_]+$")
 
-_current: str | None = None
-_series_used: set[str] = set()
+
+class Recorder:
+    """Figures and verdicts of one notebook, written to ``<folder>/<notebook>.json``.
+
+    Parameters
+    ----------
+    notebook : str
+        The notebook's stem, e.g. ``"01_qt_mechanism"``.
+    folder : Path
+        Where the result file goes (decided by :func:`destination`).
+    """
+
+    def __init__(self, notebook: str, folder: Path) -> None:
+        if not _NOTEBOOK.match(notebook):
+            raise ValueError(f"notebook name {notebook!r} must look like '01_qt_mechanism'")
+        self.notebook = notebook
+        self.folder = folder
+        self.figures: dict[str, dict[str, Any]] = {}
+        self.claims: dict[str, dict[str, str]] = {}
+        self.series: set[str] = set()
+
+    def __repr__(self) -> str:
+        return f"Recorder({self.notebook!r}, {len(self.figures)} figures, {len(self.claims)} claims)"
+
+    @property
+    def path(self) -> Path:
+        """The result file, ``<folder>/<notebook>.json``."""
+        return self.folder / f"{self.notebook}.json"
+
+    def record(self, key: str, value: float | int | str | None, unit: str, note: str = "") -> float | int | str | None:
+        """Record one headline figure (see :func:`record`) and save."""
+        if not _KEY.match(key):
+            raise ValueError(f"result key {key!r} must be snake_case ([a-z0-9_]+)")
+        if hasattr(value, "item"):  # numpy scalar
+            value = value.item()  # type: ignore[union-attr]
+        if isinstance(value, float) and not math.isfinite(value):
+            value = None
+        self.figures[key] = {"value": value, "unit": unit, "note": note}
+        self.save()
+        return value
+
+    def claim(self, claim_id: str, verdict: str, evidence: str, test: str = "", rule: str = "") -> dict[str, str]:
+        """Record the verdict on a claim (see :func:`claim`) and save."""
+        if not _CLAIM_ID.match(claim_id):
+            raise ValueError(f"claim id {claim_id!r} must be C01..C30")
+        if verdict not in VERDICTS:
+            raise ValueError(f"verdict {verdict!r} must be one of {VERDICTS}")
+        entry = {"verdict": verdict, "evidence": evidence, "test": test, "notebook": self.notebook}
+        if rule:
+            entry["rule"] = rule
+        self.claims[claim_id] = entry
+        self.save()
+        return entry
+
+    def body(self) -> dict[str, Any]:
+        """The result file's content: figures, claims, the series read and the data gaps seen."""
+        return {"claims": self.claims, "data_gaps": _data_gaps(), "figures": self.figures,
+                "series_used": sorted(self.series | _series_read())}
+
+    def save(self) -> None:
+        """Write the body atomically (a crash leaves the previous file whole)."""
+        text = json.dumps(self.body(), indent=1, sort_keys=True, allow_nan=False) + "\n"
+        _write_atomic(self.path, text)
+
+
+_current: Recorder | None = None
+
+
+def destination() -> Path:
+    """Where a recorder started now writes: ``$QTLAB_RESULTS_DIR`` under ``qtlab run``, else scratch."""
+    env = os.environ.get(paths.RESULTS_ENV)
+    return Path(env) if env else paths.settings().scratch / "results"
+
+
+def published_dir() -> Path:
+    """The published edition's result files, ``reports/results/`` (read-only for notebooks)."""
+    return paths.settings().published_results
 
 
 def results_dir() -> Path:
-    """Folder of the per-notebook result files."""
-    return paths.reports_dir() / "results"
+    """The folder the current notebook's results (and the other notebooks' it may read) are in."""
+    return _current.folder if _current is not None else destination()
 
 
 def start(notebook: str) -> None:
-    """Begin recording for ``notebook`` (e.g. ``"01_qt_mechanism"``), clearing its previous results."""
+    """Begin recording for ``notebook`` (e.g. ``"01_qt_mechanism"``) with an empty body.
+
+    Returns None, so a cell ending in ``results.start(...)`` displays nothing (no object address in the
+    report); :func:`current` gives the recorder.
+
+    Outside ``qtlab run`` the scratch folder is first filled with the published results of the
+    other notebooks, so a notebook that reads them (the claims ledger) sees the published edition.
+    """
     global _current
-    _series_used.clear()
-    if not re.match(r"^\d\d_[a-z0-9_]+$", notebook):
-        raise ValueError(f"notebook name {notebook!r} must look like '01_qt_mechanism'")
-    _current = notebook
-    _save({"figures": {}, "claims": {}})
+    folder = destination()
+    recorder = Recorder(notebook, folder)
+    if paths.RESULTS_ENV not in os.environ:
+        _seed_scratch(folder, exclude=notebook)
+    _current = recorder
+    recorder.save()
+
+
+def current() -> Recorder:
+    """The current recorder; raises if :func:`start` was not called."""
+    if _current is None:
+        raise RuntimeError("call helpers.results.start('<notebook>') before recording results")
+    return _current
 
 
 def record(key: str, value: float | int | str | None, unit: str, note: str = "") -> float | int | str | None:
@@ -57,16 +160,7 @@ def record(key: str, value: float | int | str | None, unit: str, note: str = "")
     note : str
         Definition or caveat in one line (N, sample, source).
     """
-    if not _KEY.match(key):
-        raise ValueError(f"result key {key!r} must be snake_case ([a-z0-9_]+)")
-    if isinstance(value, float) and math.isnan(value):
-        value = None
-    if hasattr(value, "item"):  # numpy scalar
-        value = value.item()  # type: ignore[union-attr]
-    body = _load()
-    body["figures"][key] = {"value": value, "unit": unit, "note": note}
-    _save(body)
-    return value
+    return current().record(key, value, unit, note)
 
 
 def claim(claim_id: str, verdict: str, evidence: str, test: str = "", rule: str = "") -> dict[str, str]:
@@ -75,7 +169,7 @@ def claim(claim_id: str, verdict: str, evidence: str, test: str = "", rule: str 
     Parameters
     ----------
     claim_id : str
-        ``"C01"`` to ``"C25"``.
+        ``"C01"`` to ``"C30"``.
     verdict : str
         One of :data:`VERDICTS`.
     evidence : str
@@ -83,48 +177,35 @@ def claim(claim_id: str, verdict: str, evidence: str, test: str = "", rule: str 
     test : str
         The test used, in a few words.
     rule : str
-        Name of the rule function in ``helpers.claims`` that produced the verdict.
+        Name of the verdict rule that produced the verdict (kept in the result file when given).
     """
-    if not _CLAIM_ID.match(claim_id):
-        raise ValueError(f"claim id {claim_id!r} must be C01..C30")
-    if verdict not in VERDICTS:
-        raise ValueError(f"verdict {verdict!r} must be one of {VERDICTS}")
-    body = _load()
-    entry = {"verdict": verdict, "evidence": evidence, "test": test, "notebook": _require_current()}
-    if rule:
-        entry["rule"] = rule
-    body["claims"][claim_id] = entry
-    _save(body)
-    return entry
+    return current().claim(claim_id, verdict, evidence, test, rule)
 
 
 def note_series(series_id: str) -> None:
-    """Remember that the current notebook read ``series_id`` (the index shows its coverage)."""
-    if _current is None or series_id in _series_used:
-        return
-    _series_used.add(series_id)
-    body = _load()
-    body["series_used"] = sorted(_series_used)
-    _save(body)
+    """Remember that the current notebook read ``series_id`` (kept until the data layer's registry lands)."""
+    if _current is not None and series_id not in _current.series:
+        _current.series.add(series_id)
+        _current.save()
 
 
 def recorded() -> dict[str, Any]:
-    """What the current notebook has recorded so far: ``{"figures": {...}, "claims": {...}}``."""
-    return _load()
+    """What the current notebook has recorded so far: ``{"figures": {...}, "claims": {...}, ...}``."""
+    return current().body()
 
 
 def figures_table() -> pd.DataFrame:
     """The current notebook's headline figures as a table (key, value, unit, note)."""
     import pandas as pd
 
-    return pd.DataFrame.from_dict(_load()["figures"], orient="index", columns=["value", "unit", "note"])
+    return pd.DataFrame.from_dict(current().figures, orient="index", columns=["value", "unit", "note"])
 
 
 def claims_table() -> pd.DataFrame:
     """The current notebook's claim verdicts as a table (claim id, verdict, evidence, test)."""
     import pandas as pd
 
-    return pd.DataFrame.from_dict(_load()["claims"], orient="index", columns=["verdict", "evidence", "test"])
+    return pd.DataFrame.from_dict(current().claims, orient="index", columns=["verdict", "evidence", "test"])
 
 
 def read_notebook_results(path: Path) -> dict[str, Any]:
@@ -132,22 +213,41 @@ def read_notebook_results(path: Path) -> dict[str, Any]:
     return dict(json.loads(path.read_text(encoding="utf-8")))
 
 
-def _require_current() -> str:
-    if _current is None:
-        raise RuntimeError("call helpers.results.start('<notebook>') before recording results")
-    return _current
+def _series_read() -> set[str]:
+    """Series ids the data layer reports as read in this process (empty before it is imported)."""
+    data = sys.modules.get("helpers.data")
+    reader = getattr(data, "series_read", None)
+    return {str(s) for s in reader()} if callable(reader) else set()
 
 
-def _path() -> Path:
-    return results_dir() / f"{_require_current()}.json"
+def _data_gaps() -> list[dict[str, Any]]:
+    """Data gaps the quality checks saw in this process, as dicts (empty before they are imported)."""
+    for name in ("helpers.quality", "helpers.data.quality"):
+        seen = getattr(sys.modules.get(name), "gaps_seen", None)
+        if callable(seen):
+            return [g.to_dict() if hasattr(g, "to_dict") else dict(g) for g in seen()]
+    return []
 
 
-def _load() -> dict[str, Any]:
-    path = _path()
-    return read_notebook_results(path) if path.is_file() else {"figures": {}, "claims": {}}
+def _seed_scratch(folder: Path, exclude: str) -> None:
+    """Copy the published result files of the other notebooks into the scratch ``folder``."""
+    source = published_dir()
+    if not source.is_dir() or source.resolve() == folder.resolve():
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in source.glob("*.json"):
+        if path.stem != exclude:
+            shutil.copyfile(path, folder / path.name)
 
 
-def _save(body: dict[str, Any]) -> None:
-    with atomic_write(_path()) as fh:
-        json.dump(body, fh, indent=1, sort_keys=True, allow_nan=False)
-        fh.write("\n")
+def _write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path``, then rename it over ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
