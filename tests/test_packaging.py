@@ -1,4 +1,10 @@
-"""environment.yml (conda) and pyproject.toml (pip) must name the same dependencies."""
+"""environment.yml (conda-forge) and pyproject.toml (PyPI) must name the same dependencies.
+
+conda-forge names some packages differently from PyPI (:data:`CONDA_NAMES`), and its newest build
+of a few packages is older than the PyPI release the project was tested with: there the conda lower
+bound is conda-forge's newest version (:data:`CONDA_BOUNDS`, checked on anaconda.org/conda-forge),
+never above the pip bound.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,16 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+
+#: PyPI name -> conda-forge name, where they differ.
+CONDA_NAMES: dict[str, str] = {"arch": "arch-py"}
+#: conda-forge name -> its lower bound in environment.yml, where conda-forge lacks the pip bound's version.
+CONDA_BOUNDS: dict[str, str] = {
+    "pytest-httpserver": "1.1.5",
+    "pyrate-limiter": "4.4.0",
+    "sphinx-book-theme": "1.2.0",
+    "jupyterlab-myst": "2.6.0",
+}
 
 
 def _name(requirement: str) -> str:
@@ -30,9 +46,24 @@ def _pip_names() -> set[str]:
     return {_name(r) for r in reqs}
 
 
+def _as_conda(name: str) -> str:
+    return CONDA_NAMES.get(name, name)
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in re.findall(r"\d+", text))
+
+
 def test_conda_and_pip_name_the_same_packages() -> None:
-    conda, pip = _conda_names(), _pip_names()
-    assert conda == pip, f"only in environment.yml: {sorted(conda - pip)}; only in pyproject: {sorted(pip - conda)}"
+    conda, pip = _conda_names(), {_as_conda(n) for n in _pip_names()}
+    assert conda == pip, (f"only in environment.yml: {sorted(conda - pip)}; only in pyproject (conda-forge names): "
+                          f"{sorted(pip - conda)}; a PyPI name that differs on conda-forge goes in CONDA_NAMES")
+
+
+def test_environment_uses_conda_forge_names() -> None:
+    conda = _conda_names()
+    for pypi, forge in CONDA_NAMES.items():
+        assert forge in conda and pypi not in conda, f"environment.yml: use conda-forge's {forge!r}, not {pypi!r}"
 
 
 def test_the_user_named_packages_are_runtime_dependencies() -> None:
@@ -40,14 +71,29 @@ def test_the_user_named_packages_are_runtime_dependencies() -> None:
     assert {"jupyterlab", "pandas", "statsmodels", "seaborn", "fredapi", "papermill"} <= runtime
 
 
-def test_lower_bounds_agree() -> None:
-    """The same lower bound in both files, so conda users run what was tested."""
-    def bounds(lines: list[str]) -> dict[str, str]:
-        return {_name(x): x.split(">=")[1].strip() for x in lines if ">=" in x}
+def _bounds(lines: list[str]) -> dict[str, str]:
+    return {_name(x): x.split(">=")[1].split("#")[0].strip() for x in lines if ">=" in x}
 
+
+def test_lower_bounds_agree() -> None:
+    """The same lower bound in both files, so conda users run what was tested, except where conda-forge lags."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    pip = bounds(project["dependencies"] + project["optional-dependencies"]["dev"])
-    assert bounds(_conda_requirements()) == pip
+    pip = {_as_conda(k): v for k, v in _bounds(project["dependencies"] + project["optional-dependencies"]["dev"]).items()}
+    conda = _bounds(_conda_requirements())
+    assert set(conda) == set(pip), "every dependency has a lower bound in both files"
+    for name, bound in conda.items():
+        expected = CONDA_BOUNDS.get(name, pip[name])
+        assert bound == expected, f"environment.yml: {name}>={bound}, expected >={expected} (pip: >={pip[name]})"
+        assert _version(bound) <= _version(pip[name]), f"{name}: the conda bound is above the pip bound"
+
+
+def test_conda_bound_exceptions_are_in_use() -> None:
+    """A stale exception (conda-forge caught up, or the package was dropped) must be removed, not kept silently."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    pip = {_as_conda(k): v for k, v in _bounds(project["dependencies"] + project["optional-dependencies"]["dev"]).items()}
+    for name, bound in CONDA_BOUNDS.items():
+        assert name in pip, f"CONDA_BOUNDS names {name}, which pyproject.toml no longer lists"
+        assert _version(bound) < _version(pip[name]), f"{name}: conda-forge has the pip bound now; drop the exception"
 
 
 def test_environment_installs_the_project() -> None:
