@@ -59,10 +59,19 @@ def test_parameters_are_typed(item: str, expected: tuple[str, object]) -> None:
     assert cli._parse_parameter(item) == expected
 
 
-@pytest.mark.parametrize("item", ["FRED_API_KEY=abc", "api_key=abc", "no_equals_sign"])
+@pytest.mark.parametrize("item", ["FRED_API_KEY=abc", "api_key=abc", "fred_password=x", "my_token_2=x",
+                                  "keys=1", "no_equals_sign"])
 def test_bad_or_secret_parameters_are_refused(item: str) -> None:
     with pytest.raises(ValueError, match="secret|key=value"):
         cli._parse_parameter(item)
+
+
+def test_a_parameter_holding_a_secret_value_is_refused_without_printing_it(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("FRED_API_KEY", "k3y-value-0123456789")
+    assert cli.main(["run", "00", "-p", "crypto_asset=k3y-value-0123456789"]) == 2
+    err = capsys.readouterr().err
+    assert "FRED_API_KEY" in err and "crypto_asset" in err and "0123456789" not in err
 
 
 def test_fetch_without_mirror_skips_mirror_only_series(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
