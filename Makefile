@@ -31,9 +31,9 @@ lint: $(STAMP)  ## ruff on the package, tests and notebooks
 typecheck: $(STAMP)  ## mypy on src/helpers
 	$(BIN)/mypy
 
-lab: $(STAMP)  ## JupyterLab with the project's kernel
+lab: $(STAMP)  ## JupyterLab at the project root, the README and the site open, with the project's kernel
 	$(BIN)/qtlab kernel
-	$(BIN)/jupyter lab notebooks
+	$(BIN)/jupyter lab --notebook-dir=. README.md reports/index.html
 
 fetch: $(STAMP)  ## fetch every catalog series into data/raw/
 	$(BIN)/qtlab fetch
