@@ -100,6 +100,10 @@ class BoundedFred(fredapi.Fred):
         self.last = dict(root.attrib)
         return root
 
+    def root(self, path: str) -> ET.Element:
+        """The XML root of ``<root_url><path>`` (a path and query, without the key), bounded like every request."""
+        return self._Fred__fetch_data(f"{self.root_url}{path}")
+
 
 class FredRejected(Exception):
     """FRED answered a 4xx with an error message (internal; the caller names the series)."""

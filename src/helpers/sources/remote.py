@@ -13,7 +13,7 @@ import dataclasses
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import ClassVar, TypedDict
+from typing import ClassVar, TypedDict, TypeVar
 
 import pandas as pd
 import requests
@@ -23,6 +23,8 @@ from helpers.catalog import SeriesSpec
 from helpers.sources.base import Fetched
 from helpers.sources.http import HttpClient, HttpPolicy, Sleep, utc_now
 from helpers.sources.redaction import register_secret, run_redacted
+
+T = TypeVar("T")
 
 
 class HttpOptions(TypedDict, total=False):
@@ -86,6 +88,10 @@ class RemoteSource:
 
     def _fetch(self, spec: SeriesSpec, start: pd.Timestamp | None) -> Fetched:
         raise NotImplementedError
+
+    def redacted(self, call: Callable[[], T], what: str) -> T:
+        """Run another call of this source (ALFRED, a check) with its errors redacted like :meth:`fetch`'s."""
+        return run_redacted(call, self._secrets, what)
 
     def _as_of(self) -> str:
         """The retrieval time, ISO 8601 UTC."""
