@@ -19,9 +19,13 @@ liquidity turns?") need a few objects that the other modules do not have:
   "altseason" indicator), and its periods (:func:`true_periods`);
 * **regime statistics** with a stationary bootstrap (:func:`regime_means`,
   :func:`risk_adjusted_difference`), and per-asset risk-adjusted returns (:func:`risk_table`);
-* **verdict rules** stated in the notebook before they are applied: one interval rule for
-  affirmative claims (:func:`interval_verdict`), and rules that demand significance, not a raw
-  share, for each part of a compound claim (:func:`lagged_rally_verdict`, :func:`explosive_verdict`).
+* **point-in-time size** (:func:`implied_caps`, :func:`point_in_time_ranks`,
+  :func:`bucket_membership`): size ranks known at the time they are used, and the share of the
+  whole market the survivor universe covers (:func:`survivorship_table`);
+* **window returns** (:func:`window_return_table`): a dated window's log return per asset against
+  its own typical quarter (the C26 forecast).
+
+Verdict rules and evidence text live in :mod:`helpers.claims.rotation`.
 
 Calendar convention: daily crypto closes on a calendar grid (the close of day D is the price at
 00:00 UTC of D+1, see :func:`helpers.data.closes`); lags and durations are in calendar days,
@@ -264,6 +268,208 @@ def size_buckets(market_caps: pd.DataFrame, start: str, end: str, n_large: int =
     bucket = np.where(rank <= n_large, labels[0], np.where(rank <= n_large + n_mid, labels[1], labels[2]))
     return pd.DataFrame({"median_cap_usd_bn": med, "n_days": window[med.index].notna().sum(), "rank": rank,
                          "bucket": bucket})
+
+
+def implied_caps(caps: pd.DataFrame, prices: pd.DataFrame, max_age_days: int = 730) -> pd.DataFrame:
+    """Market caps with gaps filled by the last known supply times the day's price (point in time).
+
+    Parameters
+    ----------
+    caps : DataFrame
+        Daily market caps (USD), one column per asset; holes where the source has none.
+    prices : DataFrame
+        Daily closes of the same assets.
+    max_age_days : int
+        The implied supply (cap / price on the last day with both) is carried forward at most
+        this many days; older gaps stay missing.
+
+    Returns
+    -------
+    DataFrame
+        On a daily calendar grid: the reported cap where present, else ``price x implied supply``.
+        Only past values are used, so each day's figure was knowable on that day.
+    """
+    cols = [c for c in caps.columns if c in prices.columns]
+    grid = pd.date_range(min(caps.index.min(), prices.index.min()), max(caps.index.max(), prices.index.max()),
+                         freq="D")
+    c, px = caps[cols].reindex(grid), prices[cols].reindex(grid)
+    supply = (c / px).where(c.notna() & (px > 0))
+    return c.combine_first(px * supply.ffill(limit=max_age_days))
+
+
+def point_in_time_ranks(caps: pd.DataFrame, dates: Sequence[pd.Timestamp], trailing_days: int = 90) -> pd.DataFrame:
+    """Size ranks at each date from the median market cap of the ``trailing_days`` days before it.
+
+    Parameters
+    ----------
+    caps : DataFrame
+        Daily market caps (e.g. :func:`implied_caps`).
+    dates : sequence of Timestamp
+        When the ranks are used (BTC uptrend confirmations); only days strictly before each are read.
+    trailing_days : int
+        Length of the trailing window.
+
+    Returns
+    -------
+    DataFrame
+        One row per date, one column per asset: rank 1 = largest; NaN for an asset without a cap
+        in the window (not yet listed, or its data missing).
+    """
+    rows = {}
+    for d in dates:
+        d = pd.Timestamp(d)
+        window = caps.loc[d - pd.Timedelta(days=trailing_days):d - pd.Timedelta(days=1)]
+        rows[d] = window.median().rank(ascending=False, method="first")
+    return pd.DataFrame(rows).T.reindex(columns=caps.columns)
+
+
+def rank_buckets(ranks: pd.DataFrame, n_large: int = 2, n_mid: int = 9,
+                 labels: tuple[str, str, str] = ("large", "mid", "small")) -> pd.DataFrame:
+    """Bucket labels from ranks: 1..n_large large, the next n_mid mid, the rest small (NaN stays unranked)."""
+    out = pd.DataFrame(np.where(ranks <= n_large, labels[0], np.where(ranks <= n_large + n_mid, labels[1], labels[2])),
+                       index=ranks.index, columns=ranks.columns)
+    return out.where(ranks.notna())
+
+
+def with_point_in_time_size(rallies: pd.DataFrame, ranks: pd.DataFrame, buckets: pd.DataFrame) -> pd.DataFrame:
+    """Token-episode rallies with the size known at each episode's confirmation.
+
+    Parameters
+    ----------
+    rallies : DataFrame
+        :func:`episode_rallies` rows (``episode`` = confirmation date, ``asset``).
+    ranks, buckets : DataFrame
+        :func:`point_in_time_ranks` and :func:`rank_buckets`, indexed by confirmation date.
+
+    Returns
+    -------
+    DataFrame
+        ``rallies`` with ``size_pct`` (rank percentile among the tokens ranked then: 0 = largest,
+        1 = smallest) and ``bucket``; NaN where the token had no market cap before the episode.
+    """
+    pct = ranks.sub(1).div(ranks.count(axis=1).sub(1).clip(lower=1), axis=0)
+
+    def look(table: pd.DataFrame, e: pd.Timestamp, a: str) -> object:
+        return table.at[e, a] if e in table.index and a in table.columns else np.nan
+
+    keys = list(zip(rallies["episode"], rallies["asset"]))
+    return rallies.assign(size_pct=[look(pct, e, a) for e, a in keys], bucket=[look(buckets, e, a) for e, a in keys])
+
+
+def bucket_membership(buckets: pd.DataFrame, episodes: pd.DataFrame, index: pd.DatetimeIndex,
+                      bucket: str) -> pd.DataFrame:
+    """Daily membership of one size bucket, fixed at each episode's confirmation and held until it ends.
+
+    Parameters
+    ----------
+    buckets : DataFrame
+        :func:`rank_buckets` indexed by the episodes' confirmation dates.
+    episodes : DataFrame
+        With ``confirmed`` and ``ended`` (NaT: still running).
+    index : DatetimeIndex
+        The daily grid of the result.
+    bucket : str
+        The bucket label.
+
+    Returns
+    -------
+    DataFrame
+        Boolean, ``index`` x assets: True on the days of an episode in which the asset was ranked
+        in ``bucket`` at the episode's confirmation.
+    """
+    out = pd.DataFrame(False, index=index, columns=buckets.columns)
+    for _, ep in episodes.iterrows():
+        start = pd.Timestamp(ep["confirmed"])
+        if start not in buckets.index:
+            continue
+        end = pd.Timestamp(ep["ended"]) if pd.notna(ep["ended"]) else index[-1]
+        members = buckets.columns[(buckets.loc[start] == bucket).to_numpy()]
+        out.loc[(out.index >= start) & (out.index <= end), members] = True
+    return out
+
+
+def survivorship_table(total_cap: pd.Series, listed_caps: pd.DataFrame, alts: Sequence[str],
+                       episodes: pd.DataFrame) -> pd.DataFrame:
+    """How much of the market the listed tokens cover, and how they grew against the unlisted rest, per episode.
+
+    Parameters
+    ----------
+    total_cap : Series
+        Total crypto market cap (all tokens, including those that later died).
+    listed_caps : DataFrame
+        Daily caps of every listed token (:func:`implied_caps`), stablecoins included so that the
+        rest is what the list omits.
+    alts : sequence of str
+        The survivor tokens whose bias is in question (the alt and DeFi tokens).
+    episodes : DataFrame
+        With ``confirmed`` and ``ended`` (NaT: to the last date with all data).
+
+    Returns
+    -------
+    DataFrame
+        Per episode: ``coverage_start``, ``coverage_end`` (listed share of the total),
+        ``alts_log_change`` (the survivor alts' summed cap), ``rest_log_change`` (total minus every
+        listed token) and ``gap`` (the first minus the second). The rest also grows by new
+        listings, so a positive gap understates how much the survivors outgrew the tokens of
+        their time.
+    """
+    listed = listed_caps.sum(axis=1, min_count=1)
+    frame = pd.DataFrame({"total": total_cap, "listed": listed, "alts": listed_caps[list(alts)].sum(axis=1, min_count=1)})
+    frame = frame.dropna()
+    frame["rest"] = frame["total"] - frame["listed"]
+    rows = {}
+    for _, ep in episodes.iterrows():
+        start = pd.Timestamp(ep["confirmed"])
+        end = pd.Timestamp(ep["ended"]) if pd.notna(ep["ended"]) else frame.index[-1]
+        span = frame.loc[start:end]
+        span = span[span["rest"] > 0]
+        if len(span) < 2:
+            continue
+        a, b = span.iloc[0], span.iloc[-1]
+        rows[start] = {"coverage_start": a["listed"] / a["total"], "coverage_end": b["listed"] / b["total"],
+                       "alts_log_change": math.log(b["alts"] / a["alts"]),
+                       "rest_log_change": math.log(b["rest"] / a["rest"])}
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    if not out.empty:
+        out["gap"] = out["alts_log_change"] - out["rest_log_change"]
+    return out
+
+
+def window_return_table(prices: pd.DataFrame, categories: Mapping[str, str], start: str, end: str) -> pd.DataFrame:
+    """Each asset's log return over a dated window, against its own typical calendar quarter.
+
+    Parameters
+    ----------
+    prices : DataFrame
+        Daily closes.
+    categories : mapping of str to str
+        The declared assets and the category of each (declared before looking at the window).
+    start, end : str
+        The window: from the close of the day before ``start`` to the close of ``end`` or the
+        last close before it.
+
+    Returns
+    -------
+    DataFrame
+        Per asset: ``category``, ``log_return`` (NaN without closes at both ends), ``last_close``
+        (date of the window's last close used), ``typical_quarter`` (median log return of the
+        asset's complete calendar quarters before the window), ``n_quarters`` and ``percentile``
+        (share of those quarters below the window's return).
+    """
+    t0, t1 = pd.Timestamp(start) - pd.Timedelta(days=1), pd.Timestamp(end)
+    rows = {}
+    for asset, cat in categories.items():
+        p = prices[asset].dropna() if asset in prices else pd.Series(dtype=float)
+        before = p.loc[:t0]
+        inside = p.loc[:t1]
+        ok = not before.empty and before.index[-1] == t0 and inside.index[-1] > t0
+        ret = math.log(inside.iloc[-1] / before.iloc[-1]) if ok else math.nan
+        q = np.log(p.loc[:t0].resample("QE").last()).diff()
+        q = q[q.index > p.index[0] + pd.offsets.QuarterEnd(1)].dropna()
+        rows[asset] = {"category": cat, "log_return": ret, "last_close": inside.index[-1] if ok else pd.NaT,
+                       "typical_quarter": float(q.median()) if len(q) else math.nan, "n_quarters": len(q),
+                       "percentile": float((q < ret).mean()) if len(q) and ok else math.nan}
+    return pd.DataFrame.from_dict(rows, orient="index")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -994,6 +1200,24 @@ def first_true_after(mask: pd.Series, dates: Sequence[pd.Timestamp], max_days: i
 # ---------------------------------------------------------------------------------------------
 
 
+def bootstrap_indices(n: int, block: int, reps: int, seed: int) -> np.ndarray:
+    """Row positions of ``reps`` stationary-bootstrap resamples of ``n`` rows (mean block ``block``).
+
+    The draws are those of :class:`arch.bootstrap.StationaryBootstrap` seeded with
+    ``numpy.random.default_rng(seed)``, so a statistic computed from them with numpy equals the
+    one :func:`bootstrap_frame` computes from resampled frames.
+
+    Returns
+    -------
+    ndarray
+        Shape ``(reps, n)`` of integer positions.
+    """
+    if block < 1 or reps < 1:
+        raise ValueError(f"block ({block}) and reps ({reps}) must be positive")
+    bs = StationaryBootstrap(min(block, n), np.arange(n), seed=np.random.default_rng(seed))
+    return np.vstack([data[0][0] for data in bs.bootstrap(reps)])
+
+
 def bootstrap_frame(frame: pd.DataFrame, func: Callable[[pd.DataFrame], np.ndarray], block: int, reps: int,
                     seed: int) -> np.ndarray:
     """Stationary-bootstrap draws of ``func`` applied to resampled rows of ``frame``.
@@ -1007,12 +1231,21 @@ def bootstrap_frame(frame: pd.DataFrame, func: Callable[[pd.DataFrame], np.ndarr
     ndarray
         Shape ``(reps, k)`` for a ``func`` returning ``k`` values.
     """
-    if block < 1 or reps < 1:
-        raise ValueError(f"block ({block}) and reps ({reps}) must be positive")
-    pos = np.arange(len(frame))
-    bs = StationaryBootstrap(min(block, len(frame)), pos, seed=np.random.default_rng(seed))
-    draws = [np.atleast_1d(func(frame.iloc[data[0][0]])) for data in bs.bootstrap(reps)]
+    idx = bootstrap_indices(len(frame), block, reps, seed)
+    draws = [np.atleast_1d(func(frame.iloc[i])) for i in idx]
     return np.vstack(draws).astype(float)
+
+
+def _masked_means(values: np.ndarray, masks: Sequence[np.ndarray], idx: np.ndarray) -> np.ndarray:
+    """Mean of ``values[idx]`` over each mask, per resample row of ``idx`` (NaN for an empty group)."""
+    v = values[idx]
+    out = []
+    for m in masks:
+        sel = m[idx]
+        cnt = sel.sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out.append(np.where(cnt > 0, np.where(sel, v, 0.0).sum(axis=1) / cnt, np.nan))
+    return np.column_stack(out)
 
 
 @dataclass(frozen=True)
@@ -1079,14 +1312,12 @@ def regime_means(values: pd.Series, regime: pd.Series, order: tuple[str, str], r
     both = pd.concat([values.rename("v"), regime.rename("g")], axis=1, join="inner").dropna()
     both = both[both["g"].isin(order)]
 
-    def func(f: pd.DataFrame) -> np.ndarray:
-        a, b = f.loc[f["g"] == order[0], "v"], f.loc[f["g"] == order[1], "v"]
-        ma = float(a.mean()) if len(a) else math.nan
-        mb = float(b.mean()) if len(b) else math.nan
-        return np.array([ma, mb, ma - mb])
-
-    est = func(both)
-    draws = bootstrap_frame(both, func, block, reps, seed)
+    v = both["v"].to_numpy(float)
+    masks = [(both["g"] == g).to_numpy(bool) for g in order]
+    ab = _masked_means(v, masks, np.arange(len(v))[None, :])[0]
+    est = np.array([ab[0], ab[1], ab[0] - ab[1]])
+    m = _masked_means(v, masks, bootstrap_indices(len(v), block, reps, seed))
+    draws = np.column_stack([m[:, 0], m[:, 1], m[:, 0] - m[:, 1]])
     a = (1 - level) / 2
     q = np.nanquantile(draws, [a, 1 - a], axis=0)
     grp = both.groupby("g")["v"]
@@ -1155,8 +1386,43 @@ def risk_table(returns: pd.DataFrame, mask: pd.Series | None = None, periods_per
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
+@dataclass(frozen=True)
+class RiskAdjustedDifference:
+    """Return per unit of volatility of two baskets on the same days, and their difference.
+
+    Attributes
+    ----------
+    ratio_a, ratio_b : float
+        Annualised mean / annualised SD of daily log returns of ``a`` and ``b`` on the mask days.
+    diff, lo, hi : float
+        ``ratio_a - ratio_b`` with its stationary-bootstrap percentile interval.
+    p : float
+        Two-sided bootstrap p-value of ``diff = 0``.
+    n : int
+        Mask days with both returns.
+    """
+
+    ratio_a: float
+    ratio_b: float
+    diff: float
+    lo: float
+    hi: float
+    p: float
+    n: int
+
+
+def _masked_sharpe(values: np.ndarray, sel: np.ndarray, periods: int) -> np.ndarray:
+    """Annualised mean / SD (ddof 1) of ``values`` per row where ``sel``; NaN with 2 or fewer values."""
+    cnt = sel.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(sel, values, 0.0).sum(axis=1) / cnt
+        dev = np.where(sel, values - mean[:, None], 0.0)
+        sd = np.sqrt((dev * dev).sum(axis=1) / (cnt - 1))
+        return np.where(cnt > 2, mean / sd * math.sqrt(periods), np.nan)
+
+
 def risk_adjusted_difference(a: pd.Series, b: pd.Series, mask: pd.Series, reps: int = 2000, block: int = 30,
-                             seed: int = 0, level: float = 0.95) -> dict[str, float | int]:
+                             seed: int = 0, level: float = 0.95) -> RiskAdjustedDifference:
     """Return-per-volatility of ``a`` minus that of ``b`` over the mask days, with a bootstrap interval.
 
     Parameters
@@ -1170,23 +1436,22 @@ def risk_adjusted_difference(a: pd.Series, b: pd.Series, mask: pd.Series, reps: 
 
     Returns
     -------
-    dict
-        ``ratio_a``, ``ratio_b`` (annualised mean / annualised SD), ``diff``, ``lo``, ``hi``,
-        ``p`` (two-sided bootstrap p of diff = 0) and ``n`` (mask days with both returns).
+    RiskAdjustedDifference
     """
     frame = pd.concat([a.rename("a"), b.rename("b"), mask.rename("m")], axis=1, join="inner").dropna()
-    frame["m"] = frame["m"].astype(bool)
+    va, vb = frame["a"].to_numpy(float), frame["b"].to_numpy(float)
+    m = frame["m"].astype(bool).to_numpy()
 
-    def func(f: pd.DataFrame) -> np.ndarray:
-        sub = f[f["m"].to_numpy(bool)]
-        ra, rb = (float(sub[c].mean() / sub[c].std()) * math.sqrt(365) if len(sub) > 2 else math.nan for c in "ab")
-        return np.array([ra, rb, ra - rb])
+    def stat(idx: np.ndarray) -> np.ndarray:
+        sel = m[idx]
+        ra, rb = _masked_sharpe(va[idx], sel, 365), _masked_sharpe(vb[idx], sel, 365)
+        return np.column_stack([ra, rb, ra - rb])
 
-    est = func(frame)
-    draws = bootstrap_frame(frame, func, block, reps, seed)
+    est = stat(np.arange(len(frame))[None, :])[0]
+    draws = stat(bootstrap_indices(len(frame), block, reps, seed))
     lo, hi = np.nanquantile(draws[:, 2], [(1 - level) / 2, (1 + level) / 2])
-    return {"ratio_a": float(est[0]), "ratio_b": float(est[1]), "diff": float(est[2]), "lo": float(lo),
-            "hi": float(hi), "p": _two_sided_p(draws[:, 2]), "n": int(frame["m"].sum())}
+    return RiskAdjustedDifference(float(est[0]), float(est[1]), float(est[2]), float(lo), float(hi),
+                                  _two_sided_p(draws[:, 2]), int(m.sum()))
 
 
 def spearman_table(x: pd.Series, ys: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
@@ -1306,229 +1571,8 @@ def window_placebo_table(levels: Mapping[str, pd.Series], events: Sequence[pd.Ti
 
 
 # ---------------------------------------------------------------------------------------------
-# verdict rules (stated in the notebook before they are applied)
+# multiple testing
 # ---------------------------------------------------------------------------------------------
-
-
-def leader_verdict(first: pd.DataFrame, leads: pd.DataFrame, alpha: float = 0.05, min_episodes: int = 3) -> str:
-    """Verdict on "BTC moves first": from onset lags and weekly lead-lag asymmetry.
-
-    Parameters
-    ----------
-    first : DataFrame
-        Per follower: ``n`` (episodes), ``share_positive`` (BTC's uptrend first) and ``p_holm``
-        (sign test, Holm-adjusted).
-    leads : DataFrame
-        Per follower: ``asym_lo`` (lower bound of the lead asymmetry interval of :func:`best_lag`).
-
-    Returns
-    -------
-    str
-        ``supported``: BTC is first significantly for every follower *and* every asymmetry interval
-        is above zero; ``partly supported``: one of the two holds for at least one follower;
-        ``not supported``: neither holds for any; ``inconclusive``: fewer than ``min_episodes``
-        episodes for every follower.
-    """
-    if (first["n"] < min_episodes).all():
-        return "inconclusive"
-    is_first = (first["share_positive"] > 0.5) & (first["p_holm"] < alpha)
-    is_lead = leads["asym_lo"] > 0
-    if is_first.all() and is_lead.all():
-        return "supported"
-    if is_first.any() or is_lead.any():
-        return "partly supported"
-    return "not supported"
-
-
-def interval_verdict(estimates: pd.DataFrame, min_n: int = 0) -> str:
-    """One rule for an affirmative claim tested by several effects with intervals (C16, C18).
-
-    Parameters
-    ----------
-    estimates : DataFrame
-        One row per effect the claim predicts to be positive: ``estimate``, ``lo`` and ``hi``
-        (its interval) and, optionally, ``n`` (the smallest sample behind it).
-    min_n : int
-        With fewer observations than this in any row the data cannot decide.
-
-    Returns
-    -------
-    str
-        ``supported``: every interval lies above zero; ``partly supported``: at least one does
-        (the claim holds by one reasonable definition, not another); ``not supported``: an
-        interval lies below zero, or every estimate is at most zero (no effect where the claim
-        says one); ``inconclusive``: otherwise, i.e. positive (or mixed) estimates whose intervals
-        all include zero, or fewer than ``min_n`` observations. A positive point estimate alone is
-        never evidence for the claim.
-    """
-    if "n" in estimates and bool((estimates["n"] < min_n).any()):
-        return "inconclusive"
-    above = estimates["lo"] > 0
-    if bool(above.all()):
-        return "supported"
-    if bool(above.any()):
-        return "partly supported"
-    if bool((estimates["hi"] < 0).any()) or bool((estimates["estimate"] <= 0).all()):
-        return "not supported"
-    return "inconclusive"
-
-
-def lagged_rally_verdict(median_lag: float, band: Sequence[int], window_row: Mapping[str, float],
-                         band_row: Mapping[str, float], gain_row: Mapping[str, float], vol_row: Mapping[str, float],
-                         alpha: float = 0.05, min_episodes: int = 3) -> str:
-    """Verdict on "altcoins rally 1-3 months after BTC's uptrend, with amplified gains and volatility".
-
-    Parameters
-    ----------
-    median_lag : float
-        Median days from BTC's uptrend to the alt basket's own (:func:`onset_lags`).
-    band : (int, int)
-        The claimed lag in days.
-    window_row : mapping
-        The alt basket's relative strength in the claimed window (:func:`window_placebo_table`):
-        ``event_mean`` and ``p_holm``.
-    band_row : mapping
-        :func:`band_share_test` of the lags: ``n``, ``share_in_band`` and ``p_holm``.
-    gain_row, vol_row : mapping
-        :func:`sign_test` of the alt basket's gain minus BTC's and of its log volatility ratio to
-        BTC's: ``share_positive`` and ``p_holm``.
-    alpha : float
-        Level after Holm's correction within the claim.
-    min_episodes : int
-        With fewer lags the timing cannot be judged.
-
-    Returns
-    -------
-    str
-        The *timing* (the claim's core) **holds** if the median lag lies in the band, or relative
-        strength rises in the window by more than on random days (Holm p < ``alpha``); it is
-        **contradicted** if the share of lags inside the band is significantly below one half
-        (:func:`band_share_test`, Holm p < ``alpha``). *Amplified gains* and *amplified
-        volatility* each hold if the alt basket beats BTC in more than half of the episodes with
-        sign-test Holm p < ``alpha``; a share alone is not enough.
-        ``supported``: timing, gains and volatility all hold; ``partly supported``: the timing
-        holds, or amplified gains hold; ``not supported``: the timing is contradicted and
-        amplified gains do not hold (amplified volatility alone does not make the claimed rally);
-        ``inconclusive``: otherwise, or fewer than ``min_episodes`` lags.
-    """
-    if band_row["n"] < min_episodes:
-        return "inconclusive"
-    timing = bool(band[0] <= median_lag <= band[1]) or bool(window_row["event_mean"] > 0
-                                                           and window_row["p_holm"] < alpha)
-    against = bool(band_row["share_in_band"] < 0.5 and band_row["p_holm"] < alpha)
-    gains = bool(gain_row["share_positive"] > 0.5 and gain_row["p_holm"] < alpha)
-    vol = bool(vol_row["share_positive"] > 0.5 and vol_row["p_holm"] < alpha)
-    if timing and gains and vol:
-        return "supported"
-    if timing or gains:
-        return "partly supported"
-    if against:
-        return "not supported"
-    return "inconclusive"
-
-
-def correlation_text(tests: pd.DataFrame, pairs: Sequence[tuple[str, str]]) -> str:
-    """Rows of a :func:`spearman_table` family as evidence text: rho, 95% interval and Holm p, joined by "; "."""
-    out = []
-    for m, k in pairs:
-        r = tests.loc[(m, k)]
-        out.append(f"{m} vs {k} rho={r['rho']:+.2f} [{r['lo']:+.2f}, {r['hi']:+.2f}] (Holm p={r['p_holm']:.3f})")
-    return "; ".join(out)
-
-
-def aspect_status(tests: pd.DataFrame, predicted: Mapping[str, int], alpha: float = 0.05,
-                  meaningful: float = 0.3) -> str:
-    """Whether one aspect of a claim holds, is contradicted or stays open, from rank correlations.
-
-    Parameters
-    ----------
-    tests : DataFrame
-        Indexed by (riskiness measure, rally measure) with ``rho``, ``lo``, ``hi`` and ``p_holm``
-        (:func:`spearman_table`, Holm over the whole family).
-    predicted : mapping of str to int
-        The rally measures of this aspect and the sign of ``rho`` the claim predicts (+1: riskier
-        assets have larger values).
-    alpha : float
-        Level after Holm's correction.
-    meaningful : float
-        Smallest absolute rank correlation that would count as the claimed effect.
-
-    Returns
-    -------
-    str
-        ``holds``: some test has the predicted sign with Holm p < ``alpha``; ``contradicted``:
-        every test's interval excludes a correlation of ``meaningful`` or more in the predicted
-        direction; ``open``: otherwise (the interval is too wide to rule the effect in or out).
-    """
-    rows = tests[tests.index.get_level_values(1).isin(list(predicted))]
-    if rows.empty:
-        raise ValueError(f"no tests of {sorted(predicted)} in the table")
-    signs = np.array([predicted[m] for m in rows.index.get_level_values(1)])
-    rho, lo, hi = (rows[c].to_numpy(float) for c in ("rho", "lo", "hi"))
-    if bool(((np.sign(rho) == signs) & (rows["p_holm"].to_numpy(float) < alpha)).any()):
-        return "holds"
-    best = np.where(signs > 0, hi, -lo)  # the largest effect in the predicted direction the interval allows
-    if bool((best < meaningful).all()):
-        return "contradicted"
-    return "open"
-
-
-def explosive_verdict(tests: pd.DataFrame, explosive: Mapping[str, int], short_lived: Mapping[str, int],
-                      alpha: float = 0.05, meaningful: float = 0.3) -> str:
-    """Verdict on "the riskiest assets see explosive but short-lived rallies".
-
-    Parameters
-    ----------
-    tests : DataFrame
-        See :func:`aspect_status`.
-    explosive, short_lived : mapping of str to int
-        Rally measures of each aspect with the predicted sign of ``rho``. Only direct measures
-        belong here: the size or speed of the gain for *explosive*, how soon the gain is given
-        back for *short-lived* (a deeper fall after the peak measures depth, not duration).
-    alpha, meaningful : float
-        See :func:`aspect_status`.
-
-    Returns
-    -------
-    str
-        ``supported``: both aspects hold; ``partly supported``: one holds; ``not supported``:
-        neither holds and at least one is contradicted (the claim needs both); ``inconclusive``:
-        both stay open.
-    """
-    e = aspect_status(tests, explosive, alpha, meaningful)
-    s = aspect_status(tests, short_lived, alpha, meaningful)
-    if e == s == "holds":
-        return "supported"
-    if "holds" in (e, s):
-        return "partly supported"
-    if "contradicted" in (e, s):
-        return "not supported"
-    return "inconclusive"
-
-
-def large_cap_verdict(diff: Mapping[str, float], drawdown_large: float, drawdown_small: float) -> str:
-    """Verdict on "in liquidity-driven rallies, large caps fare better than small tokens".
-
-    Parameters
-    ----------
-    diff : mapping
-        :func:`risk_adjusted_difference` of the large-cap minus the small-cap basket (``diff``,
-        ``lo``, ``hi``).
-    drawdown_large, drawdown_small : float
-        Worst drawdowns (negative log changes) of the two baskets in those rallies.
-
-    Returns
-    -------
-    str
-        ``supported``: the interval of the return-per-volatility difference lies above zero;
-        ``not supported``: it lies below zero, or small caps did at least as well on both
-        return per volatility and drawdown; ``inconclusive``: otherwise.
-    """
-    if diff["lo"] > 0:
-        return "supported"
-    if diff["hi"] < 0 or (diff["diff"] <= 0 and drawdown_small >= drawdown_large):
-        return "not supported"
-    return "inconclusive"
 
 
 def adjust_by_group(tests: pd.DataFrame, group: str = "claim", pcol: str = "p") -> pd.DataFrame:

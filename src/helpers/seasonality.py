@@ -18,9 +18,9 @@ Four families of tools, each for one group of claims:
   (:func:`permutation_diff`).
 * **Corporate treasury purchases** (C14): :func:`purchase_clustering` tests whether purchases
   concentrate in December-February, given a table the mirror does not have.
-* **Verdicts** (C11-C13): :func:`direction_verdict` decides from each part's one-sided p-value and
-  its interval against a minimum meaningful effect (:func:`claimed_interval`,
-  :func:`placebo_interval`): "not supported" needs the interval to rule that effect out.
+* **Intervals in the claimed direction** (C11-C13): :func:`claimed_interval` and
+  :func:`placebo_interval` sign each part's effect so that positive is the claimed direction; the
+  verdict rules and evidence text are in :mod:`helpers.claims.seasonality`.
 
 Conventions
 -----------
@@ -717,7 +717,7 @@ def flush_sensitivity(close: pd.Series, funding: pd.Series, drops: Sequence[floa
 
 
 # --------------------------------------------------------------------------------------------
-# Verdict rule
+# Intervals in the claimed direction
 # --------------------------------------------------------------------------------------------
 
 
@@ -765,95 +765,6 @@ def placebo_interval(res: ev.PlaceboResult) -> tuple[float, float, float]:
     """
     return (res.event_mean - res.placebo_mean, res.event_mean - res.placebo_upper,
             res.event_mean - res.placebo_lower)
-
-
-def direction_verdict(effects: Sequence[float], p_adjusted: Sequence[float], upper: Sequence[float],
-                      min_effect: float | Sequence[float], alpha: float = 0.05,
-                      contradiction_p: Sequence[float] = ()) -> str:
-    """Verdict from the parts of a directional claim, with a minimum meaningful effect.
-
-    Parameters
-    ----------
-    effects : sequence of float
-        Each part's estimate signed so that **positive is the claimed direction** (e.g. minus
-        the November-December difference for "tax-loss selling weighs on November-December").
-    p_adjusted : sequence of float
-        Each part's one-sided p-value in the claimed direction, adjusted across the parts (Holm).
-    upper : sequence of float
-        Upper end of each part's 95% interval, in the claimed direction
-        (:func:`claimed_interval`, :func:`placebo_interval`).
-    min_effect : float or sequence of float
-        Smallest effect of each part that would matter for the claim, in the part's units
-        (positive). One value for all parts, or one per part.
-    alpha : float
-        Family-wise level.
-    contradiction_p : sequence of float
-        Two-sided p-values of checks whose significant result would contradict the claim
-        (a relation the claim's mechanism predicts, found with the opposite sign). Empty by
-        default.
-
-    Returns
-    -------
-    str
-        In order:
-
-        * ``supported`` if every part is significant in the claimed direction
-          (``p < alpha`` and a positive estimate);
-        * ``partly supported`` if some are;
-        * ``not supported`` if none is and either a contradiction check is significant
-          (``p < alpha``), or **every** part's interval lies below its minimum meaningful effect
-          (``upper < min_effect``): the data rule out an effect large enough to matter;
-        * ``inconclusive`` otherwise: no part is significant and at least one interval still
-          reaches a meaningful effect. The sign of a non-significant estimate plays no role.
-
-        Also ``inconclusive`` for missing or mismatched inputs.
-
-    Raises
-    ------
-    ValueError
-        If a minimum effect is not positive.
-
-    Examples
-    --------
-    A near-zero estimate whose interval still reaches the minimum effect cannot decide:
-
-    >>> direction_verdict([-0.001], [0.51], [0.07], 0.05)
-    'inconclusive'
-    >>> direction_verdict([-0.001], [0.51], [0.03], 0.05)
-    'not supported'
-    """
-    e, p, u = np.asarray(effects, float), np.asarray(p_adjusted, float), np.asarray(upper, float)
-    m = np.broadcast_to(np.asarray(min_effect, float), e.shape) if e.size else np.asarray(min_effect, float)
-    if np.any(m <= 0):
-        raise ValueError(f"min_effect must be positive, got {min_effect}")
-    c = np.asarray(contradiction_p, float)
-    if (e.size == 0 or not e.size == p.size == u.size or np.isnan(e).any() or np.isnan(p).any()
-            or np.isnan(u).any() or np.isnan(c).any()):
-        return "inconclusive"
-    significant = (p < alpha) & (e > 0)
-    if significant.all():
-        return "supported"
-    if significant.any():
-        return "partly supported"
-    if (c < alpha).any() or (u < m).all():
-        return "not supported"
-    return "inconclusive"
-
-
-def describe_effect(label: str, effect: PeriodEffect, p_holm: float | None = None, unit: str = "log") -> str:
-    """One evidence phrase for a :class:`PeriodEffect`: estimate, interval, p, N.
-
-    Examples
-    --------
-    >>> e = PeriodEffect((12,), 0.02, -0.06, 0.11, 0.38, "greater", 12, 12, 138)
-    >>> describe_effect("BTC December minus other months", e, 0.76)
-    'BTC December minus other months: +0.020 log (95% CI -0.060 to +0.110; one-sided p=0.38, Holm 0.76; N=12 target vs 138 other cells over 12 years)'
-    """
-    side = "two-sided" if effect.alternative == "two-sided" else "one-sided"
-    holm = f", Holm {p_holm:.2f}" if p_holm is not None else ""
-    return (f"{label}: {effect.estimate:+.3f} {unit} (95% CI {effect.lower:+.3f} to {effect.upper:+.3f}; "
-            f"{side} p={effect.p_value:.2f}{holm}; N={effect.n_target} target vs {effect.n_other} other cells "
-            f"over {effect.n_years} years)")
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,551 @@
+"""Verdict rules and evidence text of notebook 04 (sector rotation): C15-C19, C25 and C26.
+
+One function per rule, each returning a :class:`~helpers.claims.vocabulary.Decision` built on the
+generic rules of :mod:`helpers.claims.vocabulary` where they fit (``interval_rule`` for one
+effect with its interval, ``compound_rule`` for a claim made of parts). Evidence text is
+generated here from computed values, with a first sentence in plain words (effect, interval, N).
+
+Rules
+-----
+C15 :func:`c15_leader_rule`
+    BTC's uptrend first (sign test) and weekly lead asymmetry; "not supported" needs the
+    bootstrap interval of the best weekly lag to exclude a BTC lead for every sector.
+C16 :func:`c16_risk_on_rule`
+    ``interval_rule`` on ETH/BTC's mean next-week log return in the primary risk-on definition,
+    the other definitions as the robustness share.
+C17 :func:`c17_rule`
+    Compound: timing (:func:`c17_timing_part`), amplified gains and amplified volatility
+    (:func:`amplification_part`).
+C18 :func:`c18_rule`
+    Compound of two ``interval_rule`` parts: DeFi rises more after expanding weeks, and more
+    than BTC.
+C19 :func:`c19_rule`
+    Compound of two aspects judged by rank correlations (:func:`aspect_decision`).
+C25 :func:`c25_rule`
+    ``interval_rule`` on large-minus-small return per unit of volatility.
+C26 :func:`c26_rule`
+    A dated forecast: ``interval_rule`` on the declared chains' mean Q1-2026 log return (BTC's
+    return over the same days and each chain's typical quarter are context in the evidence).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+
+from helpers.claims.vocabulary import (
+    INCONCLUSIVE,
+    NOT_SUPPORTED,
+    SUPPORTED,
+    Decision,
+    compound_rule,
+    interval_rule,
+    untestable,
+)
+
+# ---------------------------------------------------------------------------------------------
+# small helpers
+# ---------------------------------------------------------------------------------------------
+
+
+def mean_interval(values: pd.Series, level: float) -> tuple[float, float, float, int]:
+    """Mean of ``values`` (NaN dropped) with a Student-t interval at ``level``.
+
+    Returns
+    -------
+    tuple
+        ``(mean, low, high, n)``; the interval is NaN with fewer than two values.
+    """
+    v = values.dropna().to_numpy(float)
+    n = len(v)
+    if n == 0:
+        return math.nan, math.nan, math.nan, 0
+    m = float(v.mean())
+    if n < 2:
+        return m, math.nan, math.nan, n
+    half = float(sps.t.ppf(0.5 + level / 2, n - 1)) * float(v.std(ddof=1)) / math.sqrt(n)
+    return m, m - half, m + half, n
+
+
+def share_interval(k: int, n: int, level: float) -> tuple[float, float]:
+    """Clopper-Pearson (exact) interval of a share ``k / n`` at ``level``."""
+    ci = sps.binomtest(k, n).proportion_ci(confidence_level=level, method="exact")
+    return float(ci.low), float(ci.high)
+
+
+def _with(decision: Decision, reason: str) -> Decision:
+    """The same verdict and rule with a reason written by the claim's rule."""
+    return Decision(decision.verdict, decision.rule, reason)
+
+
+# ---------------------------------------------------------------------------------------------
+# C15: BTC leads
+# ---------------------------------------------------------------------------------------------
+
+
+def c15_leader_rule(first: pd.DataFrame, leads: pd.DataFrame, alpha: float = 0.05, min_episodes: int = 3) -> Decision:
+    """Verdict on "BTC benefits first and most directly; it usually leads the market up".
+
+    Parameters
+    ----------
+    first : DataFrame
+        Per follower: ``n`` (episodes), ``share_positive`` (BTC's uptrend first) and ``p_holm``
+        (sign test, Holm-adjusted within C15).
+    leads : DataFrame
+        Per follower (:func:`helpers.rotation.lead_lag_table`): ``asym_lo`` (lower end of the lead
+        asymmetry interval) and ``hi`` (upper end of the best weekly lag's bootstrap interval).
+    alpha : float
+        Level after Holm's correction.
+    min_episodes : int
+        With fewer episodes for every follower the data cannot decide.
+
+    Returns
+    -------
+    Decision
+        ``supported``: BTC's uptrend comes first significantly for every follower *and* every
+        asymmetry interval lies above zero; ``partly supported``: one of the two holds for at
+        least one follower; ``not supported``: neither holds and the best weekly lag's interval
+        excludes a BTC lead (upper end below one week) for every follower, so a lead of a week or
+        more is ruled out; ``inconclusive``: otherwise, or too few episodes.
+    """
+    rule = "c15_leader_rule"
+    if bool((first["n"] < min_episodes).all()):
+        return Decision(INCONCLUSIVE, rule, f"fewer than {min_episodes} episodes for every sector")
+    is_first = (first["share_positive"] > 0.5) & (first["p_holm"] < alpha)
+    is_lead = leads["asym_lo"] > 0
+    if bool(is_first.all()) and bool(is_lead.all()):
+        return Decision(SUPPORTED, rule, "BTC's uptrend came first significantly and led weekly returns for every sector")
+    if bool(is_first.any()) or bool(is_lead.any()):
+        which = sorted(set(is_first.index[is_first]) | set(is_lead.index[is_lead]))
+        return Decision("partly supported", rule, f"BTC led for some sectors only ({', '.join(which)})")
+    if bool((leads["hi"] < 1).all()):
+        return Decision(NOT_SUPPORTED, rule, "BTC was not first significantly for any sector, and the interval of the "
+                        "best weekly lag excludes a BTC lead of a week or more for every sector")
+    return Decision(INCONCLUSIVE, rule, "BTC was not first significantly, but a weekly lead is not ruled out")
+
+
+def c15_evidence(lags: pd.DataFrame, first: pd.DataFrame, leads: Mapping[str, object], names: Sequence[str],
+                 granger_min_p_holm: float, liquidity_sd: pd.Series, last_date: pd.Timestamp) -> str:
+    """Evidence of C15: onset lags, the sign test, the weekly lead-lag and Granger tests.
+
+    ``leads`` maps each sector to its :class:`helpers.rotation.LeadLag`; ``liquidity_sd`` holds
+    the 13-week liquidity response in SD units per series (``btc`` and the sectors).
+    """
+    alt = leads["alt"]
+    lag_text = ", ".join(f"{k} {lags[k].median() + 0:+.0f} days (N={int(lags[k].notna().sum())})" for k in names)
+    best = ", ".join(f"{k} {leads[k].lag} [{leads[k].lo:.0f}, {leads[k].hi:.0f}]" for k in names)  # type: ignore[attr-defined]
+    return (f"Sectors start their uptrends with BTC, not after it: median lag from BTC's uptrend to each sector's "
+            f"own {lag_text}, data to {last_date:%Y-%m-%d}. BTC first in {first.loc['alt', 'share_positive']:.0%} of "
+            f"alt episodes (sign test p={first.loc['alt', 'p']:.2f}). Best weekly lag in weeks, 95% bootstrap: "
+            f"{best}; alt lead asymmetry {alt.asymmetry:+.2f} [{alt.asym_lo:+.2f}, {alt.asym_hi:+.2f}] "  # type: ignore[attr-defined]
+            f"(N={alt.n} weeks); smallest Granger Holm p {granger_min_p_holm:.2f}. BTC's 13-week "  # type: ignore[attr-defined]
+            f"liquidity response in SD units ({liquidity_sd['btc']:.2f}) is not larger than the sectors' "
+            f"(max {liquidity_sd[list(names)].max():.2f}).")
+
+
+# ---------------------------------------------------------------------------------------------
+# C16: ETH outperforms in risk-on phases
+# ---------------------------------------------------------------------------------------------
+
+
+def c16_risk_on_rule(table: pd.DataFrame, primary: str, minimum_effect: float, min_n: int = 0) -> Decision:
+    """Verdict on "ETH may outperform BTC in a risk-on phase".
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per risk-on definition: ``estimate`` (mean next-week ETH/BTC log return in risk-on
+        weeks), ``lo``, ``hi`` (its interval) and ``n`` (the smaller of the risk-on and risk-off
+        week counts).
+    primary : str
+        The declared primary definition (a row of ``table``); the others are the alternatives.
+    minimum_effect : float
+        Smallest weekly mean that would count as outperformance (log return per week).
+    min_n : int
+        With fewer weeks in a regime of the primary definition the data cannot decide.
+
+    Returns
+    -------
+    Decision
+        :func:`~helpers.claims.vocabulary.interval_rule` on the primary definition, with the share
+        of alternatives whose interval lies above zero as its robustness share.
+    """
+    rule = "c16_risk_on_rule"
+    row = table.loc[primary]
+    if "n" in table and row["n"] < min_n:
+        return Decision(INCONCLUSIVE, rule, f"fewer than {min_n} weeks in a regime of the primary definition")
+    alternatives = table.drop(index=primary)
+    share = float((alternatives["lo"] > 0).mean()) if len(alternatives) else None
+    d = interval_rule(float(row["estimate"]), float(row["lo"]), float(row["hi"]), minimum_effect=minimum_effect,
+                      robust_share=share, rule=rule)
+    return _with(d, f"primary definition '{primary}': {d.reason}")
+
+
+def c16_evidence(table: pd.DataFrame, late: Mapping[str, float], late_label: str, last_date: pd.Timestamp) -> str:
+    """Evidence of C16 from :func:`helpers.rotation.regime_means_table` rows and the late sub-period."""
+    first = table.iloc[0]
+    parts = "; ".join(f"{k} {r['mean_on']:+.4f} [{r['lo_on']:+.4f}, {r['hi_on']:+.4f}] (N={int(r['n_on'])}, "
+                      f"two-sided p={r['p_on']:.2f})" for k, r in table.iterrows())
+    return (f"ETH/BTC rose {np.expm1(first['mean_on']):+.1%} a week on average in BTC-uptrend weeks (95% interval "
+            f"{np.expm1(first['lo_on']):+.1%} to {np.expm1(first['hi_on']):+.1%}, N={int(first['n_on'])} weeks to "
+            f"{last_date:%Y-%m-%d}). Mean next-week ETH/BTC log return in risk-on weeks, 95% stationary bootstrap: "
+            f"{parts}. BTC-uptrend mean {late_label} {late['mean']:+.4f} [{late['lo']:+.4f}, {late['hi']:+.4f}] "
+            f"(N={int(late['n'])}).")
+
+
+# ---------------------------------------------------------------------------------------------
+# C17: altcoins follow 1-3 months later, with amplified gains and volatility
+# ---------------------------------------------------------------------------------------------
+
+
+def c17_timing_part(lags: pd.Series, band: Sequence[int], window_mean: float, window_p_holm: float,
+                    alpha: float = 0.05, n_parts: int = 3, claimed_share: float = 0.5,
+                    min_episodes: int = 3) -> Decision:
+    """The timing part of C17: do altcoins establish their uptrend 1-3 months after BTC?
+
+    Parameters
+    ----------
+    lags : Series
+        Onset lags of the alt basket in days (:func:`helpers.rotation.onset_lags`).
+    band : (int, int)
+        The claimed lag in days, inclusive.
+    window_mean, window_p_holm : float
+        Mean change of the alt basket's relative strength in the claimed window, and its Holm p
+        against random days: a significant rise there also establishes the timing.
+    alpha : float
+        Family-wise level of the claim; the share's interval is at ``1 - alpha / n_parts``.
+    n_parts : int
+        Parts of the compound claim (Bonferroni over them).
+    claimed_share : float
+        A claim about the usual lag implies at least this share of lags in the band.
+    min_episodes : int
+        With fewer lags the timing cannot be judged.
+
+    Returns
+    -------
+    Decision
+        ``supported`` if the median lag lies in the band or relative strength rises there
+        significantly; otherwise :func:`~helpers.claims.vocabulary.interval_rule` on the share of
+        lags in the band (Clopper-Pearson interval), whose minimum meaningful effect is
+        ``claimed_share``: ``not supported`` when the interval lies below it.
+    """
+    rule = "c17_timing_part"
+    v = lags.dropna()
+    if len(v) < min_episodes:
+        return Decision(INCONCLUSIVE, rule, f"fewer than {min_episodes} onset lags")
+    median = float(v.median())
+    if band[0] <= median <= band[1] or (window_mean > 0 and window_p_holm < alpha):
+        return Decision(SUPPORTED, rule, f"median lag {median:+.0f} days or relative strength in days "
+                        f"{band[0]}-{band[1]} (Holm p={window_p_holm:.3f}) fits the claimed timing")
+    k = int(v.between(band[0], band[1]).sum())
+    lo, hi = share_interval(k, len(v), 1 - alpha / n_parts)
+    d = interval_rule(k / len(v), lo, hi, minimum_effect=claimed_share, rule=rule)
+    return _with(d, f"{k} of N={len(v)} lags in {band[0]}-{band[1]} days, share interval [{lo:.2f}, {hi:.2f}] "
+                 f"against a claimed share of at least {claimed_share:.2f}: {d.reason}")
+
+
+def amplification_part(values: pd.Series, minimum_effect: float, what: str, alpha: float = 0.05,
+                       n_parts: int = 3) -> Decision:
+    """One "amplified" part of C17: the mean per-episode excess over BTC, with a t interval.
+
+    Parameters
+    ----------
+    values : Series
+        Per BTC episode, the alt basket's excess over BTC: log gain minus BTC's, or the log of
+        its volatility ratio to BTC's.
+    minimum_effect : float
+        Smallest mean excess that would count as amplification (in the same log units).
+    what : str
+        Name of the part for the reason (``"gains"``, ``"volatility"``).
+    alpha, n_parts : float, int
+        The interval is at ``1 - alpha / n_parts`` (Bonferroni over the claim's parts).
+    """
+    rule = f"c17_amplified_{what}"
+    m, lo, hi, n = mean_interval(values, 1 - alpha / n_parts)
+    if n < 3 or math.isnan(lo):
+        return Decision(INCONCLUSIVE, rule, f"fewer than 3 episodes with amplified {what} measured")
+    d = interval_rule(m, lo, hi, minimum_effect=minimum_effect, rule=rule)
+    return _with(d, f"mean excess {m:+.3f} log over N={n} episodes, interval [{lo:+.3f}, {hi:+.3f}]: {d.reason}")
+
+
+def c17_rule(timing: Decision, gains: Decision, volatility: Decision) -> Decision:
+    """Verdict on C17 from its three parts, with :func:`~helpers.claims.vocabulary.compound_rule`."""
+    return compound_rule({"timing": timing, "amplified gains": gains, "amplified volatility": volatility},
+                         rule="c17_rule")
+
+
+def c17_evidence(decision: Decision, parts: Mapping[str, Decision], lags: pd.Series, band_row: Mapping[str, float],
+                 window_row: Mapping[str, float], amp_row: Mapping[str, float], vol_ratios: pd.Series,
+                 band: str, last_date: pd.Timestamp) -> str:
+    """Evidence of C17: which parts hold (first sentence), then each part's numbers."""
+    held = [k for k, d in parts.items() if d.verdict == SUPPORTED]
+    failed = [k for k, d in parts.items() if d.verdict == NOT_SUPPORTED]
+    open_ = [k for k, d in parts.items() if k not in held + failed]
+    lead = (f"A compound claim: {', '.join(held) or 'no part'} holds; {', '.join(failed) or 'no part'} fails"
+            + (f"; {', '.join(open_)} cannot be decided" if open_ else "")
+            + f". The alt basket swung {np.exp(np.log(vol_ratios.dropna()).mean()):.2f} times as hard as BTC "
+            f"(geometric mean over N={int(vol_ratios.notna().sum())} BTC uptrends to {last_date:%Y-%m-%d}), but its "
+            f"own uptrend came a median {lags.median() + 0:+.0f} days after BTC's, not 1-3 months later.")
+    return (f"{lead} Timing: {int(band_row['n_in_band'])} of N={int(band_row['n'])} lags in {band} days (binomial "
+            f"p={band_row['p']:.3f}, Holm p={band_row['p_holm']:.3f} against 'at least half'); relative strength changed "
+            f"{window_row['event_mean']:+.3f} in days {band} (random days {window_row['placebo_lower']:+.3f} to "
+            f"{window_row['placebo_upper']:+.3f}, N={int(window_row['n_events'])}). Gains above BTC's in "
+            f"{int(round(amp_row['gain_above_btc'] * amp_row['n_gain']))} of N={int(amp_row['n_gain'])} episodes "
+            f"(median excess {amp_row['median_excess_gain']:+.2f} log), survivor-only basket: "
+            f"{parts['amplified gains'].reason}. Volatility: {parts['amplified volatility'].reason}. "
+            f"Rule: {decision.reason}.")
+
+
+# ---------------------------------------------------------------------------------------------
+# C18: DeFi benefits directly when liquidity returns
+# ---------------------------------------------------------------------------------------------
+
+
+def c18_rule(defi: Mapping[str, float], defi_btc: Mapping[str, float], minimum_effect: float,
+             min_n: int = 0) -> Decision:
+    """Verdict on "DeFi tokens benefit directly when liquidity returns".
+
+    Parameters
+    ----------
+    defi, defi_btc : mapping
+        Rows of :func:`helpers.stats.regime_table` for the DeFi basket and for DeFi/BTC: ``diff``
+        (13-week forward log return after expanding minus contracting weeks), ``lo``, ``hi``,
+        ``n_first`` and ``n_second``.
+    minimum_effect : float
+        Smallest difference that would count as a benefit (log return over the horizon).
+    min_n : int
+        With fewer weeks in either regime a part cannot be decided.
+
+    Returns
+    -------
+    Decision
+        :func:`~helpers.claims.vocabulary.compound_rule` over two
+        :func:`~helpers.claims.vocabulary.interval_rule` parts: DeFi rises more after expanding
+        weeks ("benefit"), and more than BTC ("directly").
+    """
+    parts = {}
+    for name, row in [("benefit", defi), ("more than BTC", defi_btc)]:
+        rule = f"c18_{'benefit' if name == 'benefit' else 'directly'}"
+        if min(row["n_first"], row["n_second"]) < min_n:
+            parts[name] = Decision(INCONCLUSIVE, rule, f"fewer than {min_n} weeks in a regime")
+        else:
+            parts[name] = interval_rule(float(row["diff"]), float(row["lo"]), float(row["hi"]),
+                                        minimum_effect=minimum_effect, rule=rule)
+    return compound_rule(parts, rule="c18_rule")
+
+
+def c18_evidence(defi: Mapping[str, float], defi_btc: Mapping[str, float], n_rows: int, start: str,
+                 last_date: pd.Timestamp) -> str:
+    """Evidence of C18 from the two regime rows."""
+    return (f"The DeFi basket gained {defi['diff']:+.2f} log more over the 13 weeks after expanding than after "
+            f"contracting net-liquidity weeks (95% interval {defi['lo']:+.2f} to {defi['hi']:+.2f}, N="
+            f"{int(defi['n'])} overlapping weeks from {start} to {last_date:%Y-%m-%d}); DeFi/BTC {defi_btc['diff']:+.3f} "
+            f"[{defi_btc['lo']:+.3f}, {defi_btc['hi']:+.3f}] (95% stationary bootstrap; Holm p {defi['p_holm']:.2f} "
+            f"and {defi_btc['p_holm']:.2f} over {n_rows} rows). One liquidity cycle; survivor-only basket.")
+
+
+# ---------------------------------------------------------------------------------------------
+# C19: the riskiest assets see explosive but short-lived rallies
+# ---------------------------------------------------------------------------------------------
+
+
+def aspect_decision(tests: pd.DataFrame, predicted: Mapping[str, int], aspect: str, alpha: float = 0.05,
+                    meaningful: float = 0.3) -> Decision:
+    """Whether one aspect of C19 holds, is ruled out or stays open, from rank correlations.
+
+    Parameters
+    ----------
+    tests : DataFrame
+        Indexed by (riskiness measure, rally measure) with ``rho``, ``lo``, ``hi`` and ``p_holm``
+        (:func:`helpers.rotation.spearman_table`, Holm over the whole family).
+    predicted : mapping of str to int
+        The rally measures of this aspect and the sign of ``rho`` the claim predicts (+1: riskier
+        assets have larger values).
+    aspect : str
+        Its name, for the rule and the reason.
+    alpha : float
+        Level after Holm's correction.
+    meaningful : float
+        Smallest absolute rank correlation that would count as the claimed effect.
+
+    Returns
+    -------
+    Decision
+        ``supported``: some test has the predicted sign with Holm p < ``alpha``; ``not supported``:
+        every test's interval excludes a correlation of ``meaningful`` or more in the predicted
+        direction; ``inconclusive``: otherwise (too wide to rule the effect in or out).
+    """
+    rule = f"c19_{aspect.replace('-', '_').replace(' ', '_')}"
+    rows = tests[tests.index.get_level_values(1).isin(list(predicted))]
+    if rows.empty:
+        raise ValueError(f"no tests of {sorted(predicted)} in the table")
+    signs = np.array([predicted[m] for m in rows.index.get_level_values(1)])
+    rho, lo, hi = (rows[c].to_numpy(float) for c in ("rho", "lo", "hi"))
+    if bool(((np.sign(rho) == signs) & (rows["p_holm"].to_numpy(float) < alpha)).any()):
+        return Decision(SUPPORTED, rule, f"{aspect}: a rank correlation has the predicted sign with Holm p < {alpha}")
+    best = np.where(signs > 0, hi, -lo)  # the largest effect in the predicted direction the interval allows
+    if bool((best < meaningful).all()):
+        return Decision(NOT_SUPPORTED, rule, f"{aspect}: every interval excludes a correlation of {meaningful} in the "
+                        "predicted direction")
+    return Decision(INCONCLUSIVE, rule, f"{aspect}: the intervals neither reach significance nor exclude a "
+                    f"correlation of {meaningful}")
+
+
+def c19_rule(tests: pd.DataFrame, explosive: Mapping[str, int], short_lived: Mapping[str, int], alpha: float = 0.05,
+             meaningful: float = 0.3) -> Decision:
+    """Verdict on C19: :func:`~helpers.claims.vocabulary.compound_rule` over its two aspects.
+
+    Only direct measures belong in ``explosive`` (size or speed of the gain) and ``short_lived``
+    (how soon the gain is given back); a deeper fall after the peak measures depth, not duration.
+    """
+    return compound_rule({"explosive": aspect_decision(tests, explosive, "explosive", alpha, meaningful),
+                          "short-lived": aspect_decision(tests, short_lived, "short-lived", alpha, meaningful)},
+                         rule="c19_rule")
+
+
+def correlation_text(tests: pd.DataFrame, pairs: Sequence[tuple[str, str]]) -> str:
+    """Rows of a :func:`helpers.rotation.spearman_table` family as text: rho, 95% interval and Holm p."""
+    out = []
+    for m, k in pairs:
+        r = tests.loc[(m, k)]
+        out.append(f"{m} vs {k} rho={r['rho']:+.2f} [{r['lo']:+.2f}, {r['hi']:+.2f}] (Holm p={r['p_holm']:.3f})")
+    return "; ".join(out)
+
+
+def c19_evidence(tests: pd.DataFrame, risk_measures: Sequence[str], explosive: Mapping[str, int],
+                 short_lived: Mapping[str, int], anatomy: pd.DataFrame, alpha: float, meaningful: float,
+                 survivorship: str) -> str:
+    """Evidence of C19: both aspects' correlations, the depth measure, bucket medians, survivorship."""
+    status = {name: aspect_decision(tests, p, name, alpha, meaningful).verdict
+              for name, p in [("explosive", explosive), ("short-lived", short_lived)]}
+    n = int(tests["n"].min())
+    return (f"Small tokens gained a median {anatomy.loc['small', 'gain']:.2f} log from trough to peak against "
+            f"{anatomy.loc['large', 'gain']:.2f} for large caps (N={int(anatomy.loc['small', 'n'])} and "
+            f"{int(anatomy.loc['large', 'n'])} token-episodes; size ranked by trailing market cap at each episode). "
+            f"Across N={n} tokens, each relative to BTC in the same episodes (95% intervals, Holm over {len(tests)} "
+            f"tests): explosive ({status['explosive']}): "
+            + correlation_text(tests, [(m, k) for m in risk_measures for k in explosive])
+            + f". Short-lived ({status['short-lived']}): "
+            + correlation_text(tests, [(m, k) for m in risk_measures for k in short_lived])
+            + ". Deeper falls after the peak (depth, not duration; partly mechanical): "
+            + correlation_text(tests, [("size_rank", "excess_drawdown")])
+            + f". Survivorship: {survivorship}")
+
+
+# ---------------------------------------------------------------------------------------------
+# C25: large caps fare better in liquidity-driven rallies
+# ---------------------------------------------------------------------------------------------
+
+
+def c25_rule(diff: float, lo: float, hi: float, minimum_effect: float) -> Decision:
+    """Verdict on "in liquidity-driven rallies, deep large caps fare better than small illiquid tokens".
+
+    :func:`~helpers.claims.vocabulary.interval_rule` on the large-cap minus small-cap basket's
+    annualised return per unit of volatility on liquidity-driven rally days (a stationary
+    bootstrap interval); ``minimum_effect`` in the same units (annualised ratio).
+    """
+    return interval_rule(diff, lo, hi, minimum_effect=minimum_effect, rule="c25_rule")
+
+
+def c25_evidence(c25: object, drawdown_large: float, drawdown_small: float, n_runs: int, survivorship: str) -> str:
+    """Evidence of C25 from a :class:`helpers.rotation.RiskAdjustedDifference`."""
+    return (f"On N={c25.n} liquidity-driven rally days (BTC uptrend and net liquidity expanding, {n_runs} runs) "  # type: ignore[attr-defined]
+            f"the large-cap basket earned {c25.ratio_a:.2f} per unit of volatility against {c25.ratio_b:.2f} for "  # type: ignore[attr-defined]
+            f"small caps, a difference of {c25.diff:+.2f} (95% stationary bootstrap {c25.lo:+.2f} to {c25.hi:+.2f}); "  # type: ignore[attr-defined]
+            f"size buckets from trailing market caps at each episode start. Worst drawdown large "
+            f"{drawdown_large:.2f} vs small {drawdown_small:.2f} log. Survivorship: {survivorship}")
+
+
+# ---------------------------------------------------------------------------------------------
+# C26: DeFi, payment and infrastructure chains in Q1 2026 (a dated forecast)
+# ---------------------------------------------------------------------------------------------
+
+
+def c26_rule(chain_returns: pd.Series, btc_return: float, *, minimum_rise: float, alpha: float = 0.05,
+             window_closed: bool = True) -> Decision:
+    """Verdict on "public chains focused on DeFi, payments and infrastructure see sharply higher valuations in Q1 2026".
+
+    Parameters
+    ----------
+    chain_returns : Series
+        Per declared chain, its log return over the window (NaN where it has no data).
+    btc_return : float
+        BTC's log return over the same days (reported in the reason; the claim is about the chains'
+        own valuations, so BTC is context, not a part of the rule).
+    minimum_rise : float
+        Smallest mean log return that would count as "sharply higher" valuations.
+    alpha : float
+        Level of the interval (Student t across chains, two-sided ``1 - alpha``).
+    window_closed : bool
+        Whether the data cover the window's end; an open window cannot decide a dated forecast.
+
+    Returns
+    -------
+    Decision
+        ``untestable here`` without chain data in the window; ``inconclusive`` while the window is
+        open; otherwise :func:`~helpers.claims.vocabulary.interval_rule` on the chains' mean log return.
+    """
+    v = chain_returns.dropna()
+    if len(v) < 2 or math.isnan(btc_return):
+        return untestable("closes of the declared chains and BTC over 2026-01-01..2026-03-31", rule="c26_rule")
+    if not window_closed:
+        return Decision(INCONCLUSIVE, "c26_rule", "the forecast window is not yet closed in the data")
+    m, lo, hi, n = mean_interval(v, 1 - alpha)
+    d = interval_rule(m, lo, hi, minimum_effect=minimum_rise, rule="c26_rule")
+    return _with(d, f"mean {m:+.3f} log over N={n} chains, interval [{lo:+.3f}, {hi:+.3f}] (BTC {btc_return:+.3f}): "
+                 f"{d.reason}")
+
+
+def c26_evidence(table: pd.DataFrame, btc_return: float, window: tuple[str, str], last_date: pd.Timestamp,
+                 tvl_change: float | None, decision: Decision) -> str:
+    """Evidence of C26 from a :func:`helpers.rotation.window_return_table` of the declared chains."""
+    v = table["log_return"].dropna()
+    above = int((table["log_return"] > table["typical_quarter"]).sum())
+    tvl = (f" Total DeFi TVL (DefiLlama, all chains) changed {np.expm1(tvl_change):+.0%} over the window; TVL by "
+           "chain is not in the data." if tvl_change is not None and not math.isnan(tvl_change)
+           else " DeFi TVL is not available for the window; TVL by chain is not in the data.")
+    return (f"The declared chains fell rather than rose sharply: their median return over {window[0]}..{window[1]} was "
+            f"{np.expm1(v.median()):+.0%} (N={len(v)} chains, closes to {last_date:%Y-%m-%d}) against "
+            f"{np.expm1(btc_return):+.0%} for BTC; {above} of {len(v)} beat their own median quarter. "
+            if v.median() < 0 else
+            f"The declared chains' median return over {window[0]}..{window[1]} was {np.expm1(v.median()):+.0%} (N="
+            f"{len(v)} chains, closes to {last_date:%Y-%m-%d}) against {np.expm1(btc_return):+.0%} for BTC; {above} of "
+            f"{len(v)} beat their own median quarter. ") + (
+        "Per chain (log return; its median quarter): "
+        + "; ".join(f"{a} ({r['category']}) {r['log_return']:+.2f} ({r['typical_quarter']:+.2f})"
+                    for a, r in table.iterrows() if not math.isnan(r["log_return"]))
+        + f".{tvl} Rule: {decision.reason}.")
+
+
+# ---------------------------------------------------------------------------------------------
+# survivorship
+# ---------------------------------------------------------------------------------------------
+
+#: How survivorship biases each claim's test (the listed tokens are today's survivors).
+SURVIVORSHIP_DIRECTION: dict[str, str] = {
+    "C17": "it favours the altcoins' amplified gains, so a gain that is not significant even so is not hidden by it",
+    "C18": "it favours the DeFi basket",
+    "C19": "it favours 'explosive' and works against 'short-lived' (rallies that ended in collapse are missing)",
+    "C25": "it favours the small-cap basket, against the claim",
+}
+
+
+def survivorship_text(table: pd.DataFrame | None) -> str:
+    """Plain text of :func:`helpers.rotation.survivorship_table`, or why it cannot be computed (``None``)."""
+    if table is None or table.empty:
+        return ("not quantified: the total crypto market cap of all tokens (the mirror's CoinGecko series) is "
+                "missing, and the proxy total sums only the listed tokens")
+    gap = float(table["gap"].median())
+    return (f"the listed tokens held {table['coverage_start'].min():.0%}-{table['coverage_start'].max():.0%} of the "
+            f"total crypto market cap at the starts of N={len(table)} BTC episodes; over each episode the listed alt "
+            f"and DeFi tokens' summed cap changed a median {gap:+.2f} log "
+            f"{'more' if gap > 0 else 'less'} than the unlisted rest's (which also gains new listings).")
+
+
+def survivorship_direction(text: str, claim_id: str) -> str:
+    """The survivorship sentence with the direction of its bias on ``claim_id``."""
+    return f"{text.rstrip('.')}; {SURVIVORSHIP_DIRECTION[claim_id]}."
