@@ -58,6 +58,7 @@ END = pd.Timestamp("2025-12-01")
 
 @pytest.mark.parametrize(("curated", "reference", "change", "n", "expected"), [
     (END, [END], 27.0, 8, v.SUPPORTED),
+    (END, None, 27.0, 8, v.SUPPORTED),  # no reference table here: the curated date stands
     (END, [END], -20.0, 8, v.PARTLY),  # dated right, but holdings kept falling
     (END, [END], math.nan, 0, v.INCONCLUSIVE),  # no month after the end yet
     (END, [pd.Timestamp("2025-11-01")], 27.0, 8, v.NOT_SUPPORTED),  # disagrees with the reference

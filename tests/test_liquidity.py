@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -203,3 +206,19 @@ def test_periods_and_qt_months() -> None:
         liquidity.qt_months(table, "RMP2025")
     with pytest.raises(ValueError):
         liquidity.periods(table, "taper")
+
+
+def test_mean_of_changes_interval_covers_the_mean_and_refuses_short_series() -> None:
+    changes = pd.Series([10.0, 30.0, 20.0, 40.0], name="purchases")
+    out = liquidity.mean_of_changes(changes, hac_lags=0)
+    assert out["mean"] == 25.0 and out["n"] == 4 and out["ci_low"] < 25.0 < out["ci_high"]
+    assert out["sd"] == pytest.approx(changes.std())
+    half = 1.959963984540054 * math.sqrt(((changes - 25.0) ** 2).mean() / 4)  # HAC with 0 lags = White's se
+    assert out["ci_high"] - 25.0 == pytest.approx(half)
+    with pytest.raises(ValueError, match="purchases: only 2 changes"):
+        liquidity.mean_of_changes(changes.iloc[:2])
+
+
+def test_reference_qt_ends_from_the_mirror_or_none(tmp_path: Path, mirror_dir: Path) -> None:
+    assert pd.Timestamp("2025-12-01") in (liquidity.reference_qt_ends(str(mirror_dir)) or [])
+    assert liquidity.reference_qt_ends(str(tmp_path)) is None  # a folder without events/: no reference here

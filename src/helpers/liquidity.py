@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from helpers import data, facts
+from helpers.errors import MissingDataError
 
 
 def net_liquidity_from(walcl: pd.Series, wdtgal: pd.Series, wtregen: pd.Series, rrp: pd.Series) -> pd.DataFrame:
@@ -103,6 +104,19 @@ def regimes() -> pd.DataFrame:
     if bad:
         raise ValueError(f"fed_balance_sheet_regimes: unknown kind(s) {bad}; allowed: {REGIME_KINDS}")
     return table.set_index("regime")
+
+
+def reference_qt_ends(mirror: str | None = None) -> list[pd.Timestamp] | None:
+    """``qt_end`` dates of the mirror's reference event table, or None where no mirror is available.
+
+    C05's rule checks the curated end of QT against them; on a machine without the mirror the
+    curated table (each row with its source) stands alone.
+    """
+    try:
+        ref = facts.reference("fed_events", mirror=mirror)
+    except MissingDataError:
+        return None
+    return [pd.Timestamp(d) for d in ref.loc[ref["event_type"] == "qt_end", "date"]]
 
 
 def periods(table: pd.DataFrame, kind: str) -> list[tuple[pd.Timestamp, pd.Timestamp | None]]:
@@ -501,6 +515,30 @@ def mean_weekly_change(series: pd.Series, start: str | pd.Timestamp, end: str | 
     low, high = fit.conf_int(alpha=1 - level)[0]
     return pd.Series({"mean": float(fit.params[0]), "ci_low": float(low), "ci_high": float(high),
                       "sd": float(changes.std(ddof=1)), "n": float(len(changes))})
+
+
+def mean_of_changes(changes: pd.Series, hac_lags: int = 1, level: float = 0.95) -> pd.Series:
+    """Mean of a series of changes (monthly net purchases, say) with a HAC (Newey-West) interval.
+
+    Returns
+    -------
+    Series
+        ``mean``, ``ci_low``, ``ci_high``, ``sd`` and ``n``, as :func:`mean_weekly_change`.
+
+    Raises
+    ------
+    ValueError
+        With fewer than 3 changes.
+    """
+    import statsmodels.api as sm
+
+    values = changes.dropna()
+    if len(values) < 3:
+        raise ValueError(f"{changes.name}: only {len(values)} changes, need at least 3 for an interval")
+    fit = sm.OLS(values.to_numpy(float), np.ones((len(values), 1))).fit(cov_type="HAC", cov_kwds={"maxlags": hac_lags})
+    low, high = fit.conf_int(alpha=1 - level)[0]
+    return pd.Series({"mean": float(fit.params[0]), "ci_low": float(low), "ci_high": float(high),
+                      "sd": float(values.std(ddof=1)), "n": float(len(values))})
 
 
 def _month_range(first_month: str | pd.Period, last_month: str | pd.Period) -> pd.PeriodIndex:

@@ -148,7 +148,7 @@ def c02_evidence(decision: Decision, *, decline: float, nl_change: float, nl_sta
 # ---------------------------------------------------------------------------------------------
 
 
-def c05_end_rule(curated_end: pd.Timestamp, reference_ends: Sequence[pd.Timestamp], securities_monthly_change: float,
+def c05_end_rule(curated_end: pd.Timestamp, reference_ends: Sequence[pd.Timestamp] | None, securities_monthly_change: float,
                  n_months: int, *, spec: specs.ClaimSpec | None = None) -> Decision:
     """Decide C05 from the dated end of runoff and the holdings after it.
 
@@ -156,8 +156,10 @@ def c05_end_rule(curated_end: pd.Timestamp, reference_ends: Sequence[pd.Timestam
     ----------
     curated_end : Timestamp
         First day without runoff in ``data/fed_balance_sheet_regimes.csv``.
-    reference_ends : sequence of Timestamp
-        ``qt_end`` dates of the mirror's reference event table.
+    reference_ends : sequence of Timestamp, optional
+        ``qt_end`` dates of the mirror's reference event table; None where the mirror is not
+        available (the date then rests on the curated table, whose sources are cited per row and
+        which ``tests/test_facts_qt.py`` checks against the reference).
     securities_monthly_change : float
         Mean monthly change of Treasuries plus MBS held after QT (USD bn).
     n_months : int
@@ -176,16 +178,18 @@ def c05_end_rule(curated_end: pd.Timestamp, reference_ends: Sequence[pd.Timestam
     """
     s = _spec("C05", spec)
     month, tol = pd.Period(s.text("claimed_month"), freq="M"), s.threshold("stop_tolerance")
-    dated = curated_end in set(pd.to_datetime(list(reference_ends))) and pd.Period(curated_end, freq="M") == month
+    agrees = reference_ends is None or curated_end in set(pd.to_datetime(list(reference_ends)))
+    dated = agrees and pd.Period(curated_end, freq="M") == month
     when = f"end of runoff dated {curated_end:%Y-%m-%d}"
     if not dated:
         return Decision(NOT_SUPPORTED, "c05_end_rule", f"{when}: not the reference date or not in {month}")
+    source = "as in the reference table" if reference_ends is not None else "in the curated table (no reference here)"
     if n_months == 0 or math.isnan(securities_monthly_change):
         return Decision(INCONCLUSIVE, "c05_end_rule", f"{when}, but no full month of holdings after it yet")
     stopped = securities_monthly_change >= -tol
     how = f"securities held {securities_monthly_change:+.1f} bn a month after it (N = {n_months} months, tolerance -{tol:.0f})"
     return Decision(SUPPORTED if stopped else PARTLY, "c05_end_rule",
-                    f"{when} as in the reference table and within {month}; {how}")
+                    f"{when} {source} and within {month}; {how}")
 
 
 def c05_evidence(decision: Decision, *, qt_end: pd.Timestamp, announced: str, paces: pd.DataFrame,
@@ -388,5 +392,5 @@ def c29_evidence(decision: Decision, *, liquidity: dict[str, float | int | str],
                  f"{math.expm1(float(prices['base_high'])):+.0%}, N = {prices['n_base']}; percentile {prices['percentile']:.0%}).")
     if stablecoins is not None:
         text += (f" Stablecoin supply, reported as context and not as a measure of institutional inflows, changed "
-                 f"{math.expm1(float(stablecoins['change'])):+.1%} over the same span (percentile {stablecoins['percentile']:.0%}).")
+                 f"{math.expm1(float(stablecoins['change'])):+.1%} from {stablecoins['start']} to {stablecoins['end']}.")
     return text + f" Rule {decision.rule}: {decision.reason}."
