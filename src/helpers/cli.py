@@ -47,6 +47,11 @@ def _parser() -> argparse.ArgumentParser:
     dsub = d.add_subparsers(required=True, dest="data_command")
     s = dsub.add_parser("status", help="per series: source, first and last date, staleness")
     s.set_defaults(func=_status)
+    c = dsub.add_parser("check", help="does each live source answer in the expected format? "
+                        "(exit 0 ok, 1 unreachable, 2 format changed)")
+    c.add_argument("--source", action="append", choices=("fred", "coinmetrics", "defillama", "binance"),
+                   help="live source to check, repeatable (default: all)")
+    c.set_defaults(func=_check)
 
     r = sub.add_parser("run", help="execute notebooks with papermill and render reports/")
     r.add_argument("notebooks", nargs="*", metavar="NOTEBOOK", help="names or prefixes such as 01 (default: all)")
@@ -188,6 +193,15 @@ def _kernel(args: argparse.Namespace) -> int:
 
     print(ensure_kernel())
     return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from helpers.sources.check import check, exit_code
+
+    results = check(args.source)
+    for result in results:
+        print(result.line())
+    return exit_code(results)
 
 
 if __name__ == "__main__":
