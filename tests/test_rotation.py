@@ -356,8 +356,10 @@ def test_risk_table_and_difference_by_hand() -> None:
     a = _daily(rng.normal(0.002, 0.01, 2000))
     b = _daily(rng.normal(-0.002, 0.01, 2000))
     d = rot.risk_adjusted_difference(a, b, pd.Series(True, index=a.index), reps=200, block=20, seed=SEED)
-    assert d["lo"] < d["diff"] < d["hi"] and d["lo"] > 0 and d["n"] == 2000
-    assert d["diff"] == pytest.approx(d["ratio_a"] - d["ratio_b"])
+    assert d.lo < d.diff < d.hi and d.lo > 0 and d.n == 2000
+    assert d.diff == pytest.approx(d.ratio_a - d.ratio_b)
+    # the point estimate is the annualised mean / SD of each series (formula check)
+    assert d.ratio_a == pytest.approx(a.mean() / a.std() * math.sqrt(365))
 
 
 def test_sign_test_known_p() -> None:
@@ -414,113 +416,96 @@ def test_adjust_by_group_matches_holm_within_groups() -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# verdict rules
+# the vectorised bootstrap equals the frame-by-frame one
 # ---------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("share", "p", "asym_lo", "expected"), [
-    (0.9, 0.01, 0.1, "supported"), (0.9, 0.01, -0.1, "partly supported"), (0.4, 0.8, 0.1, "partly supported"),
-    (0.4, 0.8, -0.1, "not supported")])
-def test_leader_verdict(share: float, p: float, asym_lo: float, expected: str) -> None:
-    first = pd.DataFrame({"n": [8, 8], "share_positive": [share] * 2, "p_holm": [p] * 2}, index=["alt", "defi"])
-    leads = pd.DataFrame({"asym_lo": [asym_lo] * 2}, index=["alt", "defi"])
-    assert rot.leader_verdict(first, leads) == expected
-    assert rot.leader_verdict(first.assign(n=2), leads) == "inconclusive"
+def test_regime_means_equal_a_frame_by_frame_bootstrap() -> None:
+    rng = np.random.default_rng(SEED)
+    idx = pd.date_range("2020-01-02", periods=300, freq="W-THU")
+    values = pd.Series(rng.normal(0.0, 0.02, 300), index=idx)
+    regime = pd.Series(np.where(rng.random(300) < 0.4, "on", "off"), index=idx)
+    res = rot.regime_means(values, regime, ("on", "off"), reps=200, block=8, seed=SEED)
+    frame = pd.DataFrame({"v": values, "g": regime})
+
+    def func(f: pd.DataFrame) -> np.ndarray:
+        a, b = f.loc[f["g"] == "on", "v"].mean(), f.loc[f["g"] == "off", "v"].mean()
+        return np.array([a, b, a - b])
+
+    draws = rot.bootstrap_frame(frame, func, 8, 200, SEED)
+    lo, hi = np.nanquantile(draws[:, 2], [0.025, 0.975])
+    assert res.lo == pytest.approx(lo) and res.hi == pytest.approx(hi)
+    assert res.diff == pytest.approx(values[regime == "on"].mean() - values[regime == "off"].mean())
 
 
-def _intervals(rows: list[tuple[float, float, float]], n: int = 100) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["estimate", "lo", "hi"]).assign(n=n)
+def test_bootstrap_indices_rejects_bad_settings() -> None:
+    with pytest.raises(ValueError, match="block"):
+        rot.bootstrap_indices(10, 0, 5, SEED)
 
 
-@pytest.mark.parametrize(("rows", "expected"), [
-    ([(0.01, 0.001, 0.02), (0.02, 0.005, 0.04)], "supported"),
-    ([(0.01, 0.001, 0.02), (0.02, -0.01, 0.04)], "partly supported"),
-    ([(0.01, 0.001, 0.02), (-0.02, -0.04, -0.01)], "partly supported"),
-    ([(0.01, -0.01, 0.02), (-0.02, -0.04, -0.01)], "not supported"),
-    ([(-0.01, -0.03, 0.02), (0.0, -0.04, 0.04)], "not supported"),
-    # positive estimates whose intervals all include zero: the old C16 rule said "partly supported"
-    ([(0.0075, -0.0077, 0.0247), (0.0116, -0.0026, 0.0284), (0.0163, -0.0025, 0.0374)], "inconclusive"),
-    ([(0.01, -0.01, 0.03), (-0.005, -0.02, 0.01)], "inconclusive")])
-def test_interval_verdict(rows: list[tuple[float, float, float]], expected: str) -> None:
-    assert rot.interval_verdict(_intervals(rows), min_n=26) == expected
-    assert rot.interval_verdict(_intervals(rows, n=10), min_n=26) == "inconclusive"
-    assert rot.interval_verdict(_intervals(rows).drop(columns="n")) == expected
+# ---------------------------------------------------------------------------------------------
+# point-in-time size, survivorship, window returns
+# ---------------------------------------------------------------------------------------------
 
 
-def _c17(lag: float, rs_p: float, band_share: float, band_p: float, gain: tuple[float, float],
-         vol: tuple[float, float], n: int = 8) -> str:
-    return rot.lagged_rally_verdict(lag, (30, 90), {"event_mean": 0.1, "p_holm": rs_p},
-                                    {"n": n, "share_in_band": band_share, "p_holm": band_p},
-                                    {"share_positive": gain[0], "p_holm": gain[1]},
-                                    {"share_positive": vol[0], "p_holm": vol[1]})
+def test_implied_caps_fill_holes_from_the_last_known_supply_only() -> None:
+    idx = pd.date_range("2021-01-01", periods=6, freq="D")
+    prices = pd.DataFrame({"a": [1.0, 2.0, 4.0, 4.0, 8.0, 8.0]}, index=idx)
+    caps = pd.DataFrame({"a": [10.0, 20.0, np.nan, np.nan, np.nan, 80.0]}, index=idx)  # supply 10
+    out = rot.implied_caps(caps, prices, max_age_days=2)
+    assert_allclose(out["a"].to_numpy(), [10.0, 20.0, 40.0, 40.0, np.nan, 80.0])  # the third hole is too old
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    ((45.0, 0.5, 0.6, 0.8, (0.9, 0.01), (1.0, 0.01)), "supported"),
-    ((45.0, 0.5, 0.6, 0.8, (0.75, 0.58), (1.0, 0.01)), "partly supported"),  # timing only
-    ((0.0, 0.01, 0.1, 0.03, (0.75, 0.58), (1.0, 0.01)), "partly supported"),  # timing by relative strength
-    ((0.0, 0.5, 0.0, 0.03, (1.0, 0.01), (1.0, 0.01)), "partly supported"),  # significant gains without timing
-    # the notebook's pattern: timing contradicted, gains above BTC in 75% but not significant, volatility
-    # significant: the old rule said "partly supported" from the raw 75% share
-    ((-0.5, 1.0, 0.0, 0.03, (0.75, 0.58), (0.875, 0.035)), "not supported"),
-    ((-0.5, 1.0, 0.0, 0.03, (0.75, 0.58), (0.875, 0.21)), "not supported"),
-    ((-0.5, 1.0, 0.25, 0.4, (0.75, 0.58), (0.875, 0.035)), "inconclusive"),  # timing neither holds nor fails
-    ((-0.5, 1.0, 0.0, 0.03, (0.75, 0.58), (0.875, 0.035), 2), "inconclusive")])  # too few episodes
-def test_lagged_rally_verdict(args: tuple[object, ...], expected: str) -> None:
-    assert _c17(*args) == expected  # type: ignore[arg-type]
+def test_point_in_time_ranks_use_only_days_before_each_date() -> None:
+    idx = pd.date_range("2021-01-01", periods=10, freq="D")
+    caps = pd.DataFrame({"a": [1.0] * 5 + [100.0] * 5, "b": [50.0] * 10, "c": [np.nan] * 10}, index=idx)
+    ranks = rot.point_in_time_ranks(caps, [pd.Timestamp("2021-01-06"), pd.Timestamp("2021-01-10")], trailing_days=3)
+    assert ranks.loc["2021-01-06", "a"] == 2 and ranks.loc["2021-01-06", "b"] == 1  # a's jump on 01-06 not yet seen
+    assert ranks.loc["2021-01-10", "a"] == 1 and np.isnan(ranks.loc["2021-01-10", "c"])
+    buckets = rot.rank_buckets(ranks, n_large=1, n_mid=0)
+    assert buckets.loc["2021-01-06", "a"] == "small" and buckets.loc["2021-01-10", "a"] == "large"
+    assert pd.isna(buckets.loc["2021-01-10", "c"])
 
 
-def _spearman(rows: dict[tuple[str, str], tuple[float, float]], n: int = 20) -> pd.DataFrame:
-    """Tests with rho and Holm p; the interval is the Bonett-Wright one for n tokens."""
-    out = []
-    for (risk, measure), (rho, p) in rows.items():
-        se = math.sqrt((1 + rho**2 / 2) / (n - 3))
-        lo, hi = np.tanh(np.arctanh(rho) + np.array([-1, 1]) * 1.96 * se)
-        out.append({"riskiness": risk, "measure": measure, "rho": rho, "lo": lo, "hi": hi, "p_holm": p})
-    return pd.DataFrame(out).set_index(["riskiness", "measure"])
+def test_bucket_membership_follows_each_episode() -> None:
+    idx = pd.date_range("2021-01-01", periods=20, freq="D")
+    buckets = pd.DataFrame({"a": ["large", "small"], "b": ["small", "large"]},
+                           index=pd.DatetimeIndex(["2021-01-03", "2021-01-12"]))
+    episodes = pd.DataFrame({"confirmed": pd.to_datetime(["2021-01-03", "2021-01-12"]),
+                             "ended": pd.to_datetime(["2021-01-08", None])})
+    large = rot.bucket_membership(buckets, episodes, idx, "large")
+    assert large.loc["2021-01-03":"2021-01-08", "a"].all() and not large.loc["2021-01-09":, "a"].any()
+    assert large.loc["2021-01-12":, "b"].all() and not large.loc[:"2021-01-11", "b"].any()
 
 
-EXPLOSIVE, SHORT_LIVED = {"excess_gain": 1, "speed": 1}, {"half_within": 1}
+def test_with_point_in_time_size_percentiles() -> None:
+    e = pd.Timestamp("2021-01-03")
+    ranks = pd.DataFrame({"a": [1.0], "b": [3.0], "c": [2.0], "d": [np.nan]}, index=[e])
+    buckets = rot.rank_buckets(ranks, 1, 1)
+    rallies = pd.DataFrame({"episode": [e] * 4, "asset": ["a", "b", "c", "d"]})
+    out = rot.with_point_in_time_size(rallies, ranks, buckets)
+    assert_allclose(out["size_pct"].to_numpy(float), [0.0, 1.0, 0.5, np.nan])
+    assert list(out["bucket"].iloc[:3]) == ["large", "small", "mid"]
 
 
-@pytest.mark.parametrize(("gain", "speed", "half", "expected"), [
-    ((0.7, 0.01), (0.3, 1.0), (0.6, 0.03), "supported"),
-    ((0.7, 0.01), (0.3, 1.0), (0.27, 1.0), "partly supported"),
-    ((0.06, 1.0), (0.3, 1.0), (0.7, 0.01), "partly supported"),
-    ((0.06, 1.0), (0.3, 1.0), (0.27, 1.0), "inconclusive"),  # the notebook's pattern: wide intervals
-    ((-0.5, 0.1), (-0.4, 0.3), (0.27, 1.0), "not supported"),  # explosive ruled out
-    ((0.06, 1.0), (0.3, 1.0), (-0.6, 0.04), "not supported")])  # short-lived ruled out
-def test_explosive_verdict(gain: tuple[float, float], speed: tuple[float, float], half: tuple[float, float],
-                           expected: str) -> None:
-    tests = _spearman({("size", "excess_gain"): gain, ("size", "speed"): speed, ("size", "half_within"): half,
-                       ("size", "excess_drawdown"): (-0.65, 0.015)})
-    assert rot.explosive_verdict(tests, EXPLOSIVE, SHORT_LIVED) == expected
+def test_survivorship_table_by_hand() -> None:
+    idx = pd.date_range("2021-01-01", periods=5, freq="D")
+    listed = pd.DataFrame({"btc": [50.0] * 5, "alt": [10.0, 12, 14, 16, 20]}, index=idx)
+    total = pd.Series([100.0, 100, 100, 100, 110], index=idx)  # rest: 40 -> 40
+    eps = pd.DataFrame({"confirmed": [idx[0]], "ended": [pd.NaT]})
+    out = rot.survivorship_table(total, listed, ["alt"], eps)
+    r = out.iloc[0]
+    assert r["coverage_start"] == pytest.approx(0.6) and r["coverage_end"] == pytest.approx(70 / 110)
+    assert r["alts_log_change"] == pytest.approx(math.log(2)) and r["rest_log_change"] == pytest.approx(0.0)
+    assert r["gap"] == pytest.approx(math.log(2))
 
 
-def test_deeper_falls_alone_do_not_make_rallies_short_lived() -> None:
-    """The old rule counted a significant excess fall after the peak as "short-lived": "partly supported"."""
-    tests = _spearman({("size", "excess_gain"): (0.06, 1.0), ("size", "speed"): (0.3, 1.0),
-                       ("size", "half_within"): (0.27, 1.0), ("size", "excess_drawdown"): (-0.65, 0.015)})
-    assert rot.aspect_status(tests, {"excess_drawdown": -1}) == "holds"
-    assert rot.aspect_status(tests, SHORT_LIVED) == "open"
-    assert rot.explosive_verdict(tests, EXPLOSIVE, SHORT_LIVED) == "inconclusive"
-    assert rot.explosive_verdict(tests, EXPLOSIVE, {"half_within": 1, "excess_drawdown": -1}) == "partly supported"
-
-
-def test_aspect_status_contradicted_and_meaningful_threshold() -> None:
-    tests = pd.DataFrame({"rho": [0.05], "lo": [-0.2], "hi": [0.25], "p_holm": [1.0]},
-                         index=pd.MultiIndex.from_tuples([("size", "gain")]))
-    assert rot.aspect_status(tests, {"gain": 1}) == "contradicted"  # excludes rho >= 0.3
-    assert rot.aspect_status(tests, {"gain": 1}, meaningful=0.2) == "open"
-    assert rot.aspect_status(tests, {"gain": -1}) == "contradicted"  # excludes rho <= -0.3 too
-    with pytest.raises(ValueError, match="no tests"):
-        rot.aspect_status(tests, {"speed": 1})
-
-
-@pytest.mark.parametrize(("diff", "dd_small", "expected"), [
-    ({"diff": 0.5, "lo": 0.1, "hi": 0.9}, -1.0, "supported"),
-    ({"diff": -0.5, "lo": -0.9, "hi": -0.1}, -1.0, "not supported"),
-    ({"diff": -0.1, "lo": -0.9, "hi": 0.8}, -0.5, "not supported"),
-    ({"diff": 0.1, "lo": -0.9, "hi": 0.8}, -1.0, "inconclusive")])
-def test_large_cap_verdict(diff: dict[str, float], dd_small: float, expected: str) -> None:
-    assert rot.large_cap_verdict(diff, -0.7, dd_small) == expected
+def test_window_return_table_by_hand() -> None:
+    idx = pd.date_range("2024-01-01", "2026-03-29", freq="D")
+    p = pd.Series(np.exp(np.arange(len(idx)) * 0.001), index=idx)
+    out = rot.window_return_table(pd.DataFrame({"x": p}), {"x": "DeFi", "y": "payments"}, "2026-01-01", "2026-03-31")
+    days = (pd.Timestamp("2026-03-29") - pd.Timestamp("2025-12-31")).days
+    assert out.loc["x", "log_return"] == pytest.approx(0.001 * days)
+    assert out.loc["x", "last_close"] == pd.Timestamp("2026-03-29") and out.loc["x", "category"] == "DeFi"
+    assert out.loc["x", "typical_quarter"] == pytest.approx(0.001 * 91, abs=0.0015)
+    assert np.isnan(out.loc["y", "log_return"])

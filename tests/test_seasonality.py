@@ -213,52 +213,6 @@ def test_permutation_diff_known_groups() -> None:
 
 
 # Each case: (effects, one-sided Holm p, interval upper ends, minimum effects, expected verdict).
-@pytest.mark.parametrize(("effects", "pvals", "upper", "min_effect", "expected"), [
-    ([0.10, 0.20], [0.01, 0.02], [0.20, 0.30], 0.05, "supported"),
-    ([0.10, 0.20], [0.01, 0.30], [0.20, 0.40], 0.05, "partly supported"),
-    ([0.10, 0.20], [0.40, 0.30], [0.30, 0.40], 0.05, "inconclusive"),
-    # a negative estimate does not make "not supported" when the interval reaches a meaningful effect
-    # (the old sign rule said "not supported" for these two)
-    ([-0.001], [0.51], [0.07], 0.05, "inconclusive"),
-    ([-0.017, -0.001], [1.0, 1.0], [0.079, 0.071], 0.05, "inconclusive"),
-    # a positive estimate whose interval excludes the minimum effect is "not supported"
-    # (the old sign rule said "inconclusive")
-    ([0.01], [0.30], [0.03], 0.05, "not supported"),
-    ([-0.02, -0.01], [0.9, 0.8], [0.01, 0.02], 0.05, "not supported"),
-    # every part must rule the effect out: one open part keeps the claim undecided
-    ([-0.02, 0.01], [0.9, 0.4], [0.01, 0.08], 0.05, "inconclusive"),
-    # per-part thresholds in each part's units
-    ([0.0, 0.0], [0.5, 0.5], [0.04, 0.02], [0.05, 0.015], "inconclusive"),
-    ([0.0, 0.0], [0.5, 0.5], [0.04, 0.01], [0.05, 0.015], "not supported"),
-    ([0.1], [float("nan")], [0.2], 0.05, "inconclusive"),
-    ([0.1, 0.2], [0.4, 0.3], [0.3], 0.05, "inconclusive"),
-])
-def test_direction_verdict(effects: list[float], pvals: list[float], upper: list[float],
-                           min_effect: float | list[float], expected: str) -> None:
-    assert se.direction_verdict(effects, pvals, upper, min_effect, 0.05) == expected
-
-
-@pytest.mark.parametrize("estimate", [-0.03, 0.0, 0.03])
-def test_direction_verdict_ignores_the_sign_of_a_noise_estimate(estimate: float) -> None:
-    """Same interval, same p: the verdict must not change with the sign of a non-significant estimate."""
-    assert se.direction_verdict([estimate], [0.4], [0.09], 0.05) == "inconclusive"
-    assert se.direction_verdict([estimate], [0.4], [0.04], 0.05) == "not supported"
-
-
-def test_direction_verdict_contradiction_check() -> None:
-    # a significant opposite-sign check contradicts the claim even when the interval stays open ...
-    assert se.direction_verdict([0.02], [0.4], [0.11], 0.05, 0.05, contradiction_p=[0.01]) == "not supported"
-    # ... but not when it misses the level (C11's Spearman at p = 0.06)
-    assert se.direction_verdict([0.02], [0.4], [0.11], 0.05, 0.05, contradiction_p=[0.06]) == "inconclusive"
-    # and it cannot overrule significant parts
-    assert se.direction_verdict([0.2], [0.01], [0.3], 0.05, 0.05, contradiction_p=[0.01]) == "supported"
-
-
-def test_direction_verdict_rejects_a_non_positive_minimum() -> None:
-    with pytest.raises(ValueError, match="min_effect"):
-        se.direction_verdict([0.1], [0.5], [0.2], 0.0)
-
-
 def test_claimed_interval_flips_a_claim_of_weakness() -> None:
     e = se.PeriodEffect((11, 12), 0.017, -0.079, 0.110, 0.61, "less", 12, 24, 126)
     assert se.claimed_interval(e, "greater") == (0.017, -0.079, 0.110)

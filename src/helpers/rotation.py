@@ -352,7 +352,7 @@ def with_point_in_time_size(rallies: pd.DataFrame, ranks: pd.DataFrame, buckets:
     def look(table: pd.DataFrame, e: pd.Timestamp, a: str) -> object:
         return table.at[e, a] if e in table.index and a in table.columns else np.nan
 
-    keys = list(zip(rallies["episode"], rallies["asset"]))
+    keys = list(zip(rallies["episode"], rallies["asset"], strict=True))
     return rallies.assign(size_pct=[look(pct, e, a) for e, a in keys], bucket=[look(buckets, e, a) for e, a in keys])
 
 
@@ -460,6 +460,10 @@ def window_return_table(prices: pd.DataFrame, categories: Mapping[str, str], sta
     rows = {}
     for asset, cat in categories.items():
         p = prices[asset].dropna() if asset in prices else pd.Series(dtype=float)
+        if p.empty:
+            rows[asset] = {"category": cat, "log_return": math.nan, "last_close": pd.NaT,
+                           "typical_quarter": math.nan, "n_quarters": 0, "percentile": math.nan}
+            continue
         before = p.loc[:t0]
         inside = p.loc[:t1]
         ok = not before.empty and before.index[-1] == t0 and inside.index[-1] > t0
