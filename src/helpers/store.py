@@ -119,13 +119,24 @@ def atomic_write(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
 
 
 def csv_text(frame: pd.DataFrame) -> str:
-    """The cache's CSV form of ``frame`` (what its sha256 is taken of)."""
-    return str(frame.to_csv(**_CSV_OPTIONS))
+    """The cache's CSV form of ``frame`` (what its sha256 is taken of).
+
+    Byte for byte what ``frame.to_csv(index_label="date", date_format="%Y-%m-%d", float_format="%.10g",
+    lineterminator="\n")`` writes for float columns (missing values empty), formatted column by
+    column, which is about ten times faster than pandas' per-cell formatter.
+    """
+    dates = list(frame.index.strftime("%Y-%m-%d"))
+    columns = [[f"{x:.10g}" if x == x else "" for x in frame[c].to_numpy(dtype=float).tolist()] for c in frame.columns]
+    header = ",".join(["date", *map(str, frame.columns)])
+    return "\n".join([header, *map(",".join, zip(dates, *columns, strict=True))]) + "\n"
 
 
 #: Parsed manifests by path, keyed by the file's (size, mtime_ns, inode): loads read it once.
 _MANIFEST_MEMO: dict[Path, tuple[tuple[int, int, int], dict[str, ManifestEntry]]] = {}
 _ENTRY_FIELDS = {f.name for f in fields(ManifestEntry)}
+#: Validated frames read in this process, keyed by (CSV size, mtime_ns, sha256): a notebook that loads
+#: the same series ten times reads it once.
+_READ_MEMO: dict[Path, tuple[tuple[int, int, str], pd.DataFrame]] = {}
 
 
 class Store:
@@ -208,9 +219,14 @@ class Store:
                                f"`qtlab fetch --series {series_id} --force`")
         entry = self.manifest().get(series_id)
         if entry is not None and entry.size == st.st_size and entry.mtime_ns == st.st_mtime_ns:
+            key = (st.st_size, st.st_mtime_ns, entry.sha256)
+            memo = _READ_MEMO.get(path)
+            if memo is not None and memo[0] == key:
+                return memo[1].copy()
             fast = self._read_parquet(series_id, entry.sha256)
             if fast is not None:
-                return fast
+                _READ_MEMO[path] = (key, fast)
+                return fast.copy()
         repair = f"run `qtlab fetch --series {series_id} --force` to repair"
         try:
             body = path.read_bytes()
