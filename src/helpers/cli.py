@@ -92,7 +92,8 @@ def _fetch(args: argparse.Namespace) -> int:
     failed: dict[str, str] = {}
     offline: dict[str, tuple[str, list[str]]] = {}
     done: dict[str, list[str]] = {}
-    for sid in tqdm(ids, desc="fetch", unit="series", leave=False):
+    bar = tqdm(ids, desc="fetch", unit="series", leave=False)
+    for sid in bar:
         spec = catalog.get(sid)
         name = args.source or default_source(spec, mirror=mirror)
         if name == "mirror" and mirror is None:
@@ -106,6 +107,7 @@ def _fetch(args: argparse.Namespace) -> int:
         try:
             result = store.update(sid, get_source(name, mirror=mirror), refresh=args.refresh, force=args.force)
         except CacheIOError as exc:
+            bar.close()
             print(f"qtlab: {exc}", file=sys.stderr)
             return 1
         except SourceUnavailableError as exc:
