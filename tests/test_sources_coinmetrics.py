@@ -254,3 +254,82 @@ def test_empty_history_gives_an_empty_frame_with_the_columns() -> None:
 def test_page_size_is_checked() -> None:
     with pytest.raises(ValueError, match="page_size"):
         CoinMetricsSource(page_size=20_000)
+
+
+# -- paging order, pagination limits, late PriceUSD ------------------------------------------------
+
+
+def paged_api(days: list[str], page_size: int, served: list[list[str]]) -> object:
+    """A callback serving ``days`` the way the API pages: from the newest unless ``paging_from=start``."""
+
+    def answer(request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
+        query = {k: v[0] for k, v in parse_qs(urlsplit(request.url).query).items()}
+        from_start = query.get("paging_from", "end") == "start"
+        ordered = days if from_start else days[::-1]
+        offset = int(query.get("next_page_token", "0"))
+        page = ordered[offset : offset + page_size]
+        rows = sorted((row(d, PriceUSD=str(i + 1)) for i, d in enumerate(days) if d in page), key=lambda r: r["time"])
+        served.append([r["time"][:10] for r in rows])
+        body: dict[str, object] = {"data": rows}
+        if offset + page_size < len(ordered):
+            body["next_page_token"] = str(offset + page_size)
+        return 200, {}, json.dumps(body)
+
+    return answer
+
+
+@responses.activate
+def test_paging_from_start_is_sent_so_pages_come_oldest_first() -> None:
+    days = [f"2024-01-0{i}" for i in range(1, 6)]
+    served: list[list[str]] = []
+    responses.add_callback(responses.GET, URL, callback=paged_api(days, 2, served))
+    frame = source(page_size=2).fetch(BTC).frame
+    assert sent_query(0)["paging_from"] == ["start"]
+    assert all(sent_query(i)["paging_from"] == ["start"] for i in range(len(responses.calls)))
+    assert len(responses.calls) == 3
+    assert frame.index.strftime("%Y-%m-%d").tolist() == days
+    assert frame["price_usd"].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
+    assert served == [days[:2], days[2:4], days[4:]]  # the oldest rows came first
+
+
+@responses.activate
+def test_a_repeated_page_token_is_refused() -> None:
+    responses.get(URL, json={"data": [row("2024-01-01", PriceUSD="1")], "next_page_token": "same"})
+    with pytest.raises(SourceContractError, match="Coin Metrics asset 'btc': the pagination repeated a page token"):
+        source().fetch(BTC)
+    assert len(responses.calls) == 2
+
+
+@responses.activate
+def test_a_pagination_that_never_ends_is_refused() -> None:
+    counter = iter(range(10_000))
+
+    def endless(request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
+        return 200, {}, json.dumps({"data": [row("2024-01-01", PriceUSD="1")], "next_page_token": str(next(counter))})
+
+    responses.add_callback(responses.GET, URL, callback=endless)
+    limited = CoinMetricsSource(policy=HttpPolicy(max_retries=0, max_pages=6), limiter=unlimited())
+    with pytest.raises(SourceContractError, match="did not end after 6 pages"):
+        limited.fetch(BTC)
+    assert len(responses.calls) == 6
+
+
+@responses.activate
+def test_price_start_exposes_a_price_history_shorter_than_the_other_metrics() -> None:
+    from helpers.sources.coinmetrics import price_start
+
+    trx = catalog.get("trx")
+    responses.get(
+        URL,
+        json={
+            "data": [
+                {"asset": "trx", "time": "2018-06-23T00:00:00.000000000Z", "SplyCur": "1e11"},
+                {"asset": "trx", "time": "2018-06-24T00:00:00.000000000Z", "SplyCur": "1e11"},
+                {"asset": "trx", "time": "2018-06-25T00:00:00.000000000Z", "PriceUSD": "0.0362", "SplyCur": "1e11"},
+            ]
+        },
+    )
+    frame = source().fetch(trx).frame
+    assert frame.index[0] == pd.Timestamp("2018-06-23")
+    assert price_start(frame) == pd.Timestamp("2018-06-25")
+    assert price_start(frame.iloc[:2]) is None

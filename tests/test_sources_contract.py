@@ -1,7 +1,7 @@
 """One contract for every remote source: the same faults, over real sockets, give the same kind of answer.
 
 Each source (FRED graph CSV, FRED through fredapi, Coin Metrics, DefiLlama, Binance) is pointed at
-a local :class:`~test_http_faults.FaultServer` and meets every case in :data:`CASES`. Per-source
+a local :class:`~test_http_faults.FaultServer` and meets every fault case below. Per-source
 format tests stay in ``test_sources_<name>.py``.
 """
 

@@ -290,3 +290,85 @@ def test_default_source_prefers_a_configured_mirror(monkeypatch: pytest.MonkeyPa
     assert default_source(WALCL, mirror=tmp_path) == "mirror"
     monkeypatch.setenv("QTLAB_MIRROR", str(tmp_path))
     assert default_source(WALCL) == "mirror"
+
+
+# -- secrets, bounded fredapi, announced counts ----------------------------------------------------
+
+
+@pytest.mark.parametrize("bad_key", ["abcdef01 23456789abcdef0123456789", "abcdef0123456789abcdef012345678\n", "k&ey=1"])
+def test_a_malformed_key_is_refused_in_one_line_without_showing_it(
+    httpserver: HTTPServer, caplog: pytest.LogCaptureFixture, bad_key: str
+) -> None:
+    source = FredSource(bad_key, root_url=httpserver.url_for("/fred"), limiter=unlimited())
+    with caplog.at_level(logging.DEBUG), pytest.raises(Exception) as info:
+        source.fetch(WALCL)
+    message = str(info.value)
+    assert message.startswith("FRED_API_KEY is not a FRED API key") and "\n" not in message
+    for part in bad_key.split():
+        assert part not in message and part not in caplog.text
+    assert len(httpserver.log) == 0  # nothing was sent with it
+
+
+def test_a_hung_fredapi_server_times_out_instead_of_blocking(httpserver: HTTPServer) -> None:
+    import time
+
+    def hang(request: object) -> object:
+        time.sleep(1.0)
+        raise AssertionError("the client should have given up")
+
+    httpserver.expect_request("/fred/series/observations").respond_with_handler(hang)
+    source = FredSource(
+        KEY,
+        root_url=httpserver.url_for("/fred"),
+        policy=HttpPolicy(max_retries=0, timeout=0.2, deadline=0.5),
+        limiter=unlimited(),
+    )
+    started = time.monotonic()
+    with pytest.raises(SourceUnavailableError, match=r"no answer for 0.2 s \(timed out\) after 1 attempt"):
+        source.fetch(WALCL)
+    assert time.monotonic() - started < 0.9
+
+
+def test_fredapi_follows_offset_while_fred_announces_more_rows(httpserver: HTTPServer) -> None:
+    def page(offset: int, dates: list[str]) -> str:
+        rows = "\n".join(f'  <observation realtime_start="2024-03-01" realtime_end="2024-03-01" date="{d}" value="1"/>'
+                         for d in dates)
+        return (f'<?xml version="1.0" encoding="utf-8" ?>\n<observations count="3" offset="{offset}" limit="2" '
+                f'file_type="xml">\n{rows}\n</observations>')
+
+    httpserver.expect_ordered_request("/fred/series/observations").respond_with_data(
+        page(0, ["2024-01-03", "2024-01-10"]), content_type="text/xml"
+    )
+    httpserver.expect_ordered_request(
+        "/fred/series/observations", query_string={"series_id": "WALCL", "offset": "2", "api_key": KEY}
+    ).respond_with_data(page(2, ["2024-01-17"]), content_type="text/xml")
+    fetched = keyed_source(httpserver).fetch(WALCL)
+    assert len(fetched.frame) == 3 and len(httpserver.log) == 2
+    if hasattr(fetched, "expected_rows"):
+        assert fetched.expected_rows == 3
+
+
+def test_fredapi_pagination_that_never_ends_is_refused(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/fred/series/observations").respond_with_data(
+        OBSERVATIONS_XML.replace('count="3"', 'count="1000000"'), content_type="text/xml"
+    )
+    source = FredSource(
+        KEY, root_url=httpserver.url_for("/fred"), policy=HttpPolicy(max_retries=0, max_pages=4), limiter=unlimited()
+    )
+    with pytest.raises(SourceContractError, match="did not end after 4 pages"):
+        source.fetch(WALCL)
+    assert len(httpserver.log) == 4
+
+
+def test_fredapi_key_in_a_urllib_error_never_shows(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    import http.client
+    import urllib.request
+
+    def invalid(url: str, timeout: float) -> object:
+        raise http.client.InvalidURL(f"URL can't contain control characters. {url!r} (found at least ' ')")
+
+    monkeypatch.setattr(urllib.request, "urlopen", invalid)
+    with caplog.at_level(logging.DEBUG), pytest.raises(SourceContractError) as info:
+        FredSource(KEY, root_url="http://fred.invalid/fred", limiter=unlimited()).fetch(WALCL)
+    assert "invalid URL" in str(info.value)
+    assert_no_key(info.value, caplog)

@@ -1,8 +1,14 @@
-"""Where series come from: FRED, Coin Metrics, or a local mirror directory.
+"""Where series come from: FRED, Coin Metrics, DefiLlama, Binance, or a local mirror directory.
 
 Use :func:`get_source` to build a source by name and :func:`default_source` to pick the name
 for a series: the mirror when one is configured (``mirror=`` or ``QTLAB_MIRROR``), else the
 series' preferred remote source.
+
+Modules: :mod:`~helpers.sources.base` (the contract), :mod:`~helpers.sources.http` (rate limits,
+retries, deadlines, size and page limits), :mod:`~helpers.sources.redaction` (no secret in any
+message or log), :mod:`~helpers.sources.remote` (the base of the remote sources), one module per
+source, :mod:`~helpers.sources.alfred` (FRED vintages) and :mod:`~helpers.sources.check`
+(``qtlab data check``).
 """
 
 from __future__ import annotations
@@ -35,7 +41,9 @@ def get_source(name: str, *, mirror: str | Path | None = None) -> Source:
     -------
     Source
         A :class:`~helpers.sources.fred.FredSource` (API key from ``FRED_API_KEY`` if set),
-        :class:`~helpers.sources.coinmetrics.CoinMetricsSource` or
+        :class:`~helpers.sources.coinmetrics.CoinMetricsSource`,
+        :class:`~helpers.sources.defillama.DefiLlamaSource`,
+        :class:`~helpers.sources.binance.BinanceFundingSource` or
         :class:`~helpers.sources.mirror.MirrorSource`.
 
     Raises

@@ -141,7 +141,7 @@ def fetch_bytes(url: str, policy: HttpPolicy, deadline: Deadline) -> bytes:
             offline = is_name_resolution_failure(exc)
             error = Transient(f"could not connect to {host}", offline=True, retryable=not offline)
     except TimeoutError:
-        error = Transient(f"the answer stalled for {policy.timeout:g} s (timed out)")
+        error = Transient(f"no answer for {policy.timeout:g} s (timed out)")
     except (http.client.IncompleteRead, http.client.RemoteDisconnected, ConnectionError) as exc:
         error = Transient(f"the connection dropped mid-answer ({type(exc).__name__})")
     except http.client.InvalidURL:
