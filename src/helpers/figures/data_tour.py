@@ -31,7 +31,8 @@ def coverage_timeline(values: dict[str, pd.Series], kinds: dict[str, str]) -> Fi
         if s.index[0] < left:
             ax.annotate(f"from {s.index[0]:%Y}", (left, row), xytext=(2, 0), textcoords="offset points",
                         va="center", fontsize=6, color="white")
-    ax.set_xlim(left=left)
+    last = max(pd.DatetimeIndex(s.index).max() for s in values.values())
+    ax.set_xlim(left, last + pd.Timedelta(days=180))  # the axis ends with the data, not years after it
     ax.set_yticks(range(len(values)), list(values), fontsize=7)
     ax.invert_yaxis()
     ax.set_xlabel("date")

@@ -8,6 +8,7 @@ the figure. Amounts are USD bn throughout.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import matplotlib.dates as mdates
@@ -27,6 +28,22 @@ _LABELS = {"treasuries": "Treasuries (TREAST)", "mbs": "Agency MBS (WSHOMCB)", "
            "tga": "Treasury General Account (WDTGAL)", "other_liabilities": "Currency, capital and other",
            "total": "Total assets (WALCL)", "net_liquidity": "Net liquidity = WALCL - TGA - RRP"}
 _H41 = "Federal Reserve H.4.1 via FRED"
+
+
+def _finish(fig: Figure, source: str, last_date: str | pd.Timestamp | None = None) -> Figure:
+    """:func:`helpers.plots.finish` after wrapping titles too long for the figure (no title runs off the edge)."""
+    width_px = fig.get_figwidth() * fig.dpi
+    suptitle = getattr(fig, "_suptitle", None)  # matplotlib has no public getter for the Text object
+    if suptitle is not None and suptitle.get_text():
+        per_char = 0.6 * float(suptitle.get_fontsize()) * fig.dpi / 72
+        suptitle.set_text(textwrap.fill(suptitle.get_text(), max(40, int(width_px / per_char))))
+    for ax in fig.axes:
+        title = ax.title
+        box = ax.get_position()
+        limit = max(30, int(box.width * width_px / (0.58 * float(title.get_fontsize()) * fig.dpi / 72)))
+        if len(title.get_text()) > limit:
+            title.set_text(textwrap.fill(title.get_text(), limit))
+    return plots.finish(fig, source, last_date)
 
 
 def shade_regimes(ax: object, regimes: pd.DataFrame, kinds: Sequence[str] = ("qe", "qt", "rmp")) -> None:
@@ -70,7 +87,7 @@ def stock_flow(changes: pd.Series, month: str) -> Figure:
     biggest = _LABELS[str(liab.idxmin())].split(" (")[0].lower()
     fig.suptitle(f"{month}: securities fell {-changes[['treasuries', 'mbs']].sum():.0f} bn; "
                  f"on the liability side the largest fall was in {biggest}", fontweight="bold")
-    return plots.finish(fig, f"{_H41} (WALCL, TREAST, WSHOMCB, WRESBAL, WDTGAL, RRPONTSYD); "
+    return _finish(fig, f"{_H41} (WALCL, TREAST, WSHOMCB, WRESBAL, WDTGAL, RRPONTSYD); "
                              "first Wednesday of the month to first Wednesday of the next")
 
 
@@ -96,7 +113,7 @@ def composition(bs: pd.DataFrame, regimes: pd.DataFrame, start: str) -> Figure:
     total = frame["total"].dropna()
     fig.suptitle(f"Total assets: {total.iloc[0] / 1000:.1f} tn ({total.index[0]:%Y-%m}), peak {total.max() / 1000:.1f} tn "
                  f"({total.idxmax():%Y-%m}), {total.iloc[-1] / 1000:.1f} tn ({total.index[-1]:%Y-%m})", fontweight="bold")
-    return plots.finish(fig, f"{_H41}; QE/QT/RMP dates: data/fed_balance_sheet_regimes.csv",
+    return _finish(fig, f"{_H41}; QE/QT/RMP dates: data/fed_balance_sheet_regimes.csv",
                         frame["total"].dropna().index[-1])
 
 
@@ -132,7 +149,7 @@ def runoff_vs_caps(tables: dict[str, pd.DataFrame], ratios: dict[str, dict[str, 
     last = list(tables)[-1]
     fig.suptitle(f"{last}: Treasuries ran off at {ratios[last]['treasury']:.0%} of their caps, "
                  f"MBS at {ratios[last]['mbs']:.0%} of theirs", fontweight="bold")
-    return plots.finish(fig, f"{_H41} (TREAST, WSHOMCB); caps: data/qt_caps.csv")
+    return _finish(fig, f"{_H41} (TREAST, WSHOMCB); caps: data/qt_caps.csv")
 
 
 def net_liquidity_parts(nl: pd.DataFrame, regimes: pd.DataFrame, start: str, qt_start: str, qt_end: str) -> Figure:
@@ -167,7 +184,7 @@ def net_liquidity_parts(nl: pd.DataFrame, regimes: pd.DataFrame, start: str, qt_
     end = since.loc[:pd.Timestamp(qt_end)].dropna().iloc[-1] - base
     fig.suptitle(f"QT2: total assets {end['walcl']:+,.0f} bn, net liquidity only {end['net_liquidity']:+,.0f} bn, "
                  f"because the reverse repo fell {end['rrp']:+,.0f} bn", fontweight="bold")
-    return plots.finish(fig, f"{_H41} (WALCL, WDTGAL, WTREGEN where WDTGAL is missing, RRPONTSYD)",
+    return _finish(fig, f"{_H41} (WALCL, WDTGAL, WTREGEN where WDTGAL is missing, RRPONTSYD)",
                         frame.index[-1])
 
 
@@ -210,7 +227,7 @@ def c02_comparison(changes: pd.Series, window: pd.Series | None = None) -> Figur
     share = changes[nl_key] / changes[bs_key]
     ax.set_title(f"The balance sheet fell {-changes[bs_key]:,.0f} bn; net liquidity fell {-changes[nl_key]:,.0f} bn "
                  f"({share:.0%} of that)")
-    return plots.finish(fig, f"{_H41} (WALCL, WRESBAL, WDTGAL, RRPONTSYD)")
+    return _finish(fig, f"{_H41} (WALCL, WRESBAL, WDTGAL, RRPONTSYD)")
 
 
 def qt_aligned(aligned: dict[str, pd.DataFrame], caps_path: pd.DataFrame | None = None,
@@ -246,7 +263,7 @@ def qt_aligned(aligned: dict[str, pd.DataFrame], caps_path: pd.DataFrame | None 
         ratio = first.loc[k, "QT2"] / first.loc[k, "QT1"]
         fig.suptitle(f"After {k} months of runoff QT2 had shrunk holdings {ratio:.1f} times as much as QT1",
                      fontweight="bold")
-    return plots.finish(fig, f"{_H41} (TREAST, WSHOMCB); caps: data/qt_caps.csv")
+    return _finish(fig, f"{_H41} (TREAST, WSHOMCB); caps: data/qt_caps.csv")
 
 
 def after_qt(changes: pd.DataFrame, qt_end: str, rmp_start: str) -> Figure:
@@ -275,5 +292,5 @@ def after_qt(changes: pd.DataFrame, qt_end: str, rmp_start: str) -> Figure:
     ax.set_title(f"Since QT ended total assets changed {last.get('total', float('nan')):+,.0f} bn: "
                  f"Treasuries {last.get('treasuries', float('nan')):+,.0f} bn, MBS {last.get('mbs', float('nan')):+,.0f} bn")
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
-    return plots.finish(fig, f"{_H41} (WALCL, TREAST, WSHOMCB, WRESBAL, WDTGAL, RRPONTSYD)",
+    return _finish(fig, f"{_H41} (WALCL, TREAST, WSHOMCB, WRESBAL, WDTGAL, RRPONTSYD)",
                         changes.dropna(how="all").index[-1])

@@ -64,7 +64,7 @@ def sector_levels(levels: pd.DataFrame, members: pd.DataFrame, episodes: pd.Data
         ax.plot(s.index, s / s.iloc[0] * base, color=_color(col, i), lw=1.2, label=col)
     ax.set_yscale("log")
     _shade_episodes(ax, episodes, levels.index[-1])
-    ax.set(title=title, ylabel="USD, log scale")
+    ax.set(title=title, ylabel="index, log scale (BTC in USD; others\nrebased to BTC's level on their first day)")
     ax.legend(fontsize=8, ncol=5, loc="upper left")
     for i, col in enumerate(members.columns):
         ax2.step(members.index, members[col], where="post", color=_color(col, i), lw=1.2, label=col)
@@ -121,8 +121,11 @@ def episode_paths(paths: Mapping[str, pd.DataFrame], band: tuple[int, int], titl
 
 
 def onset_lags_figure(lags: pd.DataFrame, band: tuple[int, int], title: str, source: str,
-                      last_date: str | pd.Timestamp, clip: int = 200) -> Figure:
+                      last_date: str | pd.Timestamp, clip: int | None = None) -> Figure:
     """Days from BTC's uptrend to each sector's own uptrend, per BTC episode.
+
+    The x axis is linear within +-100 days (where the claim and most lags lie) and logarithmic
+    beyond, so that lags of several hundred days stay on the axes instead of being cut off.
 
     Parameters
     ----------
@@ -130,8 +133,8 @@ def onset_lags_figure(lags: pd.DataFrame, band: tuple[int, int], title: str, sou
         Rows BTC episodes (confirmation dates), columns sectors; NaN where not measurable.
     band : (int, int)
         The claimed lag (30-90 days), shaded.
-    clip : int
-        Lags beyond +-clip are drawn at the edge with their value written beside them.
+    clip : int, optional
+        If given, lags beyond +-clip are drawn at the edge with their value written beside them.
     """
     fig, ax = plots.new(figsize=(10, 4.6))
     ax.axvspan(*band, color=ALTSEASON_COLOR, alpha=0.15, lw=0, label=f"claim: {band[0]}-{band[1]} days after BTC")
@@ -139,15 +142,23 @@ def onset_lags_figure(lags: pd.DataFrame, band: tuple[int, int], title: str, sou
     y = np.arange(len(lags))
     for i, col in enumerate(lags.columns):
         v = lags[col].to_numpy(float)
-        ax.scatter(np.clip(v, -clip, clip), y + (i - 1) * 0.18, color=_color(col, i), s=40, label=col, zorder=3)
+        shown = np.clip(v, -clip, clip) if clip is not None else v
+        ax.scatter(shown, y + (i - 1) * 0.18, color=_color(col, i), s=40, label=col, zorder=3)
         for yy, vv in zip(y, v, strict=True):
-            if np.isfinite(vv) and abs(vv) > clip:
+            if clip is not None and np.isfinite(vv) and abs(vv) > clip:
                 ax.annotate(f"{vv:+.0f}", (np.sign(vv) * clip, yy + (i - 1) * 0.18), fontsize=7,
                             ha="right" if vv > 0 else "left", va="bottom")
+    finite = lags.to_numpy(float)[np.isfinite(lags.to_numpy(float))]
+    reach = max([float(np.abs(finite).max()) if finite.size else 0.0, float(band[1])]) * 1.15
+    ax.set_xscale("symlog", linthresh=100, linscale=2)
+    ax.set_xlim(-reach if clip is None else -clip * 1.1, reach if clip is None else clip * 1.1)
+    ticks = [t for t in (-1000, -500, -300, -100, -50, 0, 30, 50, 90, 100, 300, 500, 1000) if abs(t) <= reach]
+    ax.set_xticks(ticks, [f"{t:+d}" if t else "0" for t in ticks])
+    ax.xaxis.set_minor_locator(mticker.NullLocator())
     ax.set_yticks(y, [f"{d:%Y-%m-%d}" for d in lags.index])
     ax.invert_yaxis()
-    ax.set(title=title, xlabel="days from BTC's uptrend to the sector's own (negative: the sector was first)",
-           ylabel="BTC uptrend established on")
+    ax.set(title=title, xlabel="days from BTC's uptrend to the sector's own (negative: the sector was first; "
+                               "log scale beyond ±100)", ylabel="BTC uptrend established on")
     ax.legend(fontsize=8, loc="lower right")
     return plots.finish(fig, source, last_date)
 
@@ -240,4 +251,6 @@ def rally_anatomy(rallies: pd.DataFrame, order: Sequence[str], title: str, sourc
         ax.set_xticks(range(len(order)), [f"{b}\nN={counts[b]}" for b in order])
         ax.set(ylabel=label, xlabel="")
     fig.suptitle(title, fontweight="bold")
-    return plots.finish(fig, source, last_date)
+    return plots.finish(fig, f"{source.rstrip('.')}. Boxes: median and quartiles, one dot per token and episode; the buckets are "
+                             "described, not tested here: the tests with intervals (Holm) are in the C19 table",
+                        last_date)

@@ -7,6 +7,7 @@ date (:func:`helpers.plots.finish`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 import matplotlib.ticker as mticker
@@ -22,6 +23,17 @@ _USD = mticker.FuncFormatter(lambda v, _: f"{v:,.0f}")
 _MEASURE_LABELS = {"mean": "mean return", "median": "median return", "sd": "SD of returns",
                    "q05": "5% quantile", "cvar05": "CVaR 5%", "mdd_mean": "mean max drawdown",
                    "mdd_q95": "95% max drawdown"}
+_STRATEGY_LABELS = {"lump_sum": "lump sum", "buy_and_hold": "buy and hold", "ladder": "take-profit ladder",
+                    "trailing_stop": "trailing stop"}
+_STAGED = re.compile(r"^staged_(\d+)w_(daily|weekly)$")
+
+
+def strategy_label(code: str) -> str:
+    """Plain words for a strategy code (``staged_2w_daily`` -> "staged over 2 weeks, daily buys")."""
+    m = _STAGED.match(code)
+    if m:
+        return f"staged over {m.group(1)} weeks, {m.group(2)} buys"
+    return _STRATEGY_LABELS.get(code, code.replace("_", " "))
 
 
 def fan_chart(quantiles: pd.DataFrame, start: str | pd.Timestamp, start_price: float, realised: pd.Series,
@@ -105,7 +117,7 @@ def improvement_forest(table: pd.DataFrame, strategies: Sequence[str], measures:
         ax.set_title(_MEASURE_LABELS.get(m, m), fontsize=10)
         ax.xaxis.set_major_formatter(mticker.PercentFormatter(1.0, decimals=0))
         ax.tick_params(labelsize=8)
-    axes.ravel()[0].set_yticks(y, list(strategies), fontsize=8)
+    axes.ravel()[0].set_yticks(y, [strategy_label(k) for k in strategies], fontsize=8)
     if horizons != [0]:
         axes.ravel()[-1].legend(fontsize=8, title="holding period", title_fontsize=8)
     fig.supxlabel(xlabel, fontsize=9)
@@ -128,8 +140,8 @@ def difference_over_time(final: pd.DataFrame, strategy: str, baseline: str, pric
     ax0.yaxis.set_major_formatter(_USD)
     ax0.set_ylabel("close on the start day, USD", fontsize=8)
     d = final[strategy] - final[baseline]
-    ax1.fill_between(d.index, 0, d.clip(lower=0).to_numpy(), color=plots.QE_COLOR, lw=0, label=f"{strategy} ahead")
-    ax1.fill_between(d.index, 0, d.clip(upper=0).to_numpy(), color=plots.QT_COLOR, lw=0, label=f"{baseline} ahead")
+    ax1.fill_between(d.index, 0, d.clip(lower=0).to_numpy(), color=plots.QE_COLOR, lw=0, label=f"{strategy_label(strategy)} ahead")
+    ax1.fill_between(d.index, 0, d.clip(upper=0).to_numpy(), color=plots.QT_COLOR, lw=0, label=f"{strategy_label(baseline)} ahead")
     ax1.axhline(0, color="0.2", lw=0.6)
     ax1.yaxis.set_major_formatter(mticker.PercentFormatter(1.0, decimals=0))
     ax1.set_ylabel("difference in final return\n(percentage points of the stake)", fontsize=8)
@@ -146,7 +158,7 @@ def payoff_scatter(final: pd.DataFrame, baseline: str, strategies: Sequence[str]
     x = 1 + rows[baseline].to_numpy()
     palette = sns.color_palette("deep", len(strategies))
     for i, s in reversed(list(enumerate(strategies))):  # the first strategy on top
-        ax.scatter(x, 1 + rows[s].to_numpy(), s=5, alpha=0.35 if i else 0.6, color=palette[i], label=s,
+        ax.scatter(x, 1 + rows[s].to_numpy(), s=5, alpha=0.35 if i else 0.6, color=palette[i], label=strategy_label(s),
                    rasterized=True, zorder=3 if i == 0 else 2)
     lim = [min(x.min(), (1 + rows[list(strategies)]).min().min()), x.max()]
     ax.plot(lim, lim, color="0.2", lw=0.8, ls="--", label="same as buy-and-hold")
@@ -154,7 +166,7 @@ def payoff_scatter(final: pd.DataFrame, baseline: str, strategies: Sequence[str]
     ax.set_yscale("log")
     for axis in (ax.xaxis, ax.yaxis):
         axis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:g}x"))
-    ax.set(title=title, xlabel=f"{baseline}: final value per 1 invested", ylabel="strategy: final value per 1 invested")
+    ax.set(title=title, xlabel=f"{strategy_label(baseline)}: final value per 1 invested", ylabel="strategy: final value per 1 invested")
     ax.legend(fontsize=8, markerscale=3, loc="upper left")
     return plots.finish(fig, source, last_date)
 
@@ -213,7 +225,7 @@ def event_strip(returns: pd.DataFrame, groups: pd.Series, horizon: int, band: tu
         for x, yy, d in zip(r.to_numpy(), y, r.index, strict=True):
             ax.annotate(f"{d:%Y-%m}", (x, yy), xytext=(0, 5), textcoords="offset points", fontsize=6, ha="center")
         ax.plot([r.mean()], [len(order) - 1 - i], marker="|", ms=22, mew=2.5, color="0.1")
-    ax.set_yticks(np.arange(len(order))[::-1], [f"{g}\n{int((groups == g).sum())} events" for g in order], fontsize=8)
+    ax.set_yticks(np.arange(len(order))[::-1], [f"{str(g).replace('_', ' ')}\n{int((groups == g).sum())} events" for g in order], fontsize=8)
     ax.axvline(0, color="0.2", lw=0.6)
     ax.set(title=title, xlabel=f"BTC log return from the close before the event to {horizon} days after "
            "(black bar: group mean)")

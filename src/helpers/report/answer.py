@@ -71,7 +71,8 @@ def bullish_sentence(results: Results) -> str:
         head = "Not as claimed"
     verb = "so the data back the article: the end of QT is" if head == "Largely yes" else \
         "so the data do not show that the end of QT is"
-    return (f"{head}: of the {len(tested)} claims that tie liquidity or Fed easing to crypto prices, "
+    claims = f"{len(tested)} claims that tie" if len(tested) > 1 else "one claim that ties"
+    return (f"{head}: of the {claims} liquidity or Fed easing to crypto prices, "
             f"{_count_phrase(n_sup, 'is', 'are')} supported and {n_part} only partly, {verb} \"extremely bullish\" "
             f"for crypto.")
 

@@ -29,7 +29,7 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$", re.M)
 _PROGRESS = re.compile(r"\r|\d+%\|[█▏▎▍▌▋▊▉ #]*\||\bit/s\b|\[\d+:\d+<\d+:\d+")
 _SERIES_FOOTER = re.compile(r"^(?:Name: .*, )?(?:Length: \d+, )?dtype: \w+$")
 _FIGURE_REPR = re.compile(r"^<(?:Figure|matplotlib|Axes|AxesSubplot)[^>]*>$")
-_LINK = re.compile(r"\]\((?P<target>[^)\s]+?)\.ipynb(?P<frag>#[^)\s]*)?\)")
+_LINK = re.compile(r"\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+?)\.ipynb(?P<frag>#[^)\s]*)?\)")
 _HREF = re.compile(r"href=(['\"])(?P<target>[^'\"#]+?)\.ipynb(?P<frag>#[^'\"]*)?\1")
 _CLAIM = re.compile(r"\bC(0[1-9]|[12][0-9]|30)\b")
 VERDICT_WORDS = ("supported", "partly supported", "not supported", "inconclusive", "untestable here", "not yet tested")
@@ -184,13 +184,12 @@ def rewrite_links(nb: NotebookNode, pages: Iterable[str]) -> NotebookNode:
     known = set(pages)
 
     def markdown(m: re.Match[str]) -> str:
-        return m.group(0) if m.group("target") in known else "]"
+        return m.group(0) if m.group("target") in known else m.group("text")
 
     for cell in nb.cells:
         if cell.get("cell_type") == "markdown":
             source = _text(cell["source"])
-            source = _LINK.sub(markdown, source)
-            cell["source"] = re.sub(r"\[([^\]]*)\]\](?!\()", r"\1", source)
+            cell["source"] = _LINK.sub(markdown, source)
         elif cell.get("cell_type") == "code":
             for out in cell.get("outputs", []):
                 data = out.get("data", {})
@@ -500,5 +499,6 @@ def exercises(nb: NotebookNode) -> list[tuple[int, str]]:
         if cell.get("cell_type") != "markdown":
             continue
         for m in re.finditer(r"\*\*Exercise (\d+)\.?\*\*\.?\s*(.*?)(?:\n\s*\n|\Z)", _text(cell["source"]), re.S):
-            out.append((int(m.group(1)), re.sub(r"\s+", " ", m.group(2)).strip()))
+            text = re.sub(r"\{term\}`([^<`]*?)\s*<[^>]*>`", r"\1", m.group(2))
+            out.append((int(m.group(1)), re.sub(r"\s+", " ", text).strip()))
     return out

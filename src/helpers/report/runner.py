@@ -161,9 +161,9 @@ def execute(name: str, parameters: dict[str, Any] | None, out_dir: Path, *, time
             execution_timeout=timeout or cell_timeout(),
         )
     except pm.PapermillExecutionError as exc:
-        error = f"{exc.ename}: {exc.evalue}"
+        error = _one_line(f"{exc.ename}: {exc.evalue}")
     except Exception as exc:  # noqa: BLE001 - a timeout or a dead kernel fails this notebook, not the run
-        error = f"{type(exc).__name__}: {exc}".strip()
+        error = _one_line(f"{type(exc).__name__}: {exc}")
     finally:
         if saved is None:
             os.environ.pop(paths.RESULTS_ENV, None)
@@ -176,6 +176,11 @@ def execute(name: str, parameters: dict[str, Any] | None, out_dir: Path, *, time
         if render or error:
             render_html(nb, html)
     return NotebookRun(name, "failed" if error else "ok", seconds, error, html.name if html.is_file() else "")
+
+
+def _one_line(text: str) -> str:
+    """The first non-empty line of an error message."""
+    return next((ln.strip() for ln in text.splitlines() if ln.strip()), text.strip())
 
 
 @dataclass(frozen=True)
@@ -216,6 +221,8 @@ class Runner:
                  force: bool = False) -> None:
         self.settings = paths.settings()
         self.names = resolve(names)
+        if names and not parameters:  # the ledger depends on every notebook: it follows them (if its inputs change)
+            self.names += [n for n in discover() if runs_last(n) and n not in self.names]
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.timeout = timeout or cell_timeout()
         self.echo = echo or (lambda line: print(line, flush=True))

@@ -10,6 +10,7 @@ runs, sweeps, benchmarks and the execution cache are never touched. Same inputs,
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import importlib
@@ -17,13 +18,15 @@ import io
 import json
 import re
 import tempfile
-from collections.abc import Mapping, Sequence
+import warnings as warnings_module
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 import nbformat
 
 from helpers.report import answer, nbtransform
@@ -236,7 +239,7 @@ def _write_pages(src: Path, pages: Sequence[Page], results: Mapping[str, Any], o
     (src / "conf.py").write_text(_resource("conf.py.txt"))
     (src / "glossary.md").write_text(glossary_markdown())
     (src / "teaching.md").write_text(teaching_markdown(pages, src))
-    (src / "data.md").write_text(data_markdown(results))
+    (src / "data.md").write_text(data_markdown(results, [p.name for p in pages]))
     (src / "index.md").write_text(front_page(pages, results, out_dir, figure))
 
 
@@ -248,7 +251,8 @@ def _templates() -> jinja2.Environment:
     loader = jinja2.PackageLoader("helpers.report", "templates")
     env = jinja2.Environment(loader=loader, autoescape=jinja2.select_autoescape(["html", "j2"]),
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters["badge"] = lambda v: jinja2.utils.markupsafe.Markup(nbtransform.verdict_badge(str(v)))
+    env.filters["badge"] = lambda v: markupsafe.Markup(nbtransform.verdict_badge(str(v)))
+    env.filters["code"] = lambda v: markupsafe.Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(str(v))))
     return env
 
 
@@ -341,11 +345,13 @@ def teaching_markdown(pages: Sequence[Page], src: Path) -> str:
         lesson["notebooks"] = [n for n in lesson["notebooks"] if n in info]
         minutes = [int(info[n]["minutes"]) for n in lesson["notebooks"] if info[n]["minutes"]]
         lesson["minutes"] = sum(minutes) if minutes else None
+    covered = {n for lesson in lessons["lessons"] for n in lesson["notebooks"]}
     return _templates().get_template("teaching.md.j2").render(
-        lessons=lessons["lessons"], teaches=lessons["teaches"], info=info, prerequisites=lessons["prerequisites"])
+        lessons=lessons["lessons"], teaches=lessons["teaches"], info=info, prerequisites=lessons["prerequisites"],
+        further=[n for n in info if n not in covered])
 
 
-def data_markdown(results: Mapping[str, Any]) -> str:
+def data_markdown(results: Mapping[str, Any], pages: Sequence[str] = ()) -> str:
     """The data page: each series, its description, units, frequency and source, and its last date."""
     catalog = _optional_attr(("helpers.catalog", "helpers.data.catalog"), "CATALOG") or {}
     rows = []
@@ -354,7 +360,8 @@ def data_markdown(results: Mapping[str, Any]) -> str:
         rows.append({"id": sid, "last": last, "description": getattr(spec, "description", ""),
                      "units": getattr(spec, "units", ""), "frequency": getattr(spec, "frequency", ""),
                      "source": ", ".join(getattr(spec, "sources", ()) or ()) or "mirror"})
-    return _templates().get_template("data.md.j2").render(rows=rows, generated_at=results.get("generated_at", ""))
+    return _templates().get_template("data.md.j2").render(rows=rows, generated_at=results.get("generated_at", ""),
+                                                          tour="00_data_tour" in pages)
 
 
 # ----------------------------------------------------------------------------------------------- forecast figure
@@ -441,7 +448,7 @@ def _sphinx_build(src: Path, build: Path) -> None:
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     warnings = io.StringIO()
-    with patch_docutils(src), docutils_namespace():
+    with patch_docutils(src), docutils_namespace(), _python_warnings_ignored():
         app = Sphinx(str(src), str(src), str(build / "html"), str(build / "doctrees"), "html",
                      status=io.StringIO(), warning=warnings, freshenv=True, parallel=0)
         app.build(force_all=True)
@@ -452,6 +459,15 @@ def _sphinx_build(src: Path, build: Path) -> None:
 
 
 _last_warnings: list[str] = []
+
+
+@contextlib.contextmanager
+def _python_warnings_ignored() -> Iterator[None]:
+    """Sphinx extensions' own deprecation warnings (library internals) are not the reader's concern."""
+    with warnings_module.catch_warnings():
+        warnings_module.simplefilter("ignore", DeprecationWarning)
+        warnings_module.simplefilter("ignore", PendingDeprecationWarning)
+        yield
 
 
 def last_build_warnings() -> list[str]:
