@@ -95,6 +95,7 @@ def test_fredapi_path_parses_fred_xml_with_dot_as_nan(httpserver: HTTPServer) ->
     assert frame["WALCL"].iloc[2] == 7677515.5
     assert fetched.source == "fred"
     assert fetched.as_of == "2024-03-01T15:30:00Z"
+    assert fetched.expected_rows == 3  # FRED's announced count, checked by the Store
     httpserver.check_assertions()
 
 
@@ -344,8 +345,7 @@ def test_fredapi_follows_offset_while_fred_announces_more_rows(httpserver: HTTPS
     ).respond_with_data(page(2, ["2024-01-17"]), content_type="text/xml")
     fetched = keyed_source(httpserver).fetch(WALCL)
     assert len(fetched.frame) == 3 and len(httpserver.log) == 2
-    if hasattr(fetched, "expected_rows"):
-        assert fetched.expected_rows == 3
+    assert fetched.expected_rows == 3 and fetched.expected_last is None
 
 
 def test_fredapi_pagination_that_never_ends_is_refused(httpserver: HTTPServer) -> None:
@@ -372,3 +372,18 @@ def test_fredapi_key_in_a_urllib_error_never_shows(monkeypatch: pytest.MonkeyPat
         FredSource(KEY, root_url="http://fred.invalid/fred", limiter=unlimited()).fetch(WALCL)
     assert "invalid URL" in str(info.value)
     assert_no_key(info.value, caplog)
+
+
+def test_an_answer_shorter_than_freds_announced_count_is_refused_by_validation(httpserver: HTTPServer) -> None:
+    from helpers.errors import DataValidationError
+    from helpers.validation import validate_fetched
+
+    short = OBSERVATIONS_XML.replace('count="3"', 'count="5"')  # FRED announced 5, sent 3, then nothing
+    httpserver.expect_ordered_request("/fred/series/observations").respond_with_data(short, content_type="text/xml")
+    httpserver.expect_ordered_request("/fred/series/observations").respond_with_data(
+        short.split("<observation ")[0] + "</observations>", content_type="text/xml"
+    )
+    fetched = keyed_source(httpserver).fetch(WALCL, start=pd.Timestamp("2024-01-01"))
+    assert fetched.expected_rows == 5 and len(fetched.frame) == 3
+    with pytest.raises(DataValidationError, match="announced 5 rows but sent 3"):
+        validate_fetched(fetched, WALCL, today=pd.Timestamp("2024-03-01"))

@@ -9,7 +9,6 @@ with a secret in its message or chain.
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -143,16 +142,15 @@ def fetched(
     expected_rows: int | None = None,
     expected_last: pd.Timestamp | str | None = None,
 ) -> Fetched:
-    """Build a :class:`Fetched`, with what the source said it would send when it said so.
+    """Build a :class:`Fetched`, with the row count or last date the API announced when it announced one.
 
-    ``expected_rows`` and ``expected_last`` (the row count and last date an API announced) are
-    passed on only when :class:`Fetched` has those optional fields, so that the Store can compare
-    them with what arrived.
+    The Store refuses an answer that does not match them (a truncated answer).
     """
-    names = {f.name for f in dataclasses.fields(Fetched)}
-    extra: dict[str, object] = {}
-    if "expected_rows" in names and expected_rows is not None:
-        extra["expected_rows"] = int(expected_rows)
-    if "expected_last" in names and expected_last is not None:
-        extra["expected_last"] = pd.Timestamp(expected_last).strftime("%Y-%m-%d")
-    return Fetched(frame=frame, source=source, as_of=as_of, **extra)  # type: ignore[arg-type]
+    last = None if expected_last is None else pd.Timestamp(expected_last).strftime("%Y-%m-%d")
+    return Fetched(
+        frame=frame,
+        source=source,
+        as_of=as_of,
+        expected_rows=None if expected_rows is None else int(expected_rows),
+        expected_last=last,
+    )
