@@ -17,7 +17,7 @@ import pytest
 from helpers.results import VERDICTS
 
 NAME = "04_sector_rotation"
-CLAIMS = ["C15", "C16", "C17", "C18", "C19", "C25"]
+CLAIMS = ["C15", "C16", "C17", "C18", "C19", "C25", "C26"]
 #: Headline keys and their units.
 REQUIRED: dict[str, str] = {
     "btc_uptrend_episodes_n": "count",
@@ -145,3 +145,46 @@ def test_eth_btc_risk_on_mean_recomputed_with_plain_pandas(executed: tuple[Any, 
     expected = float(next_week[on].dropna().mean())
     got = executed[1]["figures"]["eth_btc_logret_risk_on_mean"]["value"]
     assert got == pytest.approx(expected, abs=1e-12)
+
+
+def test_c26_median_chain_return_recomputed_from_the_mirror(executed: tuple[Any, dict[str, Any]],
+                                                             mirror_dir: Path) -> None:
+    """The declared chains' Q1-2026 log returns from the mirror's CSVs: close of 2025-12-31 to the last close."""
+    chains = ["eth", "sol", "bnb", "avax", "trx", "xrp", "ltc", "dot", "ada"]
+    rets = []
+    for a in chains:
+        s = _closes(mirror_dir, a, seasoning=0)
+        rets.append(float(np.log(s.loc[:"2026-03-31"].iloc[-1] / s.loc["2025-12-31"])))
+    got = executed[1]["figures"]["c26_chains_window_log_return_median"]["value"]
+    assert got == pytest.approx(float(np.median(rets)), abs=1e-9)
+    assert executed[1]["claims"]["C26"]["rule"] == "c26_rule"
+
+
+def test_c17_is_decided_as_a_compound_claim(executed: tuple[Any, dict[str, Any]]) -> None:
+    entry = executed[1]["claims"]["C17"]
+    assert entry["rule"] == "c17_rule" and entry["evidence"].startswith("A compound claim:")
+
+
+def test_runs_without_the_mirror_total_market_cap(mirror_dir: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """No mirror and no cached ``market_total``: dominance comes from the proxy and the notebook still runs."""
+    from helpers import catalog, runner
+    from helpers.results import read_notebook_results
+    from helpers.sources.mirror import MirrorSource
+    from helpers.store import Store
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("QTLAB_HOME", str(home))
+    monkeypatch.delenv("QTLAB_MIRROR", raising=False)
+    monkeypatch.setenv("QTLAB_RESULTS_DIR", str(tmp_path / "out" / "results"))
+    store, source = Store(), MirrorSource(mirror_dir)
+    for sid in catalog.CATALOG:
+        if sid != "market_total":
+            store.update(sid, source)
+    run = runner.execute(NAME, {"bootstrap_reps": 100, "placebo_draws": 200}, tmp_path / "out")
+    assert run.status == "ok", run.error
+    body = read_notebook_results(tmp_path / "out" / "results" / f"{NAME}.json")
+    assert "total_market_cap_proxy_to_mirror_median_ratio" not in body["figures"]
+    assert "survivor_alts_minus_unlisted_log_change_median" not in body["figures"]
+    assert "not quantified" in body["claims"]["C25"]["evidence"]
+    assert set(CLAIMS) <= set(body["claims"])
