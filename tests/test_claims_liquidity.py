@@ -126,3 +126,14 @@ def test_c30_branches(primary: tuple[float, float, float], alternatives: list[tu
 
     d = lq.c30_qe_rule(row(primary), [row(a) for a in alternatives], spec=C30)
     assert d.verdict == expected and d.rule == "c30_qe_rule"
+
+
+def test_qe_coverage_names_covered_partial_and_missing_programmes() -> None:
+    ts = pd.Timestamp
+    programmes = {"QE1": (ts("2008-11-25"), ts("2010-03-31")), "QE3": (ts("2012-09-13"), ts("2014-10-29")),
+                  "QE4": (ts("2020-03-15"), None)}
+    covered, missing = lq.qe_coverage(programmes, ts("2013-04-28"), ts("2026-07-18"))
+    assert covered == "QE3 (part of it), QE4 (all of it)"
+    assert missing.startswith("QE1 (2008-11-25..2010-03-31) lies outside the prices (2013-04-28..")
+    covered, missing = lq.qe_coverage({"QE4": (ts("2020-03-15"), ts("2022-03-09"))}, ts("2010-07-19"), ts("2026-07-18"))
+    assert (covered, missing) == ("QE4 (all of it)", "no programme is missing")

@@ -53,6 +53,14 @@ def test_placeholders_missing_rows_and_missing_effects_are_errors(tmp_path: Path
         s.effect()
 
 
+def test_an_effect_declared_in_words_is_kept_as_text(tmp_path: Path) -> None:
+    path = _table(tmp_path, 'C13,c13_rule,t,w,,,,,"0.05 (BTC); 0.015 (stablecoins)",05')
+    s = specs.spec("C13", path)
+    assert math.isnan(s.minimum_effect) and s.minimum_effect_text == "0.05 (BTC); 0.015 (stablecoins)"
+    with pytest.raises(ValueError, match="as a number"):
+        s.effect()
+
+
 @pytest.mark.parametrize(("rows", "message"), [
     (("C31,r,,,,,,,,01",), "not C01..C30"),
     (("C01,r,,,,,,,,01", "C01,r,,,,,,,,01"), "repeated claim ids"),

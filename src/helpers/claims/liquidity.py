@@ -309,3 +309,32 @@ def c30_evidence(decision: Decision, *, rows: pd.DataFrame, episodes: str, missi
             f"Annualised log-return difference, QE minus outside, 95% stationary-bootstrap intervals: {samples}. "
             f"Rule {decision.rule}: {decision.reason}.")
 
+
+
+def qe_coverage(programmes: Mapping[str, tuple[pd.Timestamp, pd.Timestamp | None]], first: pd.Timestamp,
+                last: pd.Timestamp) -> tuple[str, str]:
+    """Which QE programmes a price history covers, in words: ``(covered, missing)``.
+
+    Parameters
+    ----------
+    programmes : mapping of str to (start, end)
+        QE programmes by name (``end`` None = still running).
+    first, last : Timestamp
+        First and last date of the price history.
+
+    Returns
+    -------
+    (str, str)
+        ``"QE2 (all of it), QE3 (all of it), QE4 (all of it)"`` and
+        ``"QE1 (2008-11-25..2010-03-31) predates the first price (2010-07-19)"`` (or ``"no programme
+        is missing"``); a programme cut by either end of the history is ``"part of it"``.
+    """
+    covered, missing = [], []
+    for name, (start, end) in programmes.items():
+        stop = end if end is not None else last
+        if stop <= first or start >= last:
+            missing.append(f"{name} ({start:%Y-%m-%d}..{stop:%Y-%m-%d}) lies outside the prices "
+                           f"({first:%Y-%m-%d}..{last:%Y-%m-%d})")
+        else:
+            covered.append(f"{name} ({'all of it' if start >= first and stop <= last else 'part of it'})")
+    return ", ".join(covered) or "no programme", "; ".join(missing) or "no programme is missing"

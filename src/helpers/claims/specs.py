@@ -60,7 +60,9 @@ class ClaimSpec:
     horizons, alternatives, family : tuple of str
         The ``;``-separated lists.
     minimum_effect : float
-        NaN where the table leaves it empty.
+        NaN where the table leaves it empty or declares it in words (several effects, say).
+    minimum_effect_text : str
+        The declared text as written.
     """
 
     claim_id: str
@@ -73,6 +75,7 @@ class ClaimSpec:
     family: tuple[str, ...] = ()
     minimum_effect: float = math.nan
     source_notebook: str = ""
+    minimum_effect_text: str = ""
 
     def threshold(self, name: str) -> float:
         """The threshold ``name`` as a number.
@@ -106,7 +109,8 @@ class ClaimSpec:
     def effect(self) -> float:
         """The minimum meaningful effect; an error if the specification declares none."""
         if math.isnan(self.minimum_effect):
-            raise ValueError(f"data/claim_specs.csv: {self.claim_id} declares no minimum_effect")
+            declared = f" as a number (it declares {self.minimum_effect_text!r})" if self.minimum_effect_text else ""
+            raise ValueError(f"data/claim_specs.csv: {self.claim_id} declares no minimum_effect{declared}")
         return self.minimum_effect
 
 
@@ -153,13 +157,21 @@ def read_table(path: Path | None = None) -> pd.DataFrame:
     return table.set_index("claim_id")
 
 
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return math.nan
+
+
 def _from_row(claim_id: str, row: pd.Series, where: str) -> ClaimSpec:
     effect = row["minimum_effect"].strip()
     return ClaimSpec(
         claim_id=claim_id, rule=row["rule"].strip(), primary_test=row["primary_test"].strip(),
         window=row["window"].strip(), thresholds=parse_thresholds(row["thresholds"], where),
         horizons=_split(row["horizons"]), alternatives=_split(row["alternatives"]), family=_split(row["family"]),
-        minimum_effect=float(effect) if effect else math.nan, source_notebook=row["source_notebook"].strip(),
+        minimum_effect=_number(effect) if effect else math.nan, source_notebook=row["source_notebook"].strip(),
+        minimum_effect_text=effect,
     )
 
 
