@@ -46,9 +46,14 @@ def clear_series_read() -> None:
     _SERIES_READ.clear()
 
 
-def _window(values: pd.Series, series_id: str, start: Date, end: Date) -> pd.Series:
-    """Report gaps of ``values`` (non-missing dates) inside ``[start, end]`` and return it cut to that window."""
-    quality.report_gaps(series_id, pd.DatetimeIndex(values.index), start, end)
+def _window(values: pd.Series, series_id: str, start: Date, end: Date,
+            dated: pd.Index | None = None) -> pd.Series:
+    """Report gaps inside ``[start, end]`` and return ``values`` cut to that window.
+
+    Gaps are those of ``dated`` (the dates that hold the series' primary value), by default the
+    non-missing dates of ``values``.
+    """
+    quality.report_gaps(series_id, pd.DatetimeIndex(values.index if dated is None else dated), start, end)
     if start is not None:
         values = values.loc[values.index >= pd.Timestamp(start)]
     if end is not None:
@@ -136,7 +141,9 @@ def closes(symbol: str, column: str = "price_usd", store: Store | None = None, *
     column : str
         Column to return (default ``price_usd``).
     start, end : Timestamp or str, optional
-        Window of close dates (inclusive) the analysis reads; gaps inside it are reported.
+        Window of close dates (inclusive) the analysis reads; gaps of the series' primary column
+        (the price, for an asset) inside it are reported. Secondary columns (an asset's market cap,
+        volume, supply) are empty by construction on some sources' rows; notebooks handle that.
     """
     spec = catalog.get(symbol)
     if spec.kind != "crypto":
@@ -146,12 +153,13 @@ def closes(symbol: str, column: str = "price_usd", store: Store | None = None, *
     store = store or Store()
     frame = _load(symbol, store)
     convention = catalog.date_convention(store.manifest()[symbol].source, spec)
+    shift = pd.Timedelta(days=1 if convention == "open_snapshot" else 0)
     values = frame[column].dropna()
-    if convention == "open_snapshot":
-        values.index = values.index - pd.Timedelta(days=1)
+    values.index = values.index - shift
     values.index.name = "date"
     values.name = symbol if column == "price_usd" else f"{symbol}_{column}"
-    return _window(values, symbol, start, end)
+    dated = frame.index[frame[spec.value_columns[0]].notna().to_numpy()] - shift
+    return _window(values, symbol, start, end, dated)
 
 
 def last_dates(series_ids: list[str] | None = None, store: Store | None = None) -> dict[str, str]:
