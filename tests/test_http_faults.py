@@ -324,3 +324,15 @@ def test_a_urllib3_error_carrying_the_key_is_never_shown(monkeypatch: pytest.Mon
         run_redacted(lambda: http.get("https://h/x", {"api_key": key}), [key], "thing")
     assert key not in str(info.value) and REDACTED in str(info.value)
     assert urlsplit("https://h/x").hostname == "h"
+
+
+def test_a_gzip_answer_is_decoded_and_a_gzip_bomb_is_refused(faults: FaultServer) -> None:
+    import gzip
+
+    faults.script(ok(gzip.compress(b"a,b\n1,2\n"), Content_Encoding="gzip"))
+    assert client().get(faults.url("/z")).text == "a,b\n1,2\n"
+    bomb = gzip.compress(b"0" * 5_000_000)  # 5 MB of zeros in a few kB
+    assert len(bomb) < FAST.max_bytes
+    faults.script(ok(bomb, Content_Encoding="gzip"))
+    with pytest.raises(SourceContractError, match="larger than 10,000 bytes"):
+        client().get(faults.url("/z"))

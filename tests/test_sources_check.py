@@ -131,3 +131,10 @@ def test_the_cli_prints_one_line_per_probe_and_returns_the_exit_code(
 def test_an_unknown_source_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown live source 'yahoo'"):
         checking.check(["yahoo"])
+
+
+def test_a_malformed_fred_key_is_reported_unreachable_without_showing_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FRED_API_KEY", "abcdef01 23456789abcdef0123456789")
+    [result] = checking.check(["fred"], now=NOW, policy=QUICK, limiter=unlimited())
+    assert result.status == "unreachable" and "FRED_API_KEY is not a FRED API key" in result.detail
+    assert "23456789abcdef" not in result.detail

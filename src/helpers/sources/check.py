@@ -5,7 +5,8 @@ exercises exactly the parsing a refresh uses. Each probe ends in one of three st
 code is the worst of them (the scheduled refresh runs this first):
 
 * ``ok`` (0) - the source answered rows in the expected columns and types;
-* ``unreachable`` (1) - no network, the host refused (403/451) or kept failing;
+* ``unreachable`` (1) - no network, the host refused (403/451) or kept failing, or ``FRED_API_KEY``
+  is malformed;
 * ``schema`` (2) - the source answered, but not in the documented format (renamed fields, no rows
   for a recent window, a column without any value).
 """
@@ -24,6 +25,7 @@ from helpers import catalog
 from helpers.catalog import SeriesSpec
 from helpers.errors import QtlabError, SourceUnavailableError
 from helpers.sources.base import Source
+from helpers.sources.fred import ApiKeyError
 from helpers.sources.http import HttpPolicy
 from helpers.sources.redaction import one_line
 
@@ -103,7 +105,7 @@ def check_probe(name: str, source: Source, series_id: str, days: int, today: pd.
     spec = catalog.get(series_id)
     try:
         frame = source.fetch(spec, start=today - pd.Timedelta(days=days)).frame
-    except SourceUnavailableError as exc:
+    except (SourceUnavailableError, ApiKeyError) as exc:  # a malformed key: no answer to judge either
         return CheckResult(name, series_id, "unreachable", one_line(exc))
     except (QtlabError, ValueError, KeyError, TypeError) as exc:
         return CheckResult(name, series_id, "schema", one_line(exc))
