@@ -148,7 +148,9 @@ def report_gaps(series_id: str, index: pd.DatetimeIndex, start: pd.Timestamp | s
     for gap in found:
         if gap not in _GAPS_SEEN:
             _GAPS_SEEN.append(gap)
-            warnings.warn(DataGapWarning(gap.message()), stacklevel=4)
+            # an explicit, path-free location: a notebook's stderr shows "qtlab:1: DataGapWarning: ...",
+            # the same bytes on every machine and run (a kernel's cell file name changes with its pid)
+            warnings.warn_explicit(DataGapWarning(gap.message()), DataGapWarning, "qtlab", 1, module="helpers.data")
     return found
 
 
