@@ -355,8 +355,11 @@ def host_limiter(host: str, rates: Sequence[Rate]) -> Limiter:
 
 
 def unlimited() -> Limiter:
-    """A limiter that never waits in practice (a million calls a second): for tests."""
-    return Limiter(Rate(1_000_000, Duration.SECOND))
+    """A limiter that never waits in practice (a million calls a second): for tests.
+
+    One shared object: every pyrate-limiter ``Limiter`` runs a background thread once used.
+    """
+    return host_limiter("<unlimited>", [Rate(1_000_000, Duration.SECOND)])
 
 
 class HttpClient:
