@@ -13,6 +13,7 @@ from scipy import stats as sps
 
 import helpers
 from helpers import replications as rp
+from helpers.errors import QtlabError
 
 
 def _btc_and_spx(n_days: int = 400, rho: float = 0.5, seed: int = 1) -> tuple[pd.Series, pd.Series]:
@@ -171,6 +172,14 @@ def test_realtime_m2_failure_says_why_without_the_key(monkeypatch: pytest.Monkey
     _fake_vintages(monkeypatch, boom)
     values, why = rp.realtime_m2()
     assert values is None and "RuntimeError" in why and "abcdef" not in why
+
+    def unavailable(sid: str) -> pd.Series:
+        raise QtlabError("ALFRED vintages of M2SL need FRED_API_KEY (abcdef0123456789 rejected); latest values used")
+
+    _fake_vintages(monkeypatch, unavailable)
+    values, why = rp.realtime_m2()
+    assert values is None and "need FRED_API_KEY" in why and "abcdef" not in why and "***" in why
+    assert why.startswith("ALFRED vintages of M2SL")
 
 
 # --- day of the week ------------------------------------------------------------------------

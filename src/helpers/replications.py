@@ -23,6 +23,7 @@ Monday close), as the index's does.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -33,6 +34,7 @@ import statsmodels.api as sm
 from scipy import stats as sps
 
 from helpers import stats
+from helpers.errors import QtlabError
 
 #: Published figures, keyed as the notebook records them (``<key>_published``).
 PUBLISHED: dict[str, float] = {
@@ -259,14 +261,25 @@ def realtime_m2(series_id: str = "M2SL") -> tuple[pd.Series | None, str]:
         The series from ``helpers.vintages.realtime(series_id)`` and an empty reason, or ``None``
         and one line saying why the latest (revised) values are used instead: the module is not
         installed, or it raised (no ``FRED_API_KEY``, offline); the message never holds the key.
+
+    Notes
+    -----
+    The real-time series is each month's *first-published* value (``helpers.vintages.realtime``), the
+    figure a reader saw when it came out; the revised series is today's.
     """
     try:
-        from helpers import vintages  # type: ignore[attr-defined]
+        from helpers import vintages
     except ImportError:
         return None, "the point-in-time module (helpers.vintages) is not available: the latest revised M2 is used"
     try:
         values = vintages.realtime(series_id)
-    except Exception as exc:  # noqa: BLE001 - any failure means: fall back to the latest values, and say why
+    except QtlabError as exc:  # the project's errors carry a one-line reason (VintagesUnavailableError: no key)
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        key = os.environ.get("FRED_API_KEY")
+        if key:
+            reason = reason.replace(key, "***")
+        return None, reason if "latest" in reason else f"{reason}; the latest revised M2 is used"
+    except Exception as exc:  # noqa: BLE001 - any other failure: fall back too, naming only the error's type
         return None, f"real-time {series_id} unavailable ({type(exc).__name__}): the latest revised M2 is used"
     if isinstance(values, pd.DataFrame):
         values = values[series_id] if series_id in values else values.iloc[:, 0]
