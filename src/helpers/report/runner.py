@@ -221,12 +221,12 @@ class Runner:
                  force: bool = False) -> None:
         self.settings = paths.settings()
         self.names = resolve(names)
+        self.forced = set(self.names) if force else set()
         if names and not parameters:  # the ledger depends on every notebook: it follows them (if its inputs change)
             self.names += [n for n in discover() if runs_last(n) and n not in self.names]
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.timeout = timeout or cell_timeout()
         self.echo = echo or (lambda line: print(line, flush=True))
-        self.force = force
         self.cache = ExecutionCache.load(self.settings.executed / "cache.json")
         self.previous = _previous_runs(self.settings.reports)
         self.series_sha = _series_sha()
@@ -270,7 +270,7 @@ class Runner:
         extra = self._ledger_inputs(name) if runs_last(name) else None
         p.inputs = cache_mod.notebook_inputs(notebooks_dir() / f"{name}.ipynb", p.parameters, series,
                                              self.series_sha, extra)
-        if self.force:
+        if name in self.forced:
             p.reasons = ["--force"]
         elif p.publishes and self.previous.get(name) is not None and self.previous[name].status != "ok":
             p.reasons = ["last run failed"]
