@@ -19,11 +19,19 @@ ROOT = Path(__file__).resolve().parents[1]
 #: PyPI name -> conda-forge name, where they differ.
 CONDA_NAMES: dict[str, str] = {"arch": "arch-py"}
 #: conda-forge name -> its lower bound in environment.yml, where conda-forge lacks the pip bound's version.
+#: Checked on anaconda.org/conda-forge (files pages): arch-py 8.0.0, fredapi 0.5.2, myst-nb 1.4.0, sphinx 9.0.4,
+#: sphinx-exercise 1.2.1, numpy 2.4.6 and scipy 1.17.1 exist there, so those keep the pip bound.
 CONDA_BOUNDS: dict[str, str] = {
     "pytest-httpserver": "1.1.5",
     "pyrate-limiter": "4.4.0",
     "sphinx-book-theme": "1.2.0",
     "jupyterlab-myst": "2.6.0",
+    "pandas": "3.0.3",
+    "statsmodels": "0.14.6",
+    "papermill": "2.6.0",
+    "responses": "0.26.1",
+    "sphinx-design": "0.7.0",
+    "sphinx-togglebutton": "0.3.2",
 }
 
 
