@@ -82,6 +82,22 @@ def trickle(interval: float, total: int = 10_000) -> Behaviour:
     return behave
 
 
+def trickle_headers(interval: float, count: int = 40) -> Behaviour:
+    """A status line, then ``count`` header bytes one every ``interval`` seconds, then a hang-up."""
+
+    def behave(handler: BaseHTTPRequestHandler) -> None:
+        try:
+            handler.wfile.write(b"HTTP/1.0 200 OK\r\nX-Slow: ")
+            for _ in range(count):
+                handler.wfile.write(b"a")
+                handler.wfile.flush()
+                time.sleep(interval)
+        except (BrokenPipeError, ConnectionResetError, OSError):
+            return
+
+    return behave
+
+
 def drop(announced: int = 1000, sent: bytes = b"observation_date") -> Behaviour:
     """Announce ``announced`` bytes, send a few, close the connection."""
 
@@ -196,6 +212,15 @@ def test_a_trickling_server_is_cut_off_at_the_total_deadline(faults: FaultServer
     elapsed = time.monotonic() - started
     assert elapsed < policy.deadline + policy.timeout + 0.3  # deadline plus at most one read
     assert str(info.value).startswith(f"{faults.host} is unavailable")
+
+
+def test_headers_trickled_byte_by_byte_are_cut_off_at_the_total_deadline(faults: FaultServer) -> None:
+    faults.script(trickle_headers(interval=0.05))
+    policy = HttpPolicy(max_retries=0, timeout=0.25, deadline=0.5)
+    started = time.monotonic()
+    with pytest.raises(SourceUnavailableError, match=r"0\.5 s deadline after 1 attempt"):
+        client(policy).get(faults.url("/slow-headers"))
+    assert time.monotonic() - started < policy.deadline + 0.2  # headers: waited for exactly the time left
 
 
 def test_a_trickling_server_is_retried_then_the_call_fails_within_its_budget(faults: FaultServer) -> None:

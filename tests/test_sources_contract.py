@@ -25,6 +25,7 @@ from test_http_faults import (
     redirect_to_itself,
     stall,
     trickle,
+    trickle_headers,
 )
 
 from helpers import catalog
@@ -202,6 +203,15 @@ def test_trickle_beyond_the_total_deadline(server: FaultServer, remote: Remote) 
     with pytest.raises(SourceUnavailableError, match="0.6 s deadline after 3 attempts") as info:
         remote.source(server).fetch(spec_of(remote))
     assert time.monotonic() - started < 3 * (POLICY.deadline + POLICY.timeout) + 0.5
+    assert_one_clean_line(info.value)
+
+
+def test_headers_trickled_beyond_the_total_deadline(server: FaultServer, remote: Remote) -> None:
+    server.script(trickle_headers(interval=0.05))
+    started = time.monotonic()
+    with pytest.raises(SourceUnavailableError, match="0.6 s deadline after 3 attempts") as info:
+        remote.source(server).fetch(spec_of(remote))
+    assert time.monotonic() - started < 3 * POLICY.deadline + 0.5
     assert_one_clean_line(info.value)
 
 

@@ -40,6 +40,7 @@ from helpers.sources.http import (
     read_body,
     refusal,
     too_large,
+    within,
 )
 from helpers.sources.redaction import get_logger, one_line
 from helpers.sources.remote import HttpOptions, RemoteSource, fetched
@@ -130,7 +131,9 @@ def fetch_bytes(url: str, policy: HttpPolicy, deadline: Deadline) -> bytes:
     host = host_of(url)
     error: Exception
     try:
-        with urllib.request.urlopen(url, timeout=deadline.timeout(policy.timeout)) as response:
+        timeout = deadline.timeout(policy.timeout)
+        opened = within(deadline, lambda: urllib.request.urlopen(url, timeout=timeout), on_late=lambda r: r.close())
+        with opened as response:
             return _read_whole(response, host, policy, deadline)
     except HTTPError as exc:
         error = _from_http_error(exc, host, policy, deadline)

@@ -10,9 +10,10 @@ What a caller can rely on:
   mid-answer are retried with exponential backoff; a ``Retry-After`` is honoured up to
   :attr:`HttpPolicy.max_delay`, and a longer one fails at once saying how long the server asked for;
   a host name that does not resolve (no network) is not retried;
-* **bounded waits** - each attempt has a total :class:`Deadline` (connect, headers and body: a
-  server trickling bytes cannot hold it longer than the deadline plus one read timeout), and the
-  whole call, retries and waits included, a budget;
+* **bounded waits** - each attempt has a total :class:`Deadline`: connecting and the headers are
+  waited for at most the time left (:func:`within`), the body is read in chunks with the deadline
+  checked before each (a server trickling bytes holds an attempt at most the deadline plus one
+  read timeout); the whole call, retries and waits included, has a budget;
 * **bounded answers** - at most :attr:`HttpPolicy.max_bytes` bytes per answer, at most
   :attr:`HttpPolicy.max_redirects` redirects (a loop is a one-line error), at most
   :attr:`HttpPolicy.max_pages` pages per paged request with repeated page tokens refused
@@ -67,6 +68,7 @@ __all__ = [
     "read_body",
     "unlimited",
     "utc_now",
+    "within",
 ]
 
 
@@ -167,6 +169,51 @@ class Deadline:
         """Socket timeout for the next operation: ``per_read``, or less when the deadline is near."""
         self.check()
         return max(0.001, min(per_read, self.remaining()))
+
+
+def within(deadline: Deadline, call: Callable[[], T], on_late: Callable[[T], None] | None = None) -> T:
+    """Run ``call`` (connecting and reading the headers), giving up when ``deadline`` passes.
+
+    A socket timeout bounds each read, not their sum: a server sending its headers one byte at a
+    time would hold a plain call forever. ``call`` runs in a daemon thread that is waited for at
+    most the time left; when it is late it is left to end on its own (at its next socket timeout
+    or when the server stops) and ``on_late`` closes whatever it returns.
+
+    Raises
+    ------
+    Transient
+        The deadline passed first.
+    """
+    box: dict[str, Any] = {}
+    lock = threading.Lock()
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            value = call()
+        except BaseException as exc:  # noqa: BLE001 - handed over to the waiting thread
+            with lock:
+                box["error"] = exc
+        else:
+            with lock:
+                box["value"] = value
+                late = box.get("abandoned", False)
+            if late and on_late is not None:
+                on_late(value)
+        finally:
+            done.set()
+
+    threading.Thread(target=run, daemon=True, name="qtlab-http").start()
+    if not done.wait(max(0.0, deadline.remaining())):
+        with lock:
+            box["abandoned"] = True
+            value = box.get("value")
+        if value is not None and on_late is not None:
+            on_late(value)
+        raise Transient(f"no complete answer within the {deadline.seconds:g} s deadline")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]  # type: ignore[no-any-return]
 
 
 def read_body(read1: Callable[[int], bytes], *, deadline: Deadline, max_bytes: int, host: str) -> bytes:
@@ -480,7 +527,11 @@ class HttpClient:
         logger.debug("GET %s", redact(url.split("?", 1)[0], self._secrets))
         error: Exception | None = None
         try:
-            response = self._session.get(url, params=params, timeout=(timeout, timeout), stream=True)
+            response = within(
+                deadline,
+                lambda: self._session.get(url, params=params, timeout=(timeout, timeout), stream=True),
+                on_late=lambda late: late.close(),
+            )
         except requests.exceptions.TooManyRedirects:
             error = SourceContractError(
                 f"{host} redirected more than {self.policy.max_redirects} times (a redirect loop); "
