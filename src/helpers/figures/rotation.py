@@ -152,7 +152,7 @@ def onset_lags_figure(lags: pd.DataFrame, band: tuple[int, int], title: str, sou
     reach = max([float(np.abs(finite).max()) if finite.size else 0.0, float(band[1])]) * 1.15
     ax.set_xscale("symlog", linthresh=100, linscale=2)
     ax.set_xlim(-reach if clip is None else -clip * 1.1, reach if clip is None else clip * 1.1)
-    ticks = [t for t in (-1000, -500, -300, -100, -50, 0, 30, 50, 90, 100, 300, 500, 1000) if abs(t) <= reach]
+    ticks = [t for t in (-1000, -300, -100, -50, 0, 30, 90, 300, 1000) if abs(t) <= reach]
     ax.set_xticks(ticks, [f"{t:+d}" if t else "0" for t in ticks])
     ax.xaxis.set_minor_locator(mticker.NullLocator())
     ax.set_yticks(y, [f"{d:%Y-%m-%d}" for d in lags.index])

@@ -64,7 +64,8 @@ def _clean_output(out: NotebookNode) -> list[NotebookNode]:
         if out.get("name") == "stderr":
             gaps = [line for line in text.splitlines() if DATA_GAP in line]
             return [_html_output(data_gap_html(gaps))] if gaps else []
-        kept = "\n".join(line for line in text.split("\n") if not _PROGRESS.search(line))
+        kept = "\n".join(line for line in text.split("\n")
+                         if not _PROGRESS.search(line) and not _SERIES_FOOTER.match(line.strip()))
         if not kept.strip():
             return []
         out["text"] = kept

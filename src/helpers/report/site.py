@@ -235,7 +235,8 @@ def _write_pages(src: Path, pages: Sequence[Page], results: Mapping[str, Any], o
                  runs: Mapping[str, Any], figure: Path | None) -> None:
     static = src / "_static"
     static.mkdir()
-    (static / "qtlab.css").write_bytes(_resource("qtlab.css").encode())
+    for name in ("qtlab.css", "favicon.svg"):
+        (static / name).write_bytes(_resource(name).encode())
     (src / "conf.py").write_text(_resource("conf.py.txt"))
     (src / "glossary.md").write_text(glossary_markdown())
     (src / "teaching.md").write_text(teaching_markdown(pages, src))
