@@ -287,89 +287,116 @@ def test_rally_study_and_grid(trend: pd.Series) -> None:
     assert len(grid) == len(study.definitions) and grid["all_rallied"].all()
 
 
-# ---------------------------------------------------------------- verdict rules and confounders
+# ---------------------------------------------------------------- placebo variants and robustness
 
 
-def _hits(values: list[list[object]]) -> pd.DataFrame:
-    return pd.DataFrame(values, columns=["above_median", "plus_50pct"], dtype="boolean")
+def test_spaced_placebo_on_a_trend_is_exact(trend: pd.Series) -> None:
+    """On a trend every shift gives the same mean, so the events sit exactly at the placebo mean (p = 1)."""
+    res = ev.spaced_placebo_test(trend, ["2019-01-01", "2019-06-01", "2020-01-01"], 90)
+    assert res.n_events == 3 and res.event_mean == pytest.approx(0.9)
+    assert_allclose(res.draws, 0.9)
+    assert res.p_value == 1.0
+    # every shift that keeps the last event's window inside the data: (days - 90) - span
+    assert res.draws.size == DAYS.size - 90 - (pd.Timestamp("2020-01-01") - pd.Timestamp("2019-01-01")).days
 
 
-@pytest.mark.parametrize(
-    ("hits", "chances", "verdict"),
-    [
-        ([[True, True], [True, True]], {"above_median": 0.01, "plus_50pct": 0.02}, "supported"),
-        ([[True, True], [True, True]], {"above_median": 0.25, "plus_50pct": 0.5}, "partly supported"),
-        ([[False, True], [True, True]], {"above_median": 0.01, "plus_50pct": 0.01}, "partly supported"),
-        ([[False, True], [True, False]], {"above_median": 0.01, "plus_50pct": 0.01}, "not supported"),
-        ([[True, True], [pd.NA, pd.NA]], {"above_median": 0.01, "plus_50pct": 0.01}, "inconclusive"),
-    ],
-)
-def test_rally_verdict(hits: list[list[object]], chances: dict[str, float], verdict: str) -> None:
-    assert ev.rally_verdict(_hits(hits), chances) == verdict
+def test_spaced_placebo_keeps_clustered_events_together() -> None:
+    """A series that jumps once: two events a day apart either both see the jump or both miss it."""
+    days = pd.date_range("2018-01-01", periods=1000, freq="D")
+    x = pd.Series(np.where(np.arange(1000) >= 500, 200.0, 100.0), index=days)
+    events = [days[480], days[481]]  # both windows of 30 days hold the jump
+    spaced = ev.spaced_placebo_test(x, events, 30)
+    assert spaced.event_mean == pytest.approx(np.log(2))
+    # a shifted pair sees the jump in both windows or in neither, except one shift with one window each side
+    assert set(np.round(spaced.draws, 6)) <= {0.0, round(np.log(2) / 2, 6), round(np.log(2), 6)}
+    assert np.mean(np.isclose(spaced.draws, np.log(2) / 2)) < 0.01
+    indep = ev.placebo_test(x, events, 30, draws=4000, seed=1)
+    assert np.mean(np.isclose(indep.draws, np.log(2) / 2)) > 0.02  # independent days split pairs far more often
 
 
-def _placebo_table(means: list[float], placebo: list[float], p_holm: list[float], n: int = 3) -> pd.DataFrame:
-    """A :func:`ev.placebo_table`-like frame, one row per (asset, horizon), built by hand."""
-    assets = ["btc", "eth", "SP500", "NASDAQCOM"]
-    index = pd.MultiIndex.from_tuples([(assets[i // 2], (180, 365)[i % 2]) for i in range(len(means))],
-                                      names=["asset", "horizon"])
-    return pd.DataFrame({"n_events": n, "event_mean": means, "placebo_mean": placebo,
-                         "placebo_lower": -1.0, "placebo_upper": 2.0, "p_value": p_holm, "p_holm": p_holm},
-                        index=index)
+def test_effect_interval_inverts_the_placebo() -> None:
+    draws = np.linspace(-1.0, 1.0, 2001)
+    res = ev.PlaceboResult(30, 3, 0.5, 0.0, -0.95, 0.95, 0.3, 60.0, 100, draws)
+    effect, lo, hi = ev.effect_interval(res, 0.9)
+    assert effect == pytest.approx(0.5)
+    assert lo == pytest.approx(0.5 - 0.9) and hi == pytest.approx(0.5 + 0.9)
+    skewed = ev.PlaceboResult(30, 3, 0.5, 0.0, 0.0, 0.0, 0.3, 60.0, 100, np.r_[np.zeros(900), np.ones(100)])
+    _, lo2, hi2 = ev.effect_interval(skewed, 0.5)  # quartiles of the placebo means are 0 and 0
+    assert lo2 == pytest.approx(0.5 - 0.0) and hi2 == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="coverage"):
+        ev.effect_interval(res, 1.0)
 
 
-@pytest.mark.parametrize(
-    ("means", "placebo", "p_holm", "n", "verdict"),
-    [
-        # beat random days in every row, both significantly
-        ([0.2, 0.3], [0.0, 0.0], [0.01, 0.02], 3, "supported"),
-        # beat random days in every row, neither significantly
-        ([0.2, 0.3], [0.0, 0.0], [0.3, 0.4], 3, "partly supported"),
-        # every mean positive but every one below the random-day mean: prices rose less than after random days
-        ([0.2, 0.3], [0.25, 0.5], [0.9, 0.8], 3, "not supported"),
-        # every mean positive, beating random days in exactly half of the rows is not "most"
-        ([0.17, 1.0, 0.21, 1.2], [0.25, 0.5, 0.31, 0.6], [1.0, 0.8, 1.0, 0.8], 3, "not supported"),
-        # the audit's table: crypto loses at 180 d, the other six rows win, none significantly
-        ([0.171, 1.027, 0.214, 1.252, 0.103, 0.211, 0.148, 0.347],
-         [0.250, 0.531, 0.313, 0.644, 0.063, 0.127, 0.082, 0.164],
-         [1.0, 0.81, 1.0, 0.81, 0.81, 0.68, 0.68, 0.13], 3, "partly supported"),
-        # significant in half the rows but beating the random-day mean in only half: not supported
-        ([0.2, 0.3], [0.0, 0.4], [0.01, 0.9], 3, "not supported"),
-        # falls after the events, below the random-day mean
-        ([-0.2, -0.1], [0.0, 0.0], [0.9, 0.9], 3, "not supported"),
-        # most rows beat random days but one mean is negative
-        ([-0.1, 0.3, 0.2], [-0.2, 0.0, 0.0], [0.5, 0.5, 0.5], 3, "inconclusive"),
-        # too few events
-        ([0.2, 0.3], [0.0, 0.0], [0.01, 0.02], 2, "inconclusive"),
-    ],
-)
-def test_rise_verdict(means: list[float], placebo: list[float], p_holm: list[float], n: int, verdict: str) -> None:
-    assert ev.rise_verdict(_placebo_table(means, placebo, p_holm, n)) == verdict
+def test_placebo_table_effect_columns_and_spacing(walk: pd.Series) -> None:
+    events = ["2019-03-01", "2019-09-01", "2020-06-01"]
+    t = ev.placebo_table({"w": walk}, events, [30, 90], draws=500, seed=3, alpha=0.05)
+    assert_allclose(t["effect"], t["event_mean"] - t["placebo_mean"])
+    assert (t["effect_lo"] <= t["effect"]).all() and (t["effect"] <= t["effect_hi"]).all()
+    wider = ev.placebo_table({"w": walk}, events, [30, 90], draws=500, seed=3, alpha=0.01)
+    assert ((wider["effect_hi"] - wider["effect_lo"]) >= (t["effect_hi"] - t["effect_lo"])).all()
+    kept = ev.placebo_table({"w": walk}, events, [30, 90], spacing="kept")
+    assert_allclose(kept["event_mean"], t["event_mean"])
+    with pytest.raises(ValueError, match="spacing"):
+        ev.placebo_table({"w": walk}, events, [30], spacing="other")  # type: ignore[arg-type]
 
 
-def test_rise_verdict_all_positive_means_that_lose_to_random_days_are_not_partly_supported() -> None:
-    """Prices rose after every event, but less than after random days in every row."""
-    table = _placebo_table([0.1, 0.2, 0.05, 0.1], [0.3, 0.6, 0.08, 0.15], [1.0, 1.0, 1.0, 1.0])
-    assert bool((table["event_mean"] > 0).all())
-    assert ev.rise_verdict(table) != "partly supported"
-    assert ev.rise_verdict(table) == "not supported"
+def test_leave_one_out_drops_each_event(jump: pd.Series) -> None:
+    loo = ev.leave_one_out({"j": jump}, ["2019-06-01", "2020-01-01"], [30], draws=200, seed=0)
+    assert list(loo.index.get_level_values("dropped")) == ["2019-06-01", "2020-01-01"]
+    # without the event before the jump only the flat one is left, and vice versa
+    assert loo.loc[("2019-06-01", "j", 30), "event_mean"] == pytest.approx(np.log(2))
+    assert loo.loc[("2020-01-01", "j", 30), "event_mean"] == pytest.approx(0.0)
+    assert (loo["n_events"] == 1).all()
 
 
-def test_placebo_losers_and_texts_name_the_rows_that_did_worse() -> None:
-    table = _placebo_table([0.171, 1.027, 0.214, 1.252], [0.250, 0.531, 0.313, 0.644], [1.0, 0.8, 1.0, 0.8],
-                           n=4)
-    assert ev.placebo_losers(table) == [("btc", 180), ("eth", 180)]
-    evidence = ev.placebo_evidence(table)
-    assert "beat the random-day mean in 2 of 4 tests" in evidence
-    assert "did worse than random days in btc 180 d, eth 180 d" in evidence
-    assert "btc 180 d: +0.17 vs random-day mean +0.25" in evidence
-    assert "N=4" in evidence
-    summary = ev.placebo_summary(table)
-    assert summary.startswith("4 of 4 event means are positive. The events beat the random-day mean in 2 of 4")
-    assert "btc at 180 days (+0.171 against +0.250)" in summary
-    winners = _placebo_table([0.3, 0.4], [0.1, 0.1], [0.5, 0.5])
-    assert ev.placebo_losers(winners) == []
-    assert "did worse" not in ev.placebo_evidence(winners) and "did worse" not in ev.placebo_summary(winners)
+def test_chance_all_spaced_against_independent_days() -> None:
+    """An indicator on in one long block: events a day apart are both on whenever one is."""
+    u = pd.Series(np.r_[np.ones(300), np.zeros(700)], index=pd.date_range("2018-01-01", periods=1000, freq="D"))
+    assert ev.chance_all_spaced(u, 0.5, ["2020-01-01", "2020-01-02"]) == pytest.approx(299 / 999)
+    assert ev.chance_all(0.3, 2) == pytest.approx(0.09)
+    with pytest.raises(ValueError, match="longer than"):
+        ev.chance_all_spaced(u, 0.5, ["2010-01-01", "2015-01-01"])
+
+
+def test_rally_grid_counts_and_spaced_chance(trend: pd.Series) -> None:
+    study = ev.rally_study(trend, ["2019-01-01", "2020-01-01"], start="2018-01-01", reps=50)
+    grid = ev.rally_grid(study.best, study.definitions, study.rates, [["2019-01-01"], ["2020-01-01"]],
+                         study.unconditional)
+    assert (grid["k"] <= grid["n"]).all() and "chance_all_spaced" in grid
+    assert grid["chance_all_spaced"].between(0, 1).all()
+
+
+# ---------------------------------------------------------------- tightening cycles
+
+
+def test_cycle_return_gap_on_two_regimes() -> None:
+    """Log price rises 0.001 a day outside the cycle and falls 0.001 a day inside: gap -0.002 x 365."""
+    days = pd.date_range("2018-01-01", periods=1500, freq="D")
+    inside = (days >= "2019-01-01") & (days <= "2019-12-31")
+    lv = np.cumsum(np.where(inside, -0.001, 0.001))
+    gap = ev.cycle_return_gap(pd.Series(np.exp(lv), index=days), [("2019-01-01", "2019-12-31")], reps=50, block=30)
+    assert gap["diff"] == pytest.approx(-0.002 * 365, rel=1e-6)
+    assert gap["mean_in"] == pytest.approx(-0.365, rel=1e-6) and gap["cycles"] == 1
+    assert gap["days_in"] == 365
+
+
+def test_window_drawdowns_and_cycle_placebo() -> None:
+    days = pd.date_range("2018-01-01", periods=400, freq="D")
+    x = pd.Series(np.r_[np.full(200, 100.0), np.full(200, 40.0)], index=days)  # one 60% fall on day 200
+    dd = ev.window_drawdowns(x, 10)
+    assert dd.max() == pytest.approx(0.6) and dd.min() == 0.0 and len(dd) == 391
+    assert (dd > 0).sum() == 9  # windows that contain days 199 and 200
+    falls = ev.cycle_drawdown_placebo(x, [(days[195], days[204])], draws=500, seed=0)
+    row = falls.iloc[0]
+    assert row["mdd"] == pytest.approx(0.6) and row["days"] == 10
+    assert row["random_mean"] == pytest.approx(0.6 * 9 / 391)
+    assert falls.attrs["effect"] == pytest.approx(0.6 - 0.6 * 9 / 391) and falls.attrs["n"] == 1
+    assert falls.attrs["lo"] <= falls.attrs["effect"] <= falls.attrs["hi"]
+    with pytest.raises(ValueError, match="at least 2"):
+        ev.window_drawdowns(x, 1)
+
+
+# ---------------------------------------------------------------- confounders
 
 
 def test_confounders_within_window() -> None:

@@ -54,6 +54,8 @@ def _parameters() -> dict[str, object]:
     for node in ast.parse(cell.source).body:
         if isinstance(node, ast.Assign):
             out[node.targets[0].id] = ast.literal_eval(node.value)  # type: ignore[attr-defined]
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            out[node.target.id] = ast.literal_eval(node.value)  # annotated, as NOTEBOOKS.md requires
     return out
 
 

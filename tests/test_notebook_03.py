@@ -84,21 +84,41 @@ def test_the_newest_event_is_partly_unreached(btc_close: pd.Series) -> None:
     assert not _reached(btc_close, "2025_12_01", 540)
 
 
-@pytest.mark.parametrize("claim", ["C07", "C08"])
+@pytest.mark.parametrize("claim", ["C07", "C08", "C28"])
 def test_claims(executed: tuple[Any, dict[str, Any]], claim: str) -> None:
     entry = executed[1]["claims"][claim]
     assert entry["verdict"] in VERDICTS
     assert "N=" in entry["evidence"]
     assert entry["notebook"] == NAME
+    assert entry["rule"] == f"{claim.lower()}_" + {"C07": "pivot_rule", "C08": "rally_rule",
+                                                   "C28": "tightening_rule"}[claim]
 
 
 def test_c07_evidence_compares_with_the_random_day_mean(executed: tuple[Any, dict[str, Any]]) -> None:
     evidence = executed[1]["claims"]["C07"]["evidence"]
     assert "vs random-day mean" in evidence
     assert re.search(r"beat the random-day mean in \d of \d tests", evidence)
+    assert "without 2020-03-15" in evidence and "cuts combined with QT end" in evidence
 
 
-@pytest.mark.parametrize("claim", ["C07", "C08"])
+def test_leave_one_out_recomputed_from_the_raw_csv(executed: tuple[Any, dict[str, Any]], btc_close: pd.Series) -> None:
+    """Without the COVID turn, the 365-day mean over the remaining C07 events that reach a year."""
+    figures = executed[1]["figures"]
+    rest = [d for d in ("2019_07_31", "2024_09_18", "2025_12_01") if _reached(btc_close, d, 365)]
+    expected = np.mean([_btc_logret(btc_close, d, 365) for d in rest])
+    assert figures["btc_c07_mean_logret_365d_without_2020_03_15"]["value"] == pytest.approx(expected, abs=1e-12)
+
+
+@pytest.mark.parametrize(("first", "last"), [("2015-12-16", "2018-12-19"), ("2022-03-16", "2023-07-26")])
+def test_hiking_cycle_drawdowns_recomputed_from_the_raw_csv(executed: tuple[Any, dict[str, Any]],
+                                                            btc_close: pd.Series, first: str, last: str) -> None:
+    close = btc_close.asfreq("D").ffill().loc[first:last].to_numpy()
+    expected = 1 - np.min(close / np.maximum.accumulate(close))
+    key = f"btc_max_drawdown_in_hiking_cycle_{first[:4]}_{last[:4]}"
+    assert executed[1]["figures"][key]["value"] == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("claim", ["C07", "C08", "C28"])
 def test_short_answer_states_the_recorded_verdict(executed: tuple[Any, dict[str, Any]], claim: str) -> None:
     """The qualitative short answer at the top is typed by hand: it must name the verdict the code recorded."""
     nb = nbformat.read(NOTEBOOK, as_version=4)
@@ -111,6 +131,17 @@ def test_short_answer_states_the_recorded_verdict(executed: tuple[Any, dict[str,
 def test_other_headline_figures_are_finite(executed: tuple[Any, dict[str, Any]]) -> None:
     figures = executed[1]["figures"]
     for key in ("btc_uncond_mean_logret_365d", "c07_min_p_holm", "btc_rally_base_rate_plus_100pct",
-                "btc_best_180_540d_uncond_median"):
+                "btc_best_180_540d_uncond_median", "c07_min_p_holm_spaced", "c08_chance_all_spaced_above_median",
+                "btc_logret_per_year_gap_in_hiking_cycles"):
         assert math.isfinite(figures[key]["value"]), key
     assert 0 <= figures["c07_min_p_holm"]["value"] <= 1
+    # keeping the pivots' spacing makes "all three rallied" more common than independent days (0.5 ** 3)
+    assert figures["c08_chance_all_spaced_above_median"]["value"] > 0.5 ** 3
+
+
+def test_an_eth_run_records_no_btc_keys(run_notebook: Any) -> None:
+    """With ether as the first asset the single-asset keys are named after it."""
+    run, body = run_notebook(NAME, assets=["eth", "btc", "SP500", "NASDAQCOM"], placebo_draws=300, bootstrap_reps=50)
+    assert run.status == "ok", run.error
+    assert not [k for k in body["figures"] if k.startswith("btc_")]
+    assert "eth_uncond_mean_logret_365d" in body["figures"]

@@ -118,29 +118,54 @@ def test_realised_keys_recomputed_with_plain_pandas(executed: tuple[Any, dict[st
                                                                    else None)
 
 
-@pytest.mark.parametrize("claim", ["C20", "C21", "C22", "C23"])
+@pytest.mark.parametrize("claim", ["C20", "C21", "C22", "C23", "C27"])
 def test_claims(executed: tuple[Any, dict[str, Any]], claim: str) -> None:
     entry = executed[1]["claims"][claim]
     assert entry["verdict"] in VERDICTS
     assert "N=" in entry["evidence"]
     assert entry["notebook"] == NAME
+    assert entry["rule"].startswith(claim.lower() + "_")
 
 
-def test_c23_verdict_follows_the_stated_rule(executed: tuple[Any, dict[str, Any]], closes: pd.Series) -> None:
-    """Supported if a close in the 12 months after the QT end reached 100k; partly if 90k only and 90k was not
-    near-certain ex ante in every sample; else not supported (window over) or inconclusive (window open)."""
+def _touch_part(p: float, touched: bool, complete: bool) -> str:
+    """The declared credit of one forecast level: a near-certain touch earns nothing, a missed long shot costs nothing."""
+    if touched:
+        return "inconclusive" if p >= NEAR_CERTAIN else "supported"
+    if not complete or p <= 1 - NEAR_CERTAIN:
+        return "inconclusive"
+    return "not supported"
+
+
+def test_c23_and_c27_verdicts_follow_the_stated_rules(executed: tuple[Any, dict[str, Any]], closes: pd.Series) -> None:
+    """C23: supported if the 100k level decides so, partly if only 90k does, not supported if 100k was missed, else
+    inconclusive; C27 the same for the record close before the QT end; probabilities of the main (2015) sample."""
     f = executed[1]["figures"]
     window_end = QT_END + pd.Timedelta(days=365)
     after = closes[(closes.index > QT_END) & (closes.index <= window_end)]
     complete = closes.index[-1] >= window_end
     samples = [k for k in f if k.startswith("prob_touch_90k_within_365d") and not k.endswith("min_over_samples")]
-    assert len(samples) == 5
+    assert len(samples) == 5 and "prob_touch_90k_within_365d_whole_history" in samples
     p_low = min(f[k]["value"] for k in samples)
     assert f["prob_touch_90k_within_365d_min_over_samples"]["value"] == pytest.approx(p_low, abs=1e-12)
-    expected = ("supported" if after.max() >= 100000
-                else "partly supported" if after.max() >= 90000 and p_low < NEAR_CERTAIN
-                else "not supported" if complete else "inconclusive")
+    top = _touch_part(f["prob_touch_100k_within_365d"]["value"], after.max() >= 100000, complete)
+    bottom = _touch_part(f["prob_touch_90k_within_365d"]["value"], after.max() >= 90000, complete)
+    expected = ("supported" if top == "supported" else "partly supported" if bottom == "supported"
+                else "not supported" if top == "not supported" else "inconclusive")
     assert executed[1]["claims"]["C23"]["verdict"] == expected
+    record = closes[closes.index <= QT_END].max()
+    assert f["btc_record_close_before_qt_end_usd"]["value"] == pytest.approx(record, rel=1e-12)
+    assert executed[1]["claims"]["C27"]["verdict"] == _touch_part(f["prob_new_record_close_within_365d"]["value"],
+                                                                   after.max() >= record, complete)
+
+
+def test_post_qt_outcome_keys(executed: tuple[Any, dict[str, Any]], closes: pd.Series) -> None:
+    """The front page's forecast section: last close and date, and the simulated fan, ordered by quantile."""
+    f = executed[1]["figures"]
+    assert f["btc_last_close_usd"]["value"] == pytest.approx(closes.iloc[-1], rel=1e-12)
+    assert f["btc_last_date"]["value"] == f"{closes.index[-1]:%Y-%m-%d}"
+    for d in (30, 90, 182, 365):
+        fan = [f[f"btc_fan_q{q:02d}_d{d:03d}_usd"]["value"] for q in (5, 25, 50, 75, 95)]
+        assert fan == sorted(fan) and fan[0] > 0
 
 
 def test_staged_entry_recomputed_with_numpy(executed: tuple[Any, dict[str, Any]], closes: pd.Series) -> None:

@@ -159,9 +159,8 @@ def test_compare_to_matched_removes_risk_shed_by_holding_cash(
     matched = sc.compare_to_matched(paths, final, mdd, ["cash_holder"], "lump_sum", block=60, reps=100, seed=1)
     assert_allclose(matched["weight"], 0.8, rtol=1e-12)
     assert_allclose(matched[["diff", "lo", "hi", "improvement"]].to_numpy(), 0.0, atol=1e-9)
-    # the old rule (against the full lump sum) called this "supported"; against the matched lump sum it is not
-    assert sc.staged_verdict(vs_lump, ["cash_holder"], material=0.1) == "supported"
-    assert sc.staged_verdict(matched, ["cash_holder"], material=0.1) == "not supported"
+    # the same share of losses: holding cash scales gains and losses, it never turns one into the other
+    assert_allclose(vs_lump.loc[("cash_holder", "p_loss"), "diff"], 0.0, atol=1e-12)
 
 
 def test_relative_interval_flips_lower_is_better_measures() -> None:
@@ -255,7 +254,6 @@ def test_realised_after_and_days_in_range() -> None:
     assert real["max_date"] == pd.Timestamp("2020-01-04") and real["min_date"] == pd.Timestamp("2020-01-06")
     assert real["first_touch_90"] == pd.Timestamp("2020-01-02") and real["first_touch_100"] is None
     assert sc.days_in_range(s, "2020-01-01", 90.0, 100.0) == 3
-    assert sc.touch_verdict(real, 90.0, 100.0, complete=False, low_probability=0.5) == "partly supported"
 
 
 def test_realised_percentiles() -> None:
@@ -316,22 +314,7 @@ def test_runup_reversal_counts_the_pattern() -> None:
     assert 0 < summ["base_rate"] < 1
 
 
-# ---------------------------------------------------------------- decision rules
-
-
-@pytest.mark.parametrize(("low", "high", "p_low", "complete", "expected"), [
-    (True, True, 0.97, False, "supported"),
-    (True, False, 0.50, False, "partly supported"),  # an informative low end reached, window open
-    (True, False, 0.50, True, "partly supported"),
-    (True, False, 0.97, False, "inconclusive"),  # old rule: "partly supported" for a near-certain touch
-    (True, False, 0.97, True, "not supported"),  # old rule: "partly supported"
-    (False, False, 0.50, True, "not supported"),
-    (False, False, 0.50, False, "inconclusive"),
-])
-def test_touch_verdict(low: bool, high: bool, p_low: float, complete: bool, expected: str) -> None:
-    real = {"first_touch_90000": pd.Timestamp("2026-01-01") if low else None,
-            "first_touch_100000": pd.Timestamp("2026-02-01") if high else None}
-    assert sc.touch_verdict(real, 90000, 100000, complete, p_low, near_certain=0.85) == expected
+# ---------------------------------------------------------------- probabilities over samples and the risks of C20
 
 
 def test_min_touch_probability_is_the_smallest_over_samples() -> None:
@@ -341,99 +324,73 @@ def test_min_touch_probability_is_the_smallest_over_samples() -> None:
     assert_allclose(sc.min_touch_probability(touch, 1.1, 2), 0.25)
 
 
-@pytest.mark.parametrize(("hi", "capture", "expected"), [(-0.01, 0.6, "supported"), (-0.01, 0.1, "partly supported"),
-                                                         (0.02, 0.6, "partly supported"), (0.02, 0.1, "not supported")])
-def test_ladder_verdict(hi: float, capture: float, expected: str) -> None:
-    assert sc.ladder_verdict(hi, capture, keep=0.5) == expected
+def test_level_probabilities_up_and_down() -> None:
+    """Four paths from 100: highs 120, 110, 100, 100 and lows 100, 100, 90, 70 over two days."""
+    paths = np.array([[100.0, 120.0, 110.0], [100.0, 105.0, 110.0], [100.0, 90.0, 95.0], [100.0, 80.0, 70.0]])
+    out = sc.level_probabilities(paths, [70.0, 90.0, 110.0, 120.0], 2)
+    assert list(out["side"]) == ["down", "down", "up", "up"]
+    assert_allclose(out["probability"].to_numpy(), [0.25, 0.5, 0.5, 0.25])
+    assert_allclose(sc.level_probabilities(paths, [110.0], 1)["probability"], [0.25])  # only path 1 by day 1
+    with pytest.raises(ValueError, match="exceeds"):
+        sc.level_probabilities(paths, [110.0], 3)
 
 
-def _table(improvement: float, significant: bool, width: float = 0.02) -> pd.DataFrame:
-    """Rows of a comparison table: relative ``improvement`` with an interval of half-width ``width`` around it
-    (shifted to straddle zero when not ``significant``); baseline 1, so diff = improvement in the risk direction."""
-    rows = []
-    for m in ("sd", "cvar05", "mdd_mean"):
-        sign = 1.0 if sc.MEASURES[m] == "higher" else -1.0
-        centre = improvement if significant else 0.0
-        lo, hi = sorted((sign * (centre - width), sign * (centre + width)))
-        rows.append({"strategy": "s", "measure": m, "improvement": improvement, "lo": lo, "hi": hi,
-                     "baseline": 1.0, "less_risk": improvement > 0})
-    return pd.DataFrame(rows).set_index(["strategy", "measure"])
-
-
-@pytest.mark.parametrize(("improvement", "significant", "width", "expected"), [
-    (0.2, True, 0.02, "supported"),
-    (0.03, True, 0.02, "partly supported"),
-    (0.0, False, 0.05, "not supported"),  # every interval below a 10% reduction
-    (0.2, False, 0.25, "inconclusive"),  # old rule: "not supported"; the interval reaches a material reduction
-])
-def test_staged_verdict(improvement: float, significant: bool, width: float, expected: str) -> None:
-    assert sc.staged_verdict(_table(improvement, significant, width), ["s"], material=0.1) == expected
-
-
-@pytest.mark.parametrize(("statuses", "expected"), [
-    (["harm shown"] * 4, "supported"),
-    (["harm shown", "no harm shown", "undecidable", "no harm detected, low power"], "partly supported"),
-    (["no harm shown"] * 4, "not supported"),
-    (["no harm shown", "undecidable"], "inconclusive"),
-    (["no harm shown", "no harm detected, low power"], "inconclusive"),  # old rule: "not supported"
-])
-def test_risks_verdict(statuses: list[str], expected: str) -> None:
-    assert sc.risks_verdict({str(i): s for i, s in enumerate(statuses)}) == expected
-
-
-@pytest.mark.parametrize(("effect", "significant", "n", "bound", "expected"), [
-    (-0.2, True, 10, -0.3, "harm shown"),
-    (0.2, True, 10, 0.05, "no harm shown"),
-    (-0.02, False, 10, -0.08, "no harm shown"),  # a harm of 0.10 is ruled out
-    (-0.001, False, 5, -0.18, "no harm detected, low power"),  # old rule: "no harm shown"
-    (-0.2, True, 3, -0.3, "undecidable"),
-])
-def test_risk_item_status(effect: float, significant: bool, n: int, bound: float, expected: str) -> None:
-    assert sc.risk_item_status(effect, significant, n, bound, 0.10, min_n=5) == expected
-
-
-def test_risks_verdict_rejects_unknown_statuses() -> None:
-    with pytest.raises(ValueError, match="statuses"):
-        sc.risks_verdict({"a": "maybe"})
+def test_risk_measures_probability_of_loss() -> None:
+    final, mdd = np.array([-0.1, 0.0, 0.2, -0.3]), np.zeros(4)
+    assert sc.risk_measures(final, mdd)["p_loss"] == 0.5
+    table = sc.compare_to_baseline(pd.DataFrame({"a": final, "b": final + 0.15}), pd.DataFrame({"a": mdd, "b": mdd}),
+                                   "a", block=1, reps=20)
+    assert_allclose(table.loc[("b", "p_loss"), ["value", "baseline", "diff"]].to_numpy(float), [0.25, 0.5, -0.25])
+    assert_allclose(table.loc[("b", "p_loss"), "improvement"], 0.5)  # half as many losses = 50% less risk
 
 
 def _risk_inputs(p_geo: float, p_other: float) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, float]]:
     """Inputs of :func:`risk_table` whose reactions table has eight rows, two of which enter the verdict."""
-    stress = pd.DataFrame({"diff": [-0.01], "lo": [-0.02], "hi": [0.0], "p_hac": [0.9], "episodes": [20]},
-                          index=[sc.STRESS_SPECS[1][0]])
+    stress = pd.DataFrame({"diff": [-0.30, -0.01], "lo": [-0.40, -0.02], "hi": [-0.20, 0.0], "p_hac": [0.001, 0.9],
+                           "episodes": [20, 20]}, index=[sc.STRESS_SPECS[1][0], sc.STRESS_SPECS[3][0]])
     rows = []
     for g in ("crypto_failure (adverse)", "regulation (adverse)", "geopolitical (adverse)", "regulation (favourable)"):
         for h in (7, 30):
             p = p_geo if (g, h) == ("geopolitical (adverse)", 30) else p_other
             rows.append({"group": g, "horizon": h, "n_events": 12, "event_mean": -0.2, "placebo_mean": 0.0,
-                         "placebo_lower": -0.05, "placebo_upper": 0.05, "p_lower": p})
+                         "placebo_lower": -0.05, "placebo_upper": 0.05, "p_lower": p, "effect": -0.2,
+                         "effect_lo": -0.26, "effect_hi": -0.14})
     reactions = pd.DataFrame(rows).set_index(["group", "horizon"])
     reactions["p_holm"] = sc.st.adjust_pvalues(reactions["p_lower"], "holm")
     return stress, reactions, {"n": 10, "k": 2, "base_rate": 0.2, "p_binom": 0.6}
 
 
-def test_risk_table_applies_holm_over_the_four_tests_of_the_verdict() -> None:
-    """p = 0.01 for the geopolitical test: Holm over eight rows gives 0.08, over the verdict's four 0.04."""
+def test_risk_table_judges_forward_returns_and_applies_holm_over_the_four_tests() -> None:
+    """Credit stress comes from the *after* row (not the during row's -0.30); geopolitical p = 0.01 -> Holm 0.04."""
     stress, reactions, sell = _risk_inputs(0.01, 0.5)
     assert reactions.loc[("geopolitical (adverse)", 30), "p_holm"] > 0.05  # the old table-wide correction
-    table = sc.risk_table(stress, reactions, sell, 30, alpha=0.05, min_n=5, meaningful=0.10)
+    table = sc.risk_table(stress, reactions, sell, 30, alpha=0.05, meaningful=0.10)
     assert list(table.index) == list(sc.RISK_ITEMS)
-    assert_allclose(table.loc["geopolitical shock", "p_holm"], 0.04)
-    assert table.loc["geopolitical shock", "status"] == "harm shown"
+    assert_allclose(table.loc["recession (credit stress)", ["effect", "lo", "hi"]].to_numpy(float), [-0.01, -0.02, 0.0])
     assert_allclose(table.loc["recession (credit stress)", "p"], 0.9 / 2)  # one-sided for harm, effect negative
-    assert table.loc["recession (credit stress)", "status"] == "no harm shown"  # interval [-0.02, 0] rules out 0.10
-    assert_allclose(table.loc["geopolitical shock", ["effect", "lo", "hi"]].to_numpy(float), [-0.2, -0.25, -0.15])
-    assert sc.risks_verdict(table["status"].to_dict()) == "partly supported"
+    assert_allclose(table.loc["geopolitical shock", "p_holm"], 0.04)
+    assert_allclose(table.loc["geopolitical shock", ["effect", "lo", "hi"]].to_numpy(float), [-0.2, -0.26, -0.14])
+    assert table.attrs["level"] == pytest.approx(1 - 0.05 / 4)
 
 
-def test_risk_table_sell_the_news_interval_and_power() -> None:
-    """k = 2 of n = 10 at base rate 0.2: Clopper-Pearson upper 0.556 reaches a doubling (0.4): low power."""
+def test_risk_table_sell_the_news_interval() -> None:
+    """k = 2 of n = 10 at base rate 0.2: the 95% Clopper-Pearson upper end 0.556 reaches a doubling (0.4)."""
     stress, reactions, sell = _risk_inputs(0.5, 0.5)
-    row = sc.risk_table(stress, reactions, sell, 30, meaningful=0.10, rate_ratio=2.0).loc["sell the news"]
+    row = sc.risk_table(stress, reactions, sell, 30, meaningful=0.10, rate_ratio=2.0, level=0.95).loc["sell the news"]
     assert_allclose(row["effect"], 0.0, atol=1e-12)
     assert_allclose(row["lo"], -(0.556095 - 0.2), atol=1e-5)
     assert_allclose(row["meaningful"], 0.2)
-    assert row["status"] == "no harm detected, low power"
+    wider = sc.risk_table(stress, reactions, sell, 30, level=0.99).loc["sell the news"]
+    assert wider["lo"] < row["lo"]
+
+
+def test_event_reactions_effect_interval_holds_the_estimate() -> None:
+    s = _series(np.exp(np.cumsum(np.random.default_rng(3).normal(0.0, 0.02, 800))))
+    table = sc.event_reactions(s, {"g": ["2020-06-01", "2020-09-01", "2021-01-01"]}, [7], draws=300, seed=1,
+                               level=0.9)
+    r = table.loc[("g", 7)]
+    assert_allclose(r["effect"], r["event_mean"] - r["placebo_mean"])
+    assert r["effect_lo"] <= r["effect"] <= r["effect_hi"]
 
 
 def test_one_sided_p() -> None:

@@ -542,34 +542,137 @@ def placebo_test(values: pd.Series, events: Events, h: int, draws: int = 5000, s
                          float(p_value), percentile_in(event_mean, means), int(pool.size), means)
 
 
+def spaced_placebo_test(values: pd.Series, events: Events, h: int, start: DateLike | None = None,
+                        end: DateLike | None = None, transform: Transform = "log") -> PlaceboResult:
+    """Placebo that keeps the events' spacing: every shift of the whole event set through the baseline sample.
+
+    Parameters
+    ----------
+    values, events, h, start, end, transform
+        As in :func:`placebo_test`.
+
+    Returns
+    -------
+    PlaceboResult
+        ``draws`` holds the mean h-day change of the shifted event set for *every* shift that keeps
+        all shifted events inside the baseline sample (an exact enumeration, no random draws);
+        ``p_value`` is (1 + #{shift mean >= event mean}) / (shifts + 1).
+
+    Notes
+    -----
+    Independent random days understate how often a set of events clears a bar together when the
+    events are spaced so that their windows overlap or fall in the same market phase: shifting
+    the real set keeps that dependence (a "calendar-time" placebo).
+    """
+    changes = horizon_changes(values, events, [h], transform)[h].dropna().sort_index()
+    if changes.empty:
+        raise ValueError(f"no event reaches the {h}-day horizon; drop the horizon or wait for data")
+    pool = unconditional_changes(values, h, start, end, transform)
+    days = pd.DatetimeIndex(changes.index)
+    offsets = (days - days[0]).days.to_numpy()
+    x = pool.to_numpy()
+    n_shifts = x.size - int(offsets[-1])
+    if n_shifts < 1:
+        raise ValueError(f"the events span {offsets[-1]} days, longer than the {x.size}-day baseline sample")
+    means = np.mean([x[o:o + n_shifts] for o in offsets], axis=0)
+    event_mean = float(changes.mean())
+    lower, upper = np.percentile(means, [2.5, 97.5])
+    tie = _TIE * max(1.0, abs(event_mean))
+    p_value = (1 + int(np.sum(means >= event_mean - tie))) / (n_shifts + 1)
+    return PlaceboResult(h, int(changes.size), event_mean, float(means.mean()), float(lower), float(upper),
+                         float(p_value), percentile_in(event_mean, means), int(pool.size), means)
+
+
+def effect_interval(result: PlaceboResult, coverage: float) -> tuple[float, float, float]:
+    """Excess of the events' mean over the placebo mean, with the placebo test inverted at ``coverage``.
+
+    Returns
+    -------
+    (effect, lower, upper)
+        ``effect = event_mean - placebo_mean``; the interval holds the shifts ``d`` for which
+        ``event_mean - d`` lies inside the central ``coverage`` range of the placebo means:
+        ``[event_mean - q_hi, event_mean - q_lo]``.
+    """
+    if not 0 < coverage < 1:
+        raise ValueError(f"coverage must be in (0, 1), got {coverage}")
+    tail = 100 * (1 - coverage) / 2
+    q_lo, q_hi = np.percentile(result.draws, [tail, 100 - tail])
+    return (result.event_mean - result.placebo_mean, float(result.event_mean - q_hi),
+            float(result.event_mean - q_lo))
+
+
 def placebo_table(assets: Mapping[str, pd.Series], events: Events, horizons: Iterable[int], draws: int = 5000,
                   seed: int = 0, start: DateLike | None = None,
-                  transforms: Mapping[str, Transform] | None = None) -> pd.DataFrame:
-    """:func:`placebo_test` for several assets and horizons, with Holm-adjusted p-values.
+                  transforms: Mapping[str, Transform] | None = None,
+                  spacing: Literal["independent", "kept"] = "independent", alpha: float = 0.05) -> pd.DataFrame:
+    """:func:`placebo_test` (or :func:`spaced_placebo_test`) for several assets and horizons, Holm-adjusted.
+
+    Parameters
+    ----------
+    assets, events, horizons, draws, seed, start, transforms
+        As in :func:`placebo_test` (asset ``i`` uses seed ``seed + i``).
+    spacing : {"independent", "kept"}
+        ``independent``: N random days per draw; ``kept``: every shift of the real event set.
+    alpha : float
+        Family-wise level: the effect intervals are Bonferroni-simultaneous over the table's rows,
+        each at coverage ``1 - alpha / rows``.
 
     Returns
     -------
     pd.DataFrame
         One row per (asset, horizon): ``n_events``, ``event_mean``, ``placebo_mean``,
         ``placebo_lower``, ``placebo_upper``, ``p_value``, ``p_holm`` (Holm, 1979, across all
-        rows). A (asset, horizon) that no event reaches is left out.
+        rows), ``effect`` (event minus placebo mean), ``effect_lo`` and ``effect_hi``
+        (:func:`effect_interval` at the Bonferroni coverage). A (asset, horizon) that no event
+        reaches is left out.
     """
     from statsmodels.stats.multitest import multipletests
 
+    if spacing not in ("independent", "kept"):
+        raise ValueError(f"spacing {spacing!r} must be 'independent' or 'kept'")
     transforms = transforms or {}
-    rows = []
+    rows, results = [], []
     for i, (name, values) in enumerate(assets.items()):
         for h in horizons:
             try:
-                res = placebo_test(values, events, h, draws, seed + i, start, None, transforms.get(name, "log"))
+                if spacing == "kept":
+                    res = spaced_placebo_test(values, events, h, start, None, transforms.get(name, "log"))
+                else:
+                    res = placebo_test(values, events, h, draws, seed + i, start, None, transforms.get(name, "log"))
             except ValueError:
                 continue
+            results.append(res)
             rows.append({"asset": name, "horizon": h, "n_events": res.n_events, "event_mean": res.event_mean,
                          "placebo_mean": res.placebo_mean, "placebo_lower": res.placebo_lower,
                          "placebo_upper": res.placebo_upper, "p_value": res.p_value})
     table = pd.DataFrame(rows)
     table["p_holm"] = multipletests(table["p_value"], method="holm")[1] if len(table) else []
+    coverage = 1 - alpha / max(1, len(results))
+    bounds = [effect_interval(r, coverage) for r in results]
+    table["effect"] = [b[0] for b in bounds]
+    table["effect_lo"] = [b[1] for b in bounds]
+    table["effect_hi"] = [b[2] for b in bounds]
     return table.set_index(["asset", "horizon"])
+
+
+def leave_one_out(assets: Mapping[str, pd.Series], events: Sequence[DateLike], horizons: Iterable[int],
+                  draws: int = 5000, seed: int = 0, start: DateLike | None = None,
+                  transforms: Mapping[str, Transform] | None = None, alpha: float = 0.05) -> pd.DataFrame:
+    """:func:`placebo_table` with each event left out in turn (does one event carry the result?).
+
+    Returns
+    -------
+    pd.DataFrame
+        The rows of :func:`placebo_table` for every event dropped, with an outer index level
+        ``dropped`` (ISO date of the event left out).
+    """
+    horizons = list(horizons)
+    parts = {}
+    for d in events:
+        label = f"{pd.Timestamp(d):%Y-%m-%d}"
+        rest = [e for e in events if f"{pd.Timestamp(e):%Y-%m-%d}" != label]
+        parts[label] = placebo_table(assets, rest, horizons, draws, seed, start, transforms, alpha=alpha)
+    return pd.concat(parts, names=["dropped"])
 
 
 # --------------------------------------------------------------------------------------------
@@ -727,8 +830,35 @@ def chance_all(base_rate: float, n: int) -> float:
     return float(base_rate**n)
 
 
+def chance_all_spaced(unconditional: pd.Series, threshold: float, events: Events) -> float:
+    """Share of shifts of the event set (real spacing kept) after which *every* shifted event clears ``threshold``.
+
+    Parameters
+    ----------
+    unconditional : pd.Series
+        :func:`unconditional_best` (one value per consecutive start day).
+    threshold : float
+        Rally threshold in log units.
+    events : sequence or mapping of dates
+        The events whose spacing is kept.
+
+    Returns
+    -------
+    float
+        The chance-all benchmark of :func:`chance_all` without assuming independent days: with
+        events whose spans overlap, "all of them rallied" is much more common than ``p ** n``.
+    """
+    days = pd.DatetimeIndex(sorted(_event_map(events).values()))
+    offsets = (days - days[0]).days.to_numpy()
+    hit = (unconditional.to_numpy() >= threshold)
+    n_shifts = hit.size - int(offsets[-1])
+    if n_shifts < 1:
+        raise ValueError(f"the events span {offsets[-1]} days, longer than the {hit.size}-day baseline sample")
+    return float(np.all([hit[o:o + n_shifts] for o in offsets], axis=0).mean())
+
+
 # --------------------------------------------------------------------------------------------
-# Confounders and verdict rules
+# Confounders
 # --------------------------------------------------------------------------------------------
 
 
@@ -752,101 +882,8 @@ def confounders_within(events: Events, confounders: Mapping[str, DateLike],
     return out
 
 
-def rally_verdict(hits: pd.DataFrame, chances: Mapping[str, float], alpha: float = 0.05) -> str:
-    """Verdict on "every pivot was followed by a strong rally", from hits and chance benchmarks.
-
-    Parameters
-    ----------
-    hits : pd.DataFrame
-        :func:`classify_rallies` for the pivots of the claim (rows) under each definition.
-    chances : mapping
-        For each definition, :func:`chance_all` (chance that random days do as well).
-    alpha : float
-        A chance below ``alpha`` makes the pattern informative.
-
-    Returns
-    -------
-    str
-        ``supported`` when every pivot qualifies under every definition and every chance is
-        below ``alpha``; ``partly supported`` when every pivot qualifies under at least one
-        definition (the description holds) but random days would often do as well;
-        ``not supported`` when under no definition every pivot qualifies; ``inconclusive``
-        when the spans are not reached.
-    """
-    complete = hits.dropna(how="any")
-    if complete.empty or len(complete) < len(hits):
-        return "inconclusive"
-    all_hit = complete.astype(bool).all(axis=0)
-    if all_hit.all() and all(chances[d] < alpha for d in hits.columns):
-        return "supported"
-    if all_hit.any():
-        return "partly supported"
-    return "not supported"
-
-
-def placebo_losers(table: pd.DataFrame) -> list[tuple[str, int]]:
-    """Rows of :func:`placebo_table` whose event mean is at or below the random-day (placebo) mean.
-
-    Parameters
-    ----------
-    table : pd.DataFrame
-        Indexed by (asset, horizon), with ``event_mean`` and ``placebo_mean``.
-
-    Returns
-    -------
-    list of (asset, horizon)
-        In the table's order; empty when the events beat random days in every row.
-    """
-    lost = table["event_mean"] <= table["placebo_mean"]
-    return [(str(a), int(h)) for a, h in table.index[lost.to_numpy()]]
-
-
-def rise_verdict(table: pd.DataFrame, alpha: float = 0.05, min_events: int = 3) -> str:
-    """Verdict on "risk assets tend to rise strongly after a turn to easing", from :func:`placebo_table`.
-
-    Positive mean changes after the events say little on their own, because prices rose after
-    most random days too: every rule below compares the events with the random-day mean.
-
-    Parameters
-    ----------
-    table : pd.DataFrame
-        Rows (asset, horizon) with ``n_events``, ``event_mean``, ``placebo_mean`` and ``p_holm``.
-    alpha : float
-        Family-wise level for the Holm-adjusted placebo p-values.
-    min_events : int
-        Fewer events than this in any row gives ``inconclusive``.
-
-    Returns
-    -------
-    str
-        With *beats* the share of rows whose event mean exceeds the placebo mean and *most*
-        meaning strictly more than half:
-
-        * ``inconclusive``: no rows, or fewer than ``min_events`` events in some row;
-        * ``supported``: every event mean is positive, the events beat the placebo mean in most
-          rows, and at least half of the rows beat random dates at the Holm-adjusted level;
-        * ``partly supported``: every event mean is positive and the events beat the placebo
-          mean in most rows, but fewer than half of the rows significantly;
-        * ``not supported``: the events beat the placebo mean in at most half of the rows
-          (whether or not prices rose);
-        * ``inconclusive`` otherwise (most rows beat random days but some means are negative).
-    """
-    if table.empty or int(table["n_events"].min()) < min_events:
-        return "inconclusive"
-    positive = bool((table["event_mean"] > 0).all())
-    beats = float((table["event_mean"] > table["placebo_mean"]).mean())
-    significant = float((table["p_holm"] < alpha).mean())
-    if beats <= 0.5:
-        return "not supported"
-    if positive and significant >= 0.5:
-        return "supported"
-    if positive:
-        return "partly supported"
-    return "inconclusive"
-
-
 def rally_grid(best: pd.Series, definitions: Sequence[RallyDefinition], rates: pd.DataFrame,
-               readings: Sequence[Sequence[str]]) -> pd.DataFrame:
+               readings: Sequence[Sequence[str]], unconditional: pd.Series | None = None) -> pd.DataFrame:
     """How the "every pivot rallied" verdict moves with the pivot dates and the rally definition.
 
     Parameters
@@ -863,8 +900,10 @@ def rally_grid(best: pd.Series, definitions: Sequence[RallyDefinition], rates: p
     Returns
     -------
     pd.DataFrame
-        One row per (pivot set, definition): ``pivots``, ``definition``, ``n``, ``all_rallied``
-        and ``chance_all`` (chance that as many random days all rally, :func:`chance_all`).
+        One row per (pivot set, definition): ``pivots``, ``definition``, ``n``, ``all_rallied``,
+        ``k`` (pivots that rallied) and ``chance_all`` (chance that as many random days all rally,
+        :func:`chance_all`); with ``unconditional`` (:func:`unconditional_best`) also
+        ``chance_all_spaced`` (:func:`chance_all_spaced`, the set's real spacing kept).
     """
     from itertools import product
 
@@ -873,9 +912,13 @@ def rally_grid(best: pd.Series, definitions: Sequence[RallyDefinition], rates: p
         sub = best.loc[list(combo)]
         hits = classify_rallies(sub, definitions)
         for d in definitions:
-            rows.append({"pivots": ", ".join(combo), "definition": d.name, "n": int(sub.notna().sum()),
-                         "all_rallied": bool(hits[d.name].fillna(False).all()),
-                         "chance_all": chance_all(float(rates.at[d.name, "base_rate"]), len(combo))})
+            row = {"pivots": ", ".join(combo), "definition": d.name, "n": int(sub.notna().sum()),
+                   "all_rallied": bool(hits[d.name].fillna(False).all()),
+                   "k": int(hits[d.name].fillna(False).astype(bool).sum()),
+                   "chance_all": chance_all(float(rates.at[d.name, "base_rate"]), len(combo))}
+            if unconditional is not None:
+                row["chance_all_spaced"] = chance_all_spaced(unconditional, d.threshold, list(combo))
+            rows.append(row)
     return pd.DataFrame(rows)
 
 
@@ -902,6 +945,13 @@ def baseline_table(assets: Mapping[str, pd.Series], horizons: Iterable[int], sta
                          "mean": m.estimate, "mean_lower": m.lower, "mean_upper": m.upper,
                          "median": md.estimate, "median_lower": md.lower, "median_upper": md.upper})
     return pd.DataFrame(rows).set_index(["asset", "horizon"])
+
+
+def is_crypto(name: str) -> bool:
+    """Whether ``name`` is a crypto asset of the catalog (daily closes) rather than a FRED series."""
+    from helpers import catalog
+
+    return bool(catalog.get(name).kind == "crypto")
 
 
 def load_assets(names: Sequence[str]) -> dict[str, pd.Series]:
@@ -984,53 +1034,119 @@ def indicator_periods(indicator: pd.Series, freq_end: str = "MS") -> list[tuple[
     return out
 
 
-def placebo_evidence(table: pd.DataFrame) -> str:
-    """One-paragraph evidence string from :func:`placebo_table`.
+# --------------------------------------------------------------------------------------------
+# Tightening cycles (hiking cycles as spans of days)
+# --------------------------------------------------------------------------------------------
 
-    Each row gives the events' mean change against the random-day mean, the random-day 95% range,
-    the p-value and N; then how many rows the events beat the random-day mean in, which rows they
-    did not, and the smallest Holm-adjusted p-value.
+
+def _cycle_mask(index: pd.DatetimeIndex, cycles: Sequence[tuple[DateLike, DateLike]]) -> np.ndarray:
+    """True on the days inside any ``(first, last)`` cycle (inclusive)."""
+    mask = np.zeros(index.size, dtype=bool)
+    for a, b in cycles:
+        mask |= (index >= pd.Timestamp(a)) & (index <= pd.Timestamp(b))
+    return mask
+
+
+def cycle_return_gap(values: pd.Series, cycles: Sequence[tuple[DateLike, DateLike]], start: DateLike | None = None,
+                     reps: int = 1000, block: int = 365, seed: int = 0, level: float = 0.95) -> dict[str, float]:
+    """Mean daily log return inside the cycles minus outside them, annualised, with a block-bootstrap interval.
+
+    Parameters
+    ----------
+    values : pd.Series
+        Daily closes.
+    cycles : sequence of (first day, last day)
+        E.g. hiking cycles from the first to the last hike.
+    start : date, optional
+        First day of the sample.
+    reps, block, seed, level
+        Stationary bootstrap of the difference (:func:`helpers.stats.regime_forward_returns`):
+        the label is persistent over years, so the mean block should be long (a year).
+
+    Returns
+    -------
+    dict
+        ``diff`` (inside minus outside, log return per 365 days), ``lo``, ``hi``, ``mean_in``,
+        ``mean_out``, ``days_in``, ``days_out`` and ``cycles`` (how many cycles overlap the sample).
     """
-    parts = [f"{a} {h} d: {r.event_mean:+.2f} vs random-day mean {r.placebo_mean:+.2f} (95% range "
-             f"{r.placebo_lower:+.2f} to {r.placebo_upper:+.2f}, p={r.p_value:.2f}, N={int(r.n_events)})"
-             for (a, h), r in table.iterrows()]
-    losers = placebo_losers(table)
-    beat = f"The events beat the random-day mean in {len(table) - len(losers)} of {len(table)} tests"
-    if losers:
-        beat += "; they did worse than random days in " + ", ".join(f"{a} {h} d" for a, h in losers)
-    return ("Mean log return after the easing turns vs the mean over as many random days: " + "; ".join(parts)
-            + f". {beat}. Smallest Holm-adjusted p = {table['p_holm'].min():.2f} over {len(table)} tests.")
+    from helpers import stats as st
+
+    r = _levels(values, "log").diff().dropna() * 365.0
+    if start is not None:
+        r = r.loc[pd.Timestamp(start):]
+    inside = _cycle_mask(pd.DatetimeIndex(r.index), cycles)
+    labels = pd.Series(np.where(inside, "in", "out"), index=r.index)
+    comp = st.regime_forward_returns(r, labels, ("in", "out"), reps, block, seed, level=level)
+    n_cycles = sum(1 for a, b in cycles if pd.Timestamp(b) >= r.index[0] and pd.Timestamp(a) <= r.index[-1])
+    return {"diff": comp.diff, "lo": comp.lo, "hi": comp.hi, "mean_in": float(comp.table.loc["in", "mean"]),
+            "mean_out": float(comp.table.loc["out", "mean"]), "days_in": int(inside.sum()),
+            "days_out": int((~inside).sum()), "cycles": n_cycles}
 
 
-def placebo_summary(table: pd.DataFrame, alpha: float = 0.05) -> str:
-    """Two sentences for a notebook, from :func:`placebo_table`: signs, beats and the losing rows.
+def window_drawdowns(values: pd.Series, length: int, start: DateLike | None = None) -> pd.Series:
+    """Maximum drawdown (a fraction, 0.6 = -60%) of every window of ``length`` calendar days from ``start``."""
+    if length < 2:
+        raise ValueError(f"length must be at least 2 days, got {length}")
+    cal = calendar_daily(values)
+    if start is not None:
+        cal = cal.loc[pd.Timestamp(start):]
+    x = cal.to_numpy()
+    n = x.size - length + 1
+    if n < 1:
+        raise ValueError(f"a {length}-day window does not fit in {x.size} days")
+    out = np.empty(n)
+    for i in range(n):
+        w = x[i:i + length]
+        out[i] = 1.0 - float(np.min(w / np.maximum.accumulate(w)))
+    return pd.Series(out, index=cal.index[:n], name=f"mdd_{length}d")
 
-    States how many event means are positive, in how many rows the events beat the random-day mean
-    (and how many of those at the Holm-adjusted level ``alpha``), and the rows where they did worse
-    than random days, each with both means.
+
+def cycle_drawdown_placebo(values: pd.Series, cycles: Sequence[tuple[DateLike, DateLike]],
+                           start: DateLike | None = None, draws: int = 5000, seed: int = 0,
+                           level: float = 0.95) -> pd.DataFrame:
+    """The deepest fall inside each cycle against windows of the same length from random start days.
+
+    Parameters
+    ----------
+    values : pd.Series
+        Daily closes.
+    cycles : sequence of (first day, last day)
+        Cycles inside the data.
+    start : date, optional
+        First start day of the random windows.
+    draws, seed : int
+        Placebo draws: each draw takes one random window of each cycle's length and averages
+        their excess drawdown (over that length's mean), as many windows as cycles.
+    level : float
+        Coverage of the interval of the mean excess (the placebo inverted under a location shift).
+
+    Returns
+    -------
+    pd.DataFrame
+        One row per cycle (``first`` to ``last``): ``days``, ``mdd`` (maximum drawdown inside the
+        cycle), ``random_mean`` (mean over all same-length windows), ``excess`` and ``percentile``
+        (share of same-length windows with a drawdown at or below the cycle's, in percent). The
+        frame's ``attrs`` hold the mean excess over cycles (``effect``), its interval (``lo``,
+        ``hi``), the one-sided placebo p-value (``p``) and ``n`` (cycles).
     """
-    n = len(table)
-    positive = int((table["event_mean"] > 0).sum())
-    losers = placebo_losers(table)
-    significant = int((table["p_holm"] < alpha).sum())
-    text = (f"{positive} of {n} event means are positive. The events beat the random-day mean in "
-            f"{n - len(losers)} of {n} tests, {significant} of them at Holm-adjusted p < {alpha:g}.")
-    if losers:
-        rows = [f"{a} at {h} days ({table.at[(a, h), 'event_mean']:+.3f} against "
-                f"{table.at[(a, h), 'placebo_mean']:+.3f})" for a, h in losers]
-        text += " They did worse than random days for " + ", ".join(rows) + "."
-    return text
-
-
-def rally_evidence(study: RallyStudy, pivots: Sequence[str], asset: str = "BTC") -> str:
-    """Evidence string for "every pivot was followed by a strong rally" (values, base rates, chance, N)."""
-    best = ", ".join(f"{p} {study.best[p]:+.2f}" for p in pivots)
-    n = len(pivots)
-    rates = "; ".join(
-        f"{d.name} (>= {d.threshold:.2f}): all {n} rallied = {bool(study.hits.loc[list(pivots), d.name].all())}, "
-        f"base rate {study.rates.at[d.name, 'base_rate']:.0%} (95% CI {study.rates.at[d.name, 'lower']:.0%}-"
-        f"{study.rates.at[d.name, 'upper']:.0%}), chance all {n} random days rally "
-        f"{chance_all(float(study.rates.at[d.name, 'base_rate']), n):.2f}" for d in study.definitions)
-    return (f"{asset} best log return between days 180 and 540 after N={n} pivots: {best}. {rates}. "
-            f"Base rates over {len(study.unconditional)} overlapping start days "
-            f"(~{len(study.unconditional) / 540 + 1:.0f} independent 540-day spans).")
+    rng = np.random.default_rng(seed)
+    cal = calendar_daily(values)
+    rows, pools = [], []
+    for a, b in cycles:
+        seg = cal.loc[pd.Timestamp(a):pd.Timestamp(b)]
+        if seg.empty:
+            raise ValueError(f"cycle {a}..{b} lies outside the data")
+        mdd = 1.0 - float(np.min(seg.to_numpy() / np.maximum.accumulate(seg.to_numpy())))
+        pool = window_drawdowns(values, len(seg), start).to_numpy()
+        pools.append(pool - pool.mean())
+        rows.append({"cycle": f"{pd.Timestamp(a):%Y-%m-%d} to {pd.Timestamp(b):%Y-%m-%d}", "days": len(seg),
+                     "mdd": mdd, "random_mean": float(pool.mean()), "excess": mdd - float(pool.mean()),
+                     "percentile": percentile_in(mdd, pool)})
+    table = pd.DataFrame(rows).set_index("cycle")
+    means = np.mean([pool[rng.integers(0, pool.size, size=draws)] for pool in pools], axis=0)
+    effect = float(table["excess"].mean())
+    tail = 100 * (1 - level) / 2
+    q_lo, q_hi = np.percentile(means, [tail, 100 - tail])
+    table.attrs.update({"effect": effect, "lo": float(effect - q_hi), "hi": float(effect - q_lo),
+                        "p": (1 + int(np.sum(means >= effect))) / (draws + 1), "n": len(table)})
+    return table

@@ -18,10 +18,10 @@ D+1, see :func:`helpers.data.closes`):
   :func:`compare_to_matched`), because windows from neighbouring start days overlap.
 * **Risks to the thesis** (claim C20): stress regimes (:func:`stress_flags`), returns around
   dated shocks against random days (:func:`event_reactions`), "sell the news" after Fed pivots
-  (:func:`runup_reversal`), and the rule that turns them into a verdict (:func:`risks_verdict`).
+  (:func:`runup_reversal`), and the four risks' effects with corrected intervals (:func:`risk_table`).
 
-Decision rules for the claims are functions here (:func:`staged_verdict`, :func:`ladder_verdict`,
-:func:`touch_verdict`, :func:`risks_verdict`) so that the notebook states them and tests pin them.
+The decision rules and evidence texts of the claims (C20-C23, C27) live in
+:mod:`helpers.claims.scenarios`; this module computes what they decide on.
 
 References
 ----------
@@ -61,9 +61,6 @@ FREQUENCIES: tuple[str, ...] = ("daily", "weekly")
 STOP_SCOPES: tuple[str, ...] = ("rest", "all")
 #: The article's ladder: sell 1/3 at +20%, 1/3 at +50%, trailing stop on the rest.
 ARTICLE_RUNGS: tuple[tuple[float, float], ...] = ((0.20, 1 / 3), (0.50, 1 / 3))
-#: Outcomes of one risk item in :func:`risk_item_status`: harm significant; a meaningful harm ruled
-#: out; not significant but the interval still allows a meaningful harm; too few events to test.
-RISK_STATUSES: tuple[str, ...] = ("harm shown", "no harm shown", "no harm detected, low power", "undecidable")
 #: The four risks of claim C20, in the order of :func:`risk_table` (the verdict's family of tests).
 RISK_ITEMS: tuple[str, ...] = ("recession (credit stress)", "geopolitical shock", "regulation", "sell the news")
 
@@ -232,6 +229,37 @@ def touch_probability(paths: FloatArray, level: float, horizons: Sequence[int]) 
     if max(horizons) >= paths.shape[1]:
         raise ValueError(f"horizons {list(horizons)} exceed the {paths.shape[1] - 1} days of the paths")
     return pd.Series({h: float(np.mean(running[:, h] >= level)) for h in horizons}, name=f"touch_{level:g}")
+
+
+def level_probabilities(paths: FloatArray, levels: Sequence[float], horizon: int) -> pd.DataFrame:
+    """Ex-ante chance that a close reaches each level, above or below the start, within ``horizon`` days.
+
+    Parameters
+    ----------
+    paths : ndarray, shape (n, H + 1)
+        Simulated prices (USD); column 0 is the start close.
+    levels : sequence of float
+        Price levels.
+    horizon : int
+        Days (at most ``H``).
+
+    Returns
+    -------
+    DataFrame
+        Index ``level``; ``side`` (``up`` when the level is above the start close, else ``down``)
+        and ``probability``: the share of paths with a close at or above an ``up`` level (at or
+        below a ``down`` level) on some day 1..horizon.
+    """
+    if horizon >= paths.shape[1]:
+        raise ValueError(f"horizon {horizon} exceeds the {paths.shape[1] - 1} days of the paths")
+    p0 = float(paths[0, 0])
+    hi = paths[:, 1:horizon + 1].max(axis=1)
+    lo = paths[:, 1:horizon + 1].min(axis=1)
+    rows = {float(lv): {"side": "up" if lv > p0 else "down",
+                        "probability": float(np.mean(hi >= lv) if lv > p0 else np.mean(lo <= lv))} for lv in levels}
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "level"
+    return out
 
 
 def fan_quantiles(paths: FloatArray, quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95)) -> pd.DataFrame:
@@ -577,7 +605,7 @@ def cvar(x: FloatArray, alpha: float = 0.05) -> float:
 
 #: The risk measures of :func:`risk_measures`, with the direction that counts as *less risk*.
 MEASURES: dict[str, str] = {"mean": "higher", "median": "higher", "sd": "lower", "q05": "higher",
-                            "cvar05": "higher", "mdd_mean": "lower", "mdd_q95": "lower"}
+                            "cvar05": "higher", "mdd_mean": "lower", "mdd_q95": "lower", "p_loss": "lower"}
 
 
 def risk_measures(final: FloatArray, mdd: FloatArray, alpha: float = 0.05) -> dict[str, float]:
@@ -588,11 +616,13 @@ def risk_measures(final: FloatArray, mdd: FloatArray, alpha: float = 0.05) -> di
     dict
         ``mean``, ``median``, ``sd`` of the final simple return; ``q05`` its ``alpha`` quantile
         and ``cvar05`` the mean below it; ``mdd_mean`` and ``mdd_q95`` the mean and
-        ``1 - alpha`` quantile of the maximum drawdown.
+        ``1 - alpha`` quantile of the maximum drawdown; ``p_loss`` the share of outcomes below zero
+        (the probability of ending with a loss).
     """
     return {"mean": float(np.mean(final)), "median": float(np.median(final)), "sd": float(np.std(final, ddof=1)),
             "q05": float(np.quantile(final, alpha)), "cvar05": cvar(final, alpha),
-            "mdd_mean": float(np.mean(mdd)), "mdd_q95": float(np.quantile(mdd, 1 - alpha))}
+            "mdd_mean": float(np.mean(mdd)), "mdd_q95": float(np.quantile(mdd, 1 - alpha)),
+            "p_loss": float(np.mean(final < 0))}
 
 
 def strategy_outcomes(paths: FloatArray, strategies: Mapping[str, Strategy],
@@ -628,7 +658,8 @@ def _measure_matrix(final: FloatArray, mdd: FloatArray, alpha: float) -> FloatAr
     k = max(1, int(math.ceil(alpha * final.shape[0])))
     tail = np.sort(final, axis=0)[:k].mean(axis=0)
     return np.vstack([final.mean(axis=0), np.median(final, axis=0), final.std(axis=0, ddof=1),
-                      np.quantile(final, alpha, axis=0), tail, mdd.mean(axis=0), np.quantile(mdd, 1 - alpha, axis=0)])
+                      np.quantile(final, alpha, axis=0), tail, mdd.mean(axis=0), np.quantile(mdd, 1 - alpha, axis=0),
+                      (final < 0).mean(axis=0)])
 
 
 def compare_to_baseline(final: pd.DataFrame, mdd: pd.DataFrame, baseline: str, block: int, reps: int = 500,
@@ -845,8 +876,8 @@ def capture_interval(final: pd.DataFrame, strategy: str, baseline: str, q: float
 
 
 def lock_and_capture(paths: FloatArray, final: pd.DataFrame, baseline: str, gain: float = 0.2, q: float = 0.9,
-                     block: int = 1, reps: int = 500, seed: int = 0) -> pd.DataFrame:
-    """Gain locking and upside capture of every strategy against ``baseline``, with intervals.
+                     block: int = 1, reps: int = 500, seed: int = 0, level: float = 0.95) -> pd.DataFrame:
+    """Gain locking and upside capture of every strategy against ``baseline``, with intervals at coverage ``level``.
 
     Returns
     -------
@@ -858,8 +889,8 @@ def lock_and_capture(paths: FloatArray, final: pd.DataFrame, baseline: str, gain
     rows = {}
     n_reached = int(np.sum(np.max(paths, axis=1) >= 1 + gain))
     for i, name in enumerate(final.columns):
-        d = locked_gain_difference(paths, final, name, baseline, gain, block, reps, seed + i)
-        c = capture_interval(final, name, baseline, q, block, reps, seed + i)
+        d = locked_gain_difference(paths, final, name, baseline, gain, block, reps, seed + i, level)
+        c = capture_interval(final, name, baseline, q, block, reps, seed + i, level)
         rows[name] = {"up_then_loss": gains_given_back(paths, final[name].to_numpy(float), gain), "diff": d[0],
                       "lo": d[1], "hi": d[2], "capture": c[0], "capture_lo": c[1], "capture_hi": c[2],
                       "n_reached": n_reached, "n": len(final)}
@@ -1011,7 +1042,7 @@ STRESS_SPECS: tuple[tuple[str, str, str], ...] = (
 
 
 def stress_returns(prices: pd.Series, flags: pd.DataFrame, window: int = 30, horizon: int = 90,
-                   start: DateLike | None = None, reps: int = 1000, seed: int = 0) -> pd.DataFrame:
+                   start: DateLike | None = None, reps: int = 1000, seed: int = 0, level: float = 0.95) -> pd.DataFrame:
     """BTC log returns in stress against calm, both *during* stress and *after* it.
 
     Parameters
@@ -1028,6 +1059,9 @@ def stress_returns(prices: pd.Series, flags: pd.DataFrame, window: int = 30, hor
         First day used.
     reps, seed : int
         Stationary bootstrap of each difference, mean block = the return's length in days.
+    level : float
+        Coverage of the intervals (``1 - alpha / m`` for a Bonferroni interval over ``m`` tests;
+        with the same seed the resamples are the same at every coverage).
 
     Returns
     -------
@@ -1045,7 +1079,7 @@ def stress_returns(prices: pd.Series, flags: pd.DataFrame, window: int = 30, hor
             ret = ret.loc[pd.Timestamp(start):]
         flag = flags[col].reindex(ret.index)
         comp = st.regime_forward_returns(ret, regime_labels(flag, "stress", "calm"), ("stress", "calm"), reps,
-                                         window if timing == "during" else horizon, seed + i)
+                                         window if timing == "during" else horizon, seed + i, level=level)
         rows.append({"comparison": label, "timing": timing, "days": window if timing == "during" else horizon,
                      "mean_stress": comp.table.loc["stress", "mean"], "mean_calm": comp.table.loc["calm", "mean"],
                      "diff": comp.diff, "lo": comp.lo, "hi": comp.hi, "p_hac": comp.p_hac,
@@ -1119,7 +1153,8 @@ def recession_table(assets: Mapping[str, pd.Series], usrec: pd.Series, reps: int
 
 
 def event_reactions(prices: pd.Series, groups: Mapping[str, Sequence[DateLike]], horizons: Sequence[int],
-                    draws: int = 5000, seed: int = 0, start: DateLike | None = None) -> pd.DataFrame:
+                    draws: int = 5000, seed: int = 0, start: DateLike | None = None,
+                    level: float = 0.95) -> pd.DataFrame:
     """Mean log return from the close before each event to ``h`` days after it, against random days.
 
     Parameters
@@ -1135,14 +1170,16 @@ def event_reactions(prices: pd.Series, groups: Mapping[str, Sequence[DateLike]],
         Random-date placebo draws (:func:`helpers.events.placebo_test`).
     start : date, optional
         First start day of the random-day pool.
+    level : float
+        Coverage of the interval of the effect (:func:`helpers.events.effect_interval`).
 
     Returns
     -------
     DataFrame
         One row per (group, horizon): ``n_events``, ``event_mean``, ``placebo_mean``,
         ``placebo_lower``, ``placebo_upper``, ``p_lower`` (one-sided: the share of random-date
-        means at or below the events' mean, i.e. "worse than random days") and ``p_holm`` (Holm
-        over all rows).
+        means at or below the events' mean, i.e. "worse than random days"), ``p_holm`` (Holm
+        over all rows), ``effect`` (event minus placebo mean), ``effect_lo`` and ``effect_hi``.
     """
     rows = []
     for i, (name, dates) in enumerate(groups.items()):
@@ -1151,12 +1188,15 @@ def event_reactions(prices: pd.Series, groups: Mapping[str, Sequence[DateLike]],
             res = ev.placebo_test(prices, before, h + 1, draws, seed + i, start)
             tie = 1e-12 * max(1.0, abs(res.event_mean))
             p_lower = (1 + int(np.sum(res.draws <= res.event_mean + tie))) / (draws + 1)
+            effect, lo, hi = ev.effect_interval(res, level)
             rows.append({"group": name, "horizon": h, "n_events": res.n_events, "event_mean": res.event_mean,
                          "placebo_mean": res.placebo_mean, "placebo_lower": res.placebo_lower,
-                         "placebo_upper": res.placebo_upper, "p_lower": p_lower})
+                         "placebo_upper": res.placebo_upper, "p_lower": p_lower, "effect": effect,
+                         "effect_lo": lo, "effect_hi": hi})
     table = pd.DataFrame(rows).set_index(["group", "horizon"])
     table["p_holm"] = st.adjust_pvalues(table["p_lower"], "holm")
-    return table
+    return table[["n_events", "event_mean", "placebo_mean", "placebo_lower", "placebo_upper", "p_lower", "p_holm",
+                  "effect", "effect_lo", "effect_hi"]]
 
 
 def event_returns(prices: pd.Series, dates: Sequence[DateLike], horizons: Sequence[int]) -> pd.DataFrame:
@@ -1212,118 +1252,8 @@ def runup_reversal(prices: pd.Series, pivots: Sequence[DateLike], days: int = 90
 
 
 # ---------------------------------------------------------------------------------------------
-# decision rules
+# the four risks of C20, probabilities over samples, key fragments
 # ---------------------------------------------------------------------------------------------
-
-
-def staged_verdict(matched: pd.DataFrame, strategies: Sequence[str],
-                   measures: Sequence[str] = ("sd", "cvar05", "mdd_mean"), material: float = 0.10) -> str:
-    """Verdict on "staged buying lowers risk versus buying at once", judged against the exposure-matched lump sum.
-
-    Parameters
-    ----------
-    matched : DataFrame
-        :func:`compare_to_matched` (each staged variant against the lump sum with the same mean
-        return), possibly several horizons stacked (any index with levels ``strategy`` and
-        ``measure``). Risk that staging sheds only by holding cash does not count: the matched
-        lump sum sheds it too.
-    strategies : sequence of str
-        The staged variants of the claim (2-4 weeks).
-    measures : sequence of str
-        Risk measures judged.
-    material : float
-        Smallest relative reduction that counts as a material one.
-
-    Returns
-    -------
-    str
-        Over every (variant, measure) row, with *significant* = the interval of the difference
-        lies on the less-risk side of zero, and the relative interval from :func:`relative_interval`:
-
-        * ``supported``: every row is significant and the median ``improvement`` is at least
-          ``material``;
-        * ``partly supported``: at least half of the rows are significant;
-        * ``not supported``: fewer than half are, and every row's interval rules out a material
-          reduction (``imp_hi < material``): per unit of expected return, staging does not lower
-          risk by a material amount;
-        * ``inconclusive``: fewer than half are significant, but some interval is too wide to
-          rule out a material reduction.
-    """
-    sub = matched[matched.index.get_level_values("strategy").isin(strategies)
-                  & matched.index.get_level_values("measure").isin(measures)]
-    if sub.empty:
-        raise ValueError("no rows for the given strategies and measures")
-    lower_is_better = sub.index.get_level_values("measure").map(lambda m: MEASURES[m] == "lower").to_numpy()
-    sig = np.where(lower_is_better, sub["hi"] < 0, sub["lo"] > 0)
-    if sig.all() and float(sub["improvement"].median()) >= material:
-        return "supported"
-    if sig.mean() >= 0.5:
-        return "partly supported"
-    if bool((relative_interval(sub)["imp_hi"] < material).all()):
-        return "not supported"
-    return "inconclusive"
-
-
-def ladder_verdict(locked_diff_hi: float, capture: float, keep: float = 0.5) -> str:
-    """Verdict on "a take-profit ladder locks gains while keeping upside".
-
-    Parameters
-    ----------
-    locked_diff_hi : float
-        Upper end of the interval of (ladder minus buy-and-hold) in the share of paths that were up
-        20% and ended with a loss: below zero means the ladder locks gains more often.
-    capture : float
-        :func:`upside_capture` of the ladder against buy-and-hold in the best decile.
-    keep : float
-        Share of the upper-tail gain that counts as "keeping upside".
-
-    Returns
-    -------
-    str
-        ``supported`` if both hold; ``partly supported`` if one holds; ``not supported`` if neither.
-    """
-    locks, keeps = locked_diff_hi < 0, capture >= keep
-    if locks and keeps:
-        return "supported"
-    if locks or keeps:
-        return "partly supported"
-    return "not supported"
-
-
-def touch_verdict(realised: Mapping[str, object], low: float, high: float, complete: bool, low_probability: float,
-                  near_certain: float = 0.85) -> str:
-    """Verdict on "the price may test the range low-high": what the closes in the window did, credited by information.
-
-    Parameters
-    ----------
-    realised : mapping
-        :func:`realised_after` over the claim's window (``first_touch_<level>``: a date or None).
-    low, high : float
-        The range.
-    complete : bool
-        Whether the window is over.
-    low_probability : float
-        Ex-ante probability of touching ``low`` within the window, the *smallest* over the
-        simulated samples (:func:`min_touch_probability`).
-    near_certain : float
-        A level touched with at least this ex-ante probability in every sample was a near
-        certainty: reaching it says almost nothing about the claim and earns no credit.
-
-    Returns
-    -------
-    str
-        ``supported`` if a close reached ``high`` (the whole range was tested); ``partly
-        supported`` if a close reached ``low`` but not ``high`` and ``low`` was not a near
-        certainty; otherwise ``not supported`` once the window is complete and ``inconclusive``
-        while it is still open (the informative part of the claim, ``high``, is undecided).
-    """
-    hit_low = realised.get(f"first_touch_{low:g}") is not None
-    hit_high = realised.get(f"first_touch_{high:g}") is not None
-    if hit_high:
-        return "supported"
-    if hit_low and low_probability < near_certain:
-        return "partly supported"
-    return "not supported" if complete else "inconclusive"
 
 
 def min_touch_probability(touch: pd.DataFrame, level: float, horizon: int) -> float:
@@ -1336,112 +1266,56 @@ def one_sided_p(p_two_sided: float, effect: float) -> float:
     return p_two_sided / 2 if effect < 0 else 1 - p_two_sided / 2
 
 
-def risk_item_status(effect: float, significant: bool, n: int, harm_bound: float, meaningful: float,
-                     min_n: int = 5) -> str:
-    """Status of one risk to the thesis.
-
-    Parameters
-    ----------
-    effect : float
-        Estimated effect on BTC (negative = harm).
-    significant : bool
-        Whether the effect passes its test (Holm-adjusted one-sided p below alpha over the
-        verdict's family).
-    n : int
-        Independent events or episodes behind it.
-    harm_bound : float
-        The most harmful effect inside the effect's 95% interval (its lower end), same units.
-    meaningful : float
-        Size of a harm that matters (positive, same units): a harm of this size must be ruled out
-        (``harm_bound >= -meaningful``) before "no harm" can be claimed.
-    min_n : int
-        Fewer than this is ``undecidable``, whatever the estimate.
-
-    Returns
-    -------
-    str
-        ``undecidable`` (N below ``min_n``), ``harm shown`` (negative and significant), ``no harm
-        shown`` (a meaningful harm is ruled out) or ``no harm detected, low power`` (not significant,
-        but the interval still reaches a meaningful harm).
-    """
-    if n < min_n:
-        return "undecidable"
-    if effect < 0 and significant:
-        return "harm shown"
-    return "no harm shown" if harm_bound >= -meaningful else "no harm detected, low power"
-
-
-def risks_verdict(statuses: Mapping[str, str]) -> str:
-    """Verdict on "these risks can void the thesis" from the status of each risk.
-
-    Returns
-    -------
-    str
-        ``supported``: every risk shows harm; ``partly supported``: at least one does;
-        ``not supported``: none does and every one rules out a meaningful harm (``no harm shown``);
-        ``inconclusive``: none does and some are undecidable or of low power.
-    """
-    bad = [s for s in statuses.values() if s not in RISK_STATUSES]
-    if bad:
-        raise ValueError(f"statuses must be in {RISK_STATUSES}, got {bad}")
-    harm = [s == "harm shown" for s in statuses.values()]
-    if all(harm):
-        return "supported"
-    if any(harm):
-        return "partly supported"
-    return "not supported" if all(s == "no harm shown" for s in statuses.values()) else "inconclusive"
-
-
 def risk_table(stress: pd.DataFrame, reactions: pd.DataFrame, sell_news: Mapping[str, float], horizon: int,
-               alpha: float = 0.05, min_n: int = 5, meaningful: float = 0.10, rate_ratio: float = 2.0) -> pd.DataFrame:
-    """The four risks of the claim, each with its effect, interval, Holm-adjusted test, N and :func:`risk_item_status`.
+               alpha: float = 0.05, meaningful: float = 0.10, rate_ratio: float = 2.0,
+               level: float | None = None) -> pd.DataFrame:
+    """The four risks of the claim, each with its effect on *forward* returns, a corrected interval, test and N.
 
     Parameters
     ----------
     stress : DataFrame
-        :func:`stress_returns`; its HY-widening "during" row stands for recession risk.
+        :func:`stress_returns`; its row "HY spread widening into the start day" (the return over
+        the next days *after* the spreads widened) stands for recession risk. The "during" rows
+        describe what happened while spreads widened, which no investor could act on.
     reactions : DataFrame
         :func:`event_reactions` with groups ``geopolitical (adverse)`` and ``regulation (adverse)``
-        (its own ``p_holm`` covers the whole table; only the one-sided ``p_lower`` is used here).
+        and the columns ``effect_lo``, ``effect_hi`` at coverage ``level`` (its own ``p_holm``
+        covers the whole table; only the one-sided ``p_lower`` is used here).
     sell_news : mapping
         Summary of :func:`runup_reversal`.
     horizon : int
         Event horizon judged (days).
-    alpha, min_n
-        Level of the tests and fewest independent events or episodes.
+    alpha : float
+        Family-wise level of the four tests.
     meaningful : float
         A meaningful harm for the log-return items (credit stress and events): a loss of this
         size relative to calm or random days.
     rate_ratio : float
         A meaningful "sell the news" effect: the pattern this many times as frequent at the turns
         as on ordinary days (2: twice as frequent).
+    level : float, optional
+        Coverage of the intervals; default ``1 - alpha / 4`` (Bonferroni over the four risks).
+        ``stress`` and ``reactions`` must have been computed at the same coverage.
 
     Returns
     -------
     DataFrame
         Rows :data:`RISK_ITEMS`; columns ``effect`` (negative = harm; a log-return difference, or for
         "sell the news" minus the excess of the pattern's rate over the base rate), ``lo``,
-        ``hi`` (95% interval of the effect: block bootstrap, placebo spread, or Clopper-Pearson),
+        ``hi`` (interval of the effect: block bootstrap, inverted placebo, or Clopper-Pearson),
         ``meaningful`` (in the row's units), ``p`` (one-sided, for harm), ``p_holm`` (Holm over the
-        four rows: the family that enters the verdict), ``significant``, ``n`` and ``status``.
-
-    Notes
-    -----
-    The interval of an event group's effect is its estimate shifted by the spread of the random-day
-    means (2.5th to 97.5th percentile around their mean), i.e. the placebo test inverted under a
-    location shift.
+        four rows), ``significant`` and ``n`` (independent events or episodes).
     """
-    hy = stress.loc[STRESS_SPECS[1][0]]
+    level = 1 - alpha / len(RISK_ITEMS) if level is None else level
+    hy = stress.loc[STRESS_SPECS[3][0]]
     rows = {RISK_ITEMS[0]: (hy["diff"], hy["lo"], hy["hi"], meaningful, one_sided_p(hy["p_hac"], hy["diff"]),
                             int(hy["episodes"]))}
     for label, group in ((RISK_ITEMS[1], "geopolitical (adverse)"), (RISK_ITEMS[2], "regulation (adverse)")):
         r = reactions.loc[(group, horizon)]
-        effect = r["event_mean"] - r["placebo_mean"]
-        rows[label] = (effect, effect - (r["placebo_mean"] - r["placebo_lower"]),
-                       effect + (r["placebo_upper"] - r["placebo_mean"]), meaningful, r["p_lower"], int(r["n_events"]))
+        rows[label] = (r["effect"], r["effect_lo"], r["effect_hi"], meaningful, r["p_lower"], int(r["n_events"]))
     n, k, base = int(sell_news["n"]), int(sell_news["k"]), float(sell_news["base_rate"])
     if n:
-        ci = sps.binomtest(k, n, base).proportion_ci(0.95, method="exact")
+        ci = sps.binomtest(k, n, base).proportion_ci(level, method="exact")
         rows[RISK_ITEMS[3]] = (-(k / n - base), -(ci.high - base), -(ci.low - base), (rate_ratio - 1) * base,
                                sell_news["p_binom"], n)
     else:
@@ -1449,9 +1323,9 @@ def risk_table(stress: pd.DataFrame, reactions: pd.DataFrame, sell_news: Mapping
     out = pd.DataFrame.from_dict(rows, orient="index", columns=["effect", "lo", "hi", "meaningful", "p", "n"])
     out["p_holm"] = st.adjust_pvalues(out["p"], "holm")
     out["significant"] = out["p_holm"] < alpha
-    out["status"] = [risk_item_status(r.effect, bool(r.significant), int(r.n), r.lo, r.meaningful, min_n)
-                     for r in out.itertuples()]
-    return out[["effect", "lo", "hi", "meaningful", "p", "p_holm", "significant", "n", "status"]]
+    out = out[["effect", "lo", "hi", "meaningful", "p", "p_holm", "significant", "n"]].copy()
+    out.attrs["level"] = level
+    return out
 
 
 def slug(text: str) -> str:
@@ -1460,139 +1334,3 @@ def slug(text: str) -> str:
     while "__" in out:
         out = out.replace("__", "_")
     return out.strip("_")
-
-
-def _date(x: object) -> str:
-    return f"{x:%Y-%m-%d}" if isinstance(x, pd.Timestamp) else "never"
-
-
-def touch_evidence(realised: Mapping[str, object], touch: pd.DataFrame, date: str, levels: Sequence[float],
-                   n_paths: int, complete: bool, percentiles: Mapping[str, float], window_end: DateLike,
-                   near_certain: float, main: str = "whole history") -> str:
-    """Evidence string for "may test low-high after the date": realised closes, ex-ante probabilities, their information.
-
-    Parameters
-    ----------
-    realised : mapping
-        :func:`realised_after` over the claim's window.
-    touch : DataFrame
-        :func:`touch_table` (rows samples, the main one named ``main``).
-    date : str
-        Forecast day.
-    levels : sequence of float
-        The range (first and last are used).
-    n_paths : int
-        Simulated paths per sample.
-    complete : bool
-        Whether the window is over.
-    percentiles : mapping
-        :func:`realised_percentiles` of the realised path among the main sample's paths.
-    window_end : date
-        Last day of the claim's window.
-    near_certain : float
-        Threshold of :func:`touch_verdict`.
-    """
-    low, high = levels[0], levels[-1]
-    h = max(d for lv, d in touch.columns if lv != "median close")
-    p_low, p_high = touch[(low, h)], touch[(high, h)]
-    trivial = p_low.min() >= near_certain
-    return (f"Realised: close on {date} USD {realised['close_at_date']:,.0f}; first close >= {low:,.0f} on "
-            f"{_date(realised[f'first_touch_{low:g}'])}; highest close USD {realised['max']:,.0f} on "
-            f"{_date(realised['max_date'])}; first close >= {high:,.0f}: {_date(realised[f'first_touch_{high:g}'])} "
-            f"(N={realised['n_days']} closes to {_date(realised['last_date'])}; the {h}-day window runs to "
-            f"{pd.Timestamp(window_end):%Y-%m-%d} and is {'complete' if complete else 'still open'}); lowest close "
-            f"USD {realised['min']:,.0f} on {_date(realised['min_date'])}. Ex-ante, stationary bootstrap of daily log "
-            f"returns up to {date} (N={n_paths} paths per sample, {len(touch)} samples): P(touch {low:,.0f} within "
-            f"{h} d) = {p_low[main]:.2f} ({main}), {p_low.min():.2f}-{p_low.max():.2f} over the samples"
-            + (f", a near certainty (>= {near_certain:.2f} in every sample), so reaching it earns no credit"
-               if trivial else "")
-            + f"; P(touch {high:,.0f} within {h} d) = {p_high[main]:.2f} ({main}), {p_high.min():.2f}-"
-            f"{p_high.max():.2f} over the samples. Over the {percentiles['days']:.0f} days observed, the realised "
-            f"highest close sits at the {percentiles['max']:.0f}th and the last close at the "
-            f"{percentiles['last']:.0f}th percentile of the simulated paths ({main}).")
-
-
-def risks_evidence(table: pd.DataFrame, min_n: int, horizon: int) -> str:
-    """Evidence string for the risks of C20 from :func:`risk_table`."""
-    parts = [f"{name}: effect {row['effect']:+.3f} (95% CI {row['lo']:+.3f} to {row['hi']:+.3f}; one-sided p "
-             f"{row['p']:.3f}, Holm {row['p_holm']:.3f}; N={row['n']}) -> {row['status']}"
-             + (f" (N < {min_n})" if row["status"] == "undecidable" else "")
-             + (f" (the interval reaches a harm of {row['meaningful']:.2f})"
-                if row["status"] == "no harm detected, low power" else "")
-             for name, row in table.iterrows()]
-    return ("; ".join(parts) + ". Effects: BTC log-return differences (credit stress: return over the stress window "
-            f"while HY spreads widened minus calm days; shocks: {horizon}-day return after the events minus random days); "
-            "for sell the news, minus the excess of the pattern's rate at easing turns over all days. Negative = harm; "
-            "Holm over the four tests of "
-            f"the verdict; a meaningful harm is a loss of {table['meaningful'].iloc[0]:.2f} in log return, or the "
-            "pattern twice as common as on ordinary days.")
-
-
-def comparison_evidence(table: pd.DataFrame, strategies: Sequence[str], measures: Sequence[str], baseline: str,
-                        start: str) -> str:
-    """Evidence string: relative improvement with interval for each (horizon, strategy, measure), and N."""
-    parts = []
-    frame = table if "horizon" in (table.index.names or []) else pd.concat({0: table}, names=["horizon"])
-    for h in dict.fromkeys(frame.index.get_level_values("horizon")):
-        sub = frame.loc[h]
-        n = int(sub["n"].iloc[0])
-        for s in strategies:
-            vals = ", ".join(f"{m} {sub.loc[(s, m), 'improvement']:+.1%} (diff {sub.loc[(s, m), 'diff']:+.3f}, CI "
-                             f"{sub.loc[(s, m), 'lo']:+.3f} to {sub.loc[(s, m), 'hi']:+.3f})" for m in measures)
-            parts.append(f"{h} d, {s}: {vals}")
-        parts[-1] += f" [N={n} overlapping start days from {start}, ~{n / h + 1:.0f} independent]" if h else ""
-    return f"Relative change vs {baseline} (positive = less risk or more return): " + "; ".join(parts) + "."
-
-
-def staged_evidence(vs_lump: pd.DataFrame, vs_matched: pd.DataFrame, strategies: Sequence[str],
-                    measures: Sequence[str], start: str) -> str:
-    """Evidence string for C21: each variant against the exposure-matched lump sum (the verdict), then the full lump sum.
-
-    Parameters
-    ----------
-    vs_lump, vs_matched : DataFrame
-        :func:`compare_to_baseline` against the lump sum and :func:`compare_to_matched`, horizons
-        stacked (outer index level ``horizon``).
-    strategies, measures : sequences of str
-        Rows reported.
-    start : str
-        First start day.
-    """
-    parts = []
-    for h in dict.fromkeys(vs_matched.index.get_level_values("horizon")):
-        sub, rel = vs_matched.loc[h], relative_interval(vs_matched.loc[h])
-        n = int(sub["n"].iloc[0])
-        for s in strategies:
-            vals = ", ".join(f"{m} {sub.loc[(s, m), 'value']:.3f} vs {sub.loc[(s, m), 'baseline']:.3f} "
-                             f"({sub.loc[(s, m), 'improvement']:+.1%}, CI {rel.loc[(s, m), 'imp_lo']:+.1%} to "
-                             f"{rel.loc[(s, m), 'imp_hi']:+.1%})" for m in measures)
-            parts.append(f"{h} d, {s} vs {sub.loc[(s, measures[0]), 'weight']:.1%} BTC + cash: {vals}")
-        parts[-1] += f" [N={n} overlapping start days from {start}, ~{n / h + 1:.0f} independent]"
-    return ("Against the exposure-matched lump sum (same mean return; staged vs matched value, relative change with "
-            "95% block-bootstrap CI, positive = less risk): " + "; ".join(parts) + ". "
-            + comparison_evidence(vs_lump, strategies, ["mean", *measures], "the full lump sum", start))
-
-
-def ladder_evidence(lock: pd.DataFrame, table: pd.DataFrame, simulated: pd.DataFrame, horizon: int, gain: float,
-                    start: str, n_paths: int, baseline: str = "buy_and_hold", strategy: str = "ladder") -> str:
-    """Evidence string for "a take-profit ladder locks gains while keeping upside".
-
-    Parameters
-    ----------
-    lock : DataFrame
-        :func:`lock_and_capture` on the historical windows of ``horizon`` days.
-    table : DataFrame
-        :func:`compare_to_baseline` for the same windows.
-    simulated : DataFrame
-        :func:`lock_and_capture` on simulated paths.
-    horizon, gain, start, n_paths
-        Holding period, the paper gain to lock, the first start day and the number of simulated paths.
-    """
-    r, b = lock.loc[strategy], lock.loc[baseline]
-    return (f"{horizon}-day holding, N={int(r['n'])} start days from {start}: up {gain:.0%} then ended in a loss "
-            f"{r['up_then_loss']:.1%} of N={int(r['n_reached'])} ({baseline} {b['up_then_loss']:.1%}; difference "
-            f"{r['diff']:+.3f}, 95% CI {r['lo']:+.3f} to {r['hi']:+.3f}); upside kept on the best decile "
-            f"{r['capture']:.2f} (CI {r['capture_lo']:.2f}-{r['capture_hi']:.2f}). "
-            + comparison_evidence(table, [strategy], ["mean", "mdd_mean"], baseline.replace("_", "-"), start)
-            + f" Simulation (N={n_paths} paths): upside kept {simulated.loc[strategy, 'capture']:.2f}, up-then-loss "
-            f"{simulated.loc[strategy, 'up_then_loss']:.1%} vs {simulated.loc[baseline, 'up_then_loss']:.1%}.")

@@ -1,0 +1,446 @@
+"""Rules and evidence text for the claims of notebook 06: C20, C21, C22, C23 and C27.
+
+Each rule returns a :class:`~helpers.claims.vocabulary.Decision` built on the shared
+:func:`~helpers.claims.vocabulary.interval_rule` and :func:`~helpers.claims.vocabulary.compound_rule`:
+
+* :func:`c20_risks_rule`: the four risks that "can void the thesis", each judged on BTC's
+  *forward* returns after the risk appeared (harm = the claimed direction), compound over the four.
+* :func:`c21_staging_rule`: "staged buying lowers risk versus buying at once", every (horizon,
+  variant, risk measure) against the full lump sum, against a minimum meaningful reduction.
+* :func:`c22_ladder_rule`: "locks gains while keeping upside", two parts.
+* :func:`c23_range_rule` and :func:`c27_high_rule`: dated price forecasts, credited by the
+  information a touch carries: a level declared *before the outcome* from its ex-ante probability.
+
+Forecast levels (:func:`touch_part`): a level whose ex-ante probability of being touched in the
+window is at least ``near_certain`` earns no credit when reached (it was the base case), but
+missing it is evidence against; a level at most ``1 - near_certain`` likely earns credit when
+reached and no blame when missed; between the two, both outcomes inform. The same band applies to
+every level of a claim (symmetrically), from the main simulation.
+
+The evidence functions put a plain first sentence (effect, interval, N, last date) before the
+details, as the site shows the first sentence on the front page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from helpers.claims import vocabulary as v
+from helpers.claims.events import agreement_share
+from helpers.claims.vocabulary import Decision
+from helpers.scenarios import relative_interval
+
+__all__ = ["LevelOutcome", "agreement_share", "c20_risks_rule", "c21_staging_rule", "c22_ladder_rule", "c23_range_rule",
+           "c27_high_rule"]
+
+#: Display labels of a C20 risk's decision (the table's ``status`` column).
+RISK_STATUS: dict[str, str] = {v.SUPPORTED: "harm shown", v.NOT_SUPPORTED: "no harm shown",
+                               v.INCONCLUSIVE: "no harm detected, low power", v.UNTESTABLE: "untestable"}
+
+
+def _date(x: object) -> str:
+    return f"{x:%Y-%m-%d}" if isinstance(x, pd.Timestamp) else "never"
+
+
+# ------------------------------------------------------------------------------------------- C20
+
+
+def c20_risk_part(effect: float, lo: float, hi: float, meaningful: float, n: int, *, min_events: int = 5) -> Decision:
+    """One risk of C20: does BTC do measurably worse after the risk appears?
+
+    Parameters
+    ----------
+    effect, lo, hi : float
+        Effect on BTC's forward return (negative = harm) and its corrected interval.
+    meaningful : float
+        Size of a harm that matters (positive, same units).
+    n : int
+        Independent events or episodes.
+    min_events : int
+        Fewer: ``inconclusive`` whatever the estimate (a handful of events cannot decide).
+
+    Returns
+    -------
+    Decision
+        :func:`~helpers.claims.vocabulary.interval_rule` with ``direction=-1``: ``supported`` =
+        harm shown, ``not supported`` = a meaningful harm ruled out, ``inconclusive`` = neither.
+    """
+    rule = "c20_risks_rule"
+    if n < min_events or any(pd.isna(x) for x in (effect, lo, hi)):
+        return Decision(v.INCONCLUSIVE, rule, f"N={n} independent events, fewer than {min_events}")
+    return v.interval_rule(effect, lo, hi, minimum_effect=meaningful, direction=-1, rule=rule)
+
+
+def c20_parts(table: pd.DataFrame, *, min_events: int = 5) -> dict[str, Decision]:
+    """:func:`c20_risk_part` for every row of :func:`helpers.scenarios.risk_table`."""
+    return {str(name): c20_risk_part(float(r.effect), float(r.lo), float(r.hi), float(r.meaningful), int(r.n),
+                                     min_events=min_events) for name, r in table.iterrows()}
+
+
+def c20_risks_rule(table: pd.DataFrame, *, min_events: int = 5) -> Decision:
+    """C20: can recession, geopolitical shocks, regulation and "sell the news" void the thesis?
+
+    ``supported`` if every risk shows harm on forward returns, ``partly supported`` if some do,
+    ``not supported`` if every one rules out a meaningful harm, ``inconclusive`` otherwise
+    (:func:`~helpers.claims.vocabulary.compound_rule` over :func:`c20_parts`).
+    """
+    return v.compound_rule(c20_parts(table, min_events=min_events), rule="c20_risks_rule")
+
+
+def c20_status_table(table: pd.DataFrame, *, min_events: int = 5) -> pd.DataFrame:
+    """:func:`helpers.scenarios.risk_table` with each risk's verdict and a plain ``status`` label."""
+    parts = c20_parts(table, min_events=min_events)
+    status = ["undecidable" if int(r.n) < min_events else RISK_STATUS[parts[str(n)].verdict] for n, r in table.iterrows()]
+    return table.assign(verdict=[parts[str(n)].verdict for n in table.index], status=status)
+
+
+def c20_evidence(table: pd.DataFrame, decision: Decision, min_events: int, horizon: int, stress_horizon: int,
+                 last_date: str) -> str:
+    """Evidence for C20 from :func:`c20_status_table`: plain first sentence, each risk, the rule's reason."""
+    shown = [str(n) for n, r in table.iterrows() if r["verdict"] == v.SUPPORTED]
+    level = table.attrs.get("level", 0.95)
+    ruled_out = [str(n) for n, r in table.iterrows() if r["verdict"] == v.NOT_SUPPORTED]
+    rest = len(table) - len(shown) - len(ruled_out)
+    first = (f"Judged on bitcoin's returns after each risk appeared (data to {last_date}), "
+             + (f"{len(shown)} of {len(table)} risks show a measurable harm ({', '.join(shown)})" if shown
+                else f"none of the {len(table)} risks shows a measurable harm")
+             + (f" and {len(ruled_out)} rule a meaningful harm out ({', '.join(ruled_out)})" if ruled_out else "")
+             + (f"; {'the other' if shown or ruled_out else 'all'} {rest} rest on too few events or on intervals too "
+                f"wide to rule a harm in or out" if rest else "")
+             + f" (N = {int(table['n'].min())}-{int(table['n'].max())} events or episodes).")
+    parts = "; ".join(
+        f"{name}: effect {row['effect']:+.3f} (interval {row['lo']:+.3f} to {row['hi']:+.3f}; one-sided p "
+        f"{row['p']:.3f}, Holm {row['p_holm']:.3f}; N={int(row['n'])}) -> {row['status']}"
+        for name, row in table.iterrows())
+    return (f"{first} {parts}. Effects: BTC log-return differences on forward returns (credit stress: the "
+            f"{stress_horizon} days after a day on which HY spreads had widened, minus calm days; shocks: "
+            f"{horizon}-day return after the events minus random days); for sell the news, minus the excess of the "
+            f"pattern's rate at easing turns over all days. Negative = harm; intervals at {level:.2%} (Bonferroni "
+            f"over the four risks); a meaningful harm is a loss of {table['meaningful'].iloc[0]:.2f} in log return, "
+            f"or the pattern twice as common as on ordinary days. Rule: {decision.reason}.")
+
+
+# ------------------------------------------------------------------------------------------- C21
+
+
+def c21_staging_rule(rows: pd.DataFrame, *, material: float, robust_share: float | None = None) -> Decision:
+    """C21: does staged buying over 2-4 weeks lower risk versus buying at once?
+
+    Parameters
+    ----------
+    rows : pd.DataFrame
+        One row per (horizon, variant, risk measure) against the full lump sum, with
+        ``improvement`` (relative reduction of risk, positive = less risk) and its corrected
+        interval ``imp_lo``, ``imp_hi`` (:func:`helpers.scenarios.relative_interval`).
+    material : float
+        Smallest relative reduction that counts (0.10 = 10% less risk).
+    robust_share : float, optional
+        Agreement of the alternative specification (the exposure-matched lump sum); a supported
+        primary result with fewer than half agreeing is ``partly supported``.
+
+    Returns
+    -------
+    Decision
+        :func:`~helpers.claims.vocabulary.compound_rule` over the rows, each
+        :func:`~helpers.claims.vocabulary.interval_rule` on the relative reduction.
+    """
+    rule = "c21_staging_rule"
+    if rows.empty:
+        raise ValueError("c21_staging_rule needs at least one row")
+    parts = {" ".join(str(x) for x in (k if isinstance(k, tuple) else (k,))):
+             v.interval_rule(float(r.improvement), float(r.imp_lo), float(r.imp_hi), minimum_effect=material,
+                             rule=rule) for k, r in rows.iterrows()}
+    decision = v.compound_rule(parts, rule=rule)
+    if decision.verdict == v.SUPPORTED and robust_share is not None and robust_share < v.ROBUST_SHARE:
+        return Decision(v.PARTLY, rule, f"{decision.reason}; but only {robust_share:.0%} of the alternatives agree")
+    return decision
+
+
+def c21_rows(table: pd.DataFrame, strategies: Sequence[str], measures: Sequence[str]) -> pd.DataFrame:
+    """The rows of a stacked :func:`helpers.scenarios.compare_to_baseline` that :func:`c21_staging_rule` judges.
+
+    Returns
+    -------
+    pd.DataFrame
+        Rows (horizon, strategy, measure) of ``strategies`` x ``measures`` with ``improvement``,
+        ``imp_lo`` and ``imp_hi`` (:func:`helpers.scenarios.relative_interval`).
+    """
+    keep = (table.index.get_level_values("strategy").isin(strategies)
+            & table.index.get_level_values("measure").isin(measures))
+    sub = table[keep]
+    return pd.concat([sub[["improvement"]], relative_interval(sub)], axis=1)
+
+
+def comparison_evidence(table: pd.DataFrame, strategies: Sequence[str], measures: Sequence[str], baseline: str,
+                        start: str) -> str:
+    """Relative improvement with interval for each (horizon, strategy, measure), and N."""
+    parts = []
+    frame = table if "horizon" in (table.index.names or []) else pd.concat({0: table}, names=["horizon"])
+    for h in dict.fromkeys(frame.index.get_level_values("horizon")):
+        sub = frame.loc[h]
+        n = int(sub["n"].iloc[0])
+        for s in strategies:
+            vals = ", ".join(f"{m} {sub.loc[(s, m), 'improvement']:+.1%} (diff {sub.loc[(s, m), 'diff']:+.3f}, CI "
+                             f"{sub.loc[(s, m), 'lo']:+.3f} to {sub.loc[(s, m), 'hi']:+.3f})" for m in measures)
+            parts.append(f"{h} d, {s}: {vals}")
+        parts[-1] += f" [N={n} overlapping start days from {start}, ~{n / h + 1:.0f} independent]" if h else ""
+    return f"Relative change vs {baseline} (positive = less risk or more return): " + "; ".join(parts) + "."
+
+
+def c21_evidence(vs_lump: pd.DataFrame, vs_matched: pd.DataFrame, strategies: Sequence[str],
+                 measures: Sequence[str], start: str, decision: Decision, alternative: Decision,
+                 coverage: float, last_date: str, material: float) -> str:
+    """Evidence for C21: the claim as worded (vs the full lump sum), what the advantage is made of, the details.
+
+    Parameters
+    ----------
+    vs_lump, vs_matched : DataFrame
+        :func:`helpers.scenarios.compare_to_baseline` against the full lump sum and
+        :func:`helpers.scenarios.compare_to_matched`, horizons stacked (outer level ``horizon``).
+    strategies, measures : sequences of str
+        Rows reported (``measures`` without ``p_loss``, which is reported separately).
+    start : str
+        First start day.
+    decision, alternative : Decision
+        :func:`c21_staging_rule` against the full lump sum (the verdict) and against the
+        exposure-matched lump sum.
+    coverage : float
+        Coverage of the intervals the rule used.
+    last_date : str
+        Last close used.
+    material : float
+        The rule's minimum meaningful reduction.
+    """
+    risk = [m for m in measures if m != "p_loss"]
+    sub = vs_lump[vs_lump.index.get_level_values("strategy").isin(strategies)
+                  & vs_lump.index.get_level_values("measure").isin(risk)]
+    lo, hi = sub["improvement"].min(), sub["improvement"].max()
+    pl = vs_lump.xs("p_loss", level="measure")
+    lump_loss = pl.xs("lump_sum", level="strategy")["value"]
+    staged_loss = pl[pl.index.get_level_values("strategy").isin(strategies)]["value"]
+    first = (f"Against buying everything at once, staging over 2-4 weeks lowered the spread of outcomes, the mean "
+             f"drawdown and the 5% CVaR by {lo:+.1%} to {hi:+.1%} (every start day from {start} to {last_date}), "
+             f"all below the declared {material:.0%} minimum, while the chance of ending with a loss rose from "
+             f"{lump_loss.min():.1%}-{lump_loss.max():.1%} to {staged_loss.min():.1%}-{staged_loss.max():.1%}.")
+    made_of = ("The reduction is made of cash: a staged buyer is not fully invested until the last tranche, and a "
+               "lump sum that keeps the same average share in cash has as little or less risk "
+               f"(against that exposure-matched lump sum the rule gives: {alternative.verdict}).")
+    loss = "; ".join(f"{h} d: lump sum {pl.loc[(h, 'lump_sum'), 'value']:.1%}, "
+                     + ", ".join(f"{s} {pl.loc[(h, s), 'value']:.1%}" for s in strategies)
+                     for h in dict.fromkeys(pl.index.get_level_values("horizon")))
+    parts = []
+    for h in dict.fromkeys(vs_matched.index.get_level_values("horizon")):
+        m = vs_matched.loc[h]
+        rel = relative_interval(m)
+        for s in strategies:
+            vals = ", ".join(f"{k} {m.loc[(s, k), 'value']:.3f} vs {m.loc[(s, k), 'baseline']:.3f} "
+                             f"({m.loc[(s, k), 'improvement']:+.1%}, CI {rel.loc[(s, k), 'imp_lo']:+.1%} to "
+                             f"{rel.loc[(s, k), 'imp_hi']:+.1%})" for k in risk)
+            parts.append(f"{h} d, {s} vs {m.loc[(s, risk[0]), 'weight']:.1%} BTC + cash: {vals}")
+    return (f"{first} {made_of} Probability of a loss: {loss}. "
+            + comparison_evidence(vs_lump, strategies, ["mean", *risk], "the full lump sum", start)
+            + " Against the exposure-matched lump sum (same mean return; 95% block-bootstrap CI, positive = less "
+            "risk): " + "; ".join(parts) + f". Rule (intervals at {coverage:.2%}, Bonferroni over the rows): "
+            f"{decision.reason}.")
+
+
+# ------------------------------------------------------------------------------------------- C22
+
+
+def c22_ladder_rule(lock: tuple[float, float, float], capture: tuple[float, float, float], *,
+                    minimum_lock: float, keep: float) -> Decision:
+    """C22: does a take-profit ladder lock gains while keeping upside?
+
+    Parameters
+    ----------
+    lock : (estimate, low, high)
+        Reduction (buy-and-hold minus ladder) in the share of paths up 20% that ended with a
+        loss, with its corrected interval; positive = gains locked more often.
+    capture : (estimate, low, high)
+        Share of buy-and-hold's gain on the best decile that the ladder kept, with its interval.
+    minimum_lock : float
+        Smallest meaningful reduction (share points).
+    keep : float
+        Share of the upper-tail gain that counts as "keeping upside".
+
+    Returns
+    -------
+    Decision
+        :func:`~helpers.claims.vocabulary.compound_rule` over "locks gains" and "keeps upside",
+        each :func:`~helpers.claims.vocabulary.interval_rule`.
+    """
+    rule = "c22_ladder_rule"
+    parts = {"locks gains": v.interval_rule(*lock, minimum_effect=minimum_lock, rule=rule),
+             "keeps upside": v.interval_rule(*capture, minimum_effect=keep, rule=rule)}
+    return v.compound_rule(parts, rule=rule)
+
+
+def c22_evidence(lock: pd.DataFrame, table: pd.DataFrame, simulated: pd.DataFrame, horizon: int, gain: float,
+                 start: str, n_paths: int, decision: Decision, last_date: str, baseline: str = "buy_and_hold",
+                 strategy: str = "ladder") -> str:
+    """Evidence for C22 from :func:`helpers.scenarios.lock_and_capture` and :func:`helpers.scenarios.compare_to_baseline`."""
+    r, b = lock.loc[strategy], lock.loc[baseline]
+    first = (f"Over {horizon}-day holdings from every start day ({start} to {last_date}, N={int(r['n'])}), the ladder "
+             f"turned a +{gain:.0%} paper gain into a final loss {r['up_then_loss']:.1%} of the time against "
+             f"{b['up_then_loss']:.1%} for buy-and-hold, but kept only {r['capture']:.0%} of buy-and-hold's gain on "
+             f"the best tenth of start days.")
+    return (f"{first} Up {gain:.0%} then a loss: {r['up_then_loss']:.1%} of N={int(r['n_reached'])} ({baseline} "
+            f"{b['up_then_loss']:.1%}; difference {r['diff']:+.3f}, CI {r['lo']:+.3f} to {r['hi']:+.3f}); upside kept "
+            f"on the best decile {r['capture']:.2f} (CI {r['capture_lo']:.2f}-{r['capture_hi']:.2f}). "
+            + comparison_evidence(table, [strategy], ["mean", "mdd_mean"], baseline.replace("_", "-"), start)
+            + f" Simulation (N={n_paths} paths): upside kept {simulated.loc[strategy, 'capture']:.2f}, up-then-loss "
+            f"{simulated.loc[strategy, 'up_then_loss']:.1%} vs {simulated.loc[baseline, 'up_then_loss']:.1%}. "
+            f"Rule: {decision.reason}.")
+
+
+# ------------------------------------------------------------------------------------------- C23, C27
+
+
+@dataclass(frozen=True)
+class LevelOutcome:
+    """A forecast level: its ex-ante touch probability and what happened in the window.
+
+    Attributes
+    ----------
+    level : float
+        Price level (USD).
+    probability : float
+        Ex-ante probability that a close reaches it within the window (main simulation).
+    touched : bool
+        Whether a close in the window reached it.
+    """
+
+    level: float
+    probability: float
+    touched: bool
+
+
+def informative(probability: float, near_certain: float) -> bool:
+    """A level is informative when its ex-ante probability lies strictly between ``1 - near_certain`` and it."""
+    if not 0.5 < near_certain < 1:
+        raise ValueError(f"near_certain must be in (0.5, 1), got {near_certain}")
+    return 1 - near_certain < probability < near_certain
+
+
+def touch_part(outcome: LevelOutcome, complete: bool, near_certain: float, rule: str) -> Decision:
+    """Decide one forecast level by the information its outcome carries.
+
+    Returns
+    -------
+    Decision
+        Touched: ``supported`` unless it was near certain ex ante (then ``inconclusive``: the
+        base case came true). Not touched and the window over: ``not supported`` unless it was a
+        long shot ex ante (then ``inconclusive``). Not touched and the window open: ``inconclusive``.
+    """
+    p, lv = outcome.probability, f"{outcome.level:,.0f}"
+    if outcome.touched:
+        if p >= near_certain:
+            return Decision(v.INCONCLUSIVE, rule, f"{lv} was reached, but ex ante it was near certain (p={p:.2f}): "
+                                                  "no credit")
+        return Decision(v.SUPPORTED, rule, f"{lv} was reached with an ex-ante probability of {p:.2f}")
+    if not complete:
+        return Decision(v.INCONCLUSIVE, rule, f"{lv} not reached yet and the window is still open (p={p:.2f})")
+    if p <= 1 - near_certain:
+        return Decision(v.INCONCLUSIVE, rule, f"{lv} not reached, but ex ante it was a long shot (p={p:.2f})")
+    return Decision(v.NOT_SUPPORTED, rule, f"{lv} not reached in the window, ex-ante probability {p:.2f}")
+
+
+def c23_range_rule(low: LevelOutcome, high: LevelOutcome, *, complete: bool, near_certain: float = 0.85) -> Decision:
+    """C23: "BTC may test USD low-high after QT ends" within the declared window.
+
+    ``supported`` if the top of the range decides so (:func:`touch_part`); ``partly supported``
+    if only the bottom does; ``not supported`` if the top was missed when it was not a long shot;
+    ``inconclusive`` otherwise (window open, or only near-certain levels reached).
+    """
+    rule = "c23_range_rule"
+    top, bottom = touch_part(high, complete, near_certain, rule), touch_part(low, complete, near_certain, rule)
+    why = f"top: {top.reason}; bottom: {bottom.reason}"
+    if top.verdict == v.SUPPORTED:
+        return Decision(v.SUPPORTED, rule, why)
+    if bottom.verdict == v.SUPPORTED:
+        return Decision(v.PARTLY, rule, why)
+    if top.verdict == v.NOT_SUPPORTED:
+        return Decision(v.NOT_SUPPORTED, rule, why)
+    return Decision(v.INCONCLUSIVE, rule, why)
+
+
+def c27_high_rule(high: LevelOutcome, *, complete: bool, near_certain: float = 0.85) -> Decision:
+    """C27: "BTC may reach new all-time highs after QT ends": :func:`touch_part` on the prior record close."""
+    d = touch_part(high, complete, near_certain, "c27_high_rule")
+    return Decision(d.verdict, d.rule, f"prior record close {d.reason}")
+
+
+def c23_evidence(realised: Mapping[str, object], touch: pd.DataFrame, date: str, levels: Sequence[float],
+                 n_paths: int, complete: bool, percentiles: Mapping[str, float], window_end: object,
+                 decision: Decision, band: tuple[float, float] | None, main: str, near_certain: float = 0.85) -> str:
+    """Evidence for C23: plain first sentence, the realised closes, the ex-ante probabilities, the rule's reason.
+
+    Parameters
+    ----------
+    realised : mapping
+        :func:`helpers.scenarios.realised_after` over the claim's window.
+    touch : DataFrame
+        :func:`helpers.scenarios.touch_table` (rows samples, the main one named ``main``).
+    date : str
+        Forecast day.
+    levels : sequence of float
+        The range (first and last are used).
+    n_paths : int
+        Simulated paths per sample.
+    complete : bool
+        Whether the window is over.
+    percentiles : mapping
+        :func:`helpers.scenarios.realised_percentiles` of the realised path among the main paths.
+    window_end : date
+        Last day of the window.
+    decision : Decision
+        :func:`c23_range_rule`.
+    band : (float, float) or None
+        Lowest and highest level above the start declared informative ex ante.
+    main : str
+        Name of the main sample.
+    near_certain : float
+        The informative band's upper edge (:func:`informative`).
+    """
+    low, high = levels[0], levels[-1]
+    h = max(d for lv, d in touch.columns if lv != "median close")
+    p_low, p_high = touch[(low, h)], touch[(high, h)]
+    state = "complete" if complete else "still open"
+    first = (f"BTC's highest close in the 12 months after {date} so far is USD {realised['max']:,.0f} (first close >= "
+             f"{low:,.0f} on {_date(realised[f'first_touch_{low:g}'])}, >= {high:,.0f}: "
+             f"{_date(realised[f'first_touch_{high:g}'])}; N={realised['n_days']} closes to "
+             f"{_date(realised['last_date'])}, window to {pd.Timestamp(str(window_end)):%Y-%m-%d} {state}), while the "
+             f"simulation gave {low:,.0f} a {p_low[main]:.0%} and {high:,.0f} a {p_high[main]:.0%} chance ex ante.")
+    def kind(p: float) -> str:
+        return "informative" if informative(p, near_certain) else ("near certain" if p >= near_certain else "a long shot")
+
+    declared = (f" Declared before the outcome, from the main simulation: a level is informative when its ex-ante "
+                f"touch probability lies between {1 - near_certain:.2f} and {near_certain:.2f}; of the levels tested "
+                f"above the start, USD {band[0]:,.0f} to {band[1]:,.0f} were; {low:,.0f} was {kind(p_low[main])} and "
+                f"{high:,.0f} {kind(p_high[main])}" if band else "")
+    return (f"{first} Close on {date} USD {realised['close_at_date']:,.0f}; highest close USD {realised['max']:,.0f} on "
+            f"{_date(realised['max_date'])}; lowest USD {realised['min']:,.0f} on {_date(realised['min_date'])}. "
+            f"Ex ante, stationary bootstrap of daily log returns up to {date} (N={n_paths} paths per sample, "
+            f"{len(touch)} samples, main: {main}): P(touch {low:,.0f} within {h} d) {p_low.min():.2f}-"
+            f"{p_low.max():.2f}, P(touch {high:,.0f}) {p_high.min():.2f}-{p_high.max():.2f} over the samples."
+            + (declared + "." if band else "")
+            + f" Over the {percentiles['days']:.0f} days observed, the realised highest close sits at the "
+            f"{percentiles['max']:.0f}th and the last close at the {percentiles['last']:.0f}th percentile of the "
+            f"simulated paths ({main}). Rule: {decision.reason}.")
+
+
+def c27_evidence(record: float, record_date: object, realised: Mapping[str, object], probability: float,
+                 probability_range: tuple[float, float], complete: bool, window_end: object, decision: Decision,
+                 date: str, n_paths: int, main: str) -> str:
+    """Evidence for C27: the prior record close, the best close since, the ex-ante chance and the window."""
+    state = "complete" if complete else "still open"
+    gap = float(str(realised["max"])) / record - 1
+    return (f"BTC's highest close after {date} was USD {realised['max']:,.0f} on {_date(realised['max_date'])}, "
+            f"{gap:+.0%} against the prior record close of USD {record:,.0f} ({_date(record_date)}); the window to "
+            f"{pd.Timestamp(str(window_end)):%Y-%m-%d} is {state} (N={realised['n_days']} closes to "
+            f"{_date(realised['last_date'])}). Ex ante, the simulation ({main}, N={n_paths} paths) gave a new record "
+            f"close within the window a probability of {probability:.2f} ({probability_range[0]:.2f}-"
+            f"{probability_range[1]:.2f} over the samples). Rule: {decision.reason}.")
