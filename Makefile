@@ -31,9 +31,9 @@ lint: $(STAMP)  ## ruff on the package, tests and notebooks
 typecheck: $(STAMP)  ## mypy on src/helpers
 	$(BIN)/mypy
 
-lab: $(STAMP)  ## JupyterLab at the project root, the README and the site open, with the project's kernel
+lab: $(STAMP)  ## JupyterLab at the project root with the README open (the site: reports/index.html), qtlab kernel
 	$(BIN)/qtlab kernel
-	$(BIN)/jupyter lab --notebook-dir=. README.md reports/index.html
+	$(BIN)/jupyter lab --notebook-dir=. README.md
 
 fetch: $(STAMP)  ## fetch every catalog series into data/raw/
 	$(BIN)/qtlab fetch
