@@ -205,3 +205,14 @@ def test_cli_prints_an_os_error_in_one_line_and_exits_1(tmp_path: Path, mirror_d
     err = [ln for ln in capsys.readouterr().err.replace("\r", "\n").splitlines()
            if ln.strip() and not ln.startswith("fetch:")]
     assert code == 1 and len(err) == 1 and "No space left on device" in err[0] and "WALCL.csv" in err[0]
+
+
+def test_a_lock_held_too_long_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another process holding the manifest lock past the timeout: a one-line error, not a hang or a traceback."""
+    from filelock import FileLock
+
+    monkeypatch.setattr("helpers.store.LOCK_TIMEOUT", 0.2)
+    tmp_path.mkdir(exist_ok=True)
+    with FileLock(tmp_path / ".manifest.lock"), pytest.raises(CacheIOError, match="held by another qtlab process"):
+        Store(tmp_path).write("WALCL", Fetched(_frame("WALCL"), "fred", "t"), today=TODAY)
+    assert not Store(tmp_path).path("WALCL").exists()

@@ -274,7 +274,7 @@ class Store:
                 manifest[series_id] = replace(current, size=st.st_size, mtime_ns=st.st_mtime_ns)
                 tmp_manifest = self._temp_manifest(manifest)
                 self._commit([(tmp_pq, self.parquet_path(series_id)), (tmp_manifest, self.manifest_path)])
-        except (OSError, Timeout):
+        except OSError:  # includes CacheIOError (lock busy, read-only cache)
             return
 
     # ----------------------------------------------------------------------------------------
@@ -445,8 +445,9 @@ class Store:
     # ----------------------------------------------------------------------------------------
 
     @contextmanager
-    def _locked(self, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    def _locked(self, timeout: float | None = None) -> Iterator[None]:
         """Hold the cache's lock; roll forward an interrupted commit and clean stray temporary files first."""
+        timeout = LOCK_TIMEOUT if timeout is None else timeout
         try:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -457,7 +458,8 @@ class Store:
         try:
             lock.acquire()
         except Timeout:
-            raise
+            raise CacheIOError(f"{self.root / '.manifest.lock'}: held by another qtlab process for over {timeout:g} s; "
+                               "wait for it to finish (the lock is released when that process ends)") from None
         except OSError as exc:
             raise cache_io_error(self.root / ".manifest.lock", exc, "lock the manifest") from None
         try:
@@ -469,10 +471,11 @@ class Store:
             lock.release()
 
     def _try_recover(self) -> None:
+        """Roll an interrupted commit forward before reading, if the lock can be had (else read as is)."""
         try:
             with self._locked(timeout=5):
                 pass
-        except (OSError, Timeout):
+        except OSError:
             return
 
     def _recover(self) -> None:
