@@ -20,12 +20,12 @@ from helpers.sources.http import (
     HttpPolicy,
     Rate,
     Transient,
-    ensure_ok,
     host_of,
     parse_retry_after,
     unlimited,
 )
 from helpers.sources.redaction import REDACTED, redact, register_secret, run_redacted, scrub
+from helpers.sources.remote import ensure_ok
 
 URL = "https://api.example.org/v1/data"
 KEY = "f00dfeedcafe4badb0a7c0ffee123456"

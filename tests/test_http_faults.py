@@ -18,8 +18,9 @@ import pytest
 import requests
 
 from helpers.errors import SourceContractError, SourceUnavailableError, offline_hint
-from helpers.sources.http import HttpClient, HttpPolicy, PageGuard, Rate, unlimited
+from helpers.sources.http import HttpClient, HttpPolicy, Rate, unlimited
 from helpers.sources.redaction import REDACTED
+from helpers.sources.remote import PageGuard
 
 Behaviour = Callable[[BaseHTTPRequestHandler], None]
 

@@ -19,8 +19,8 @@ import pandas as pd
 
 from helpers.errors import SourceContractError, SourceUnavailableError
 from helpers.sources.fred import ApiKeyError, BoundedFred, FredSource
-from helpers.sources.http import PageGuard
 from helpers.sources.redaction import get_logger
+from helpers.sources.remote import PageGuard
 
 logger = get_logger(__name__)
 

@@ -33,9 +33,18 @@ from pyrate_limiter import Duration, Rate
 from helpers.catalog import SeriesSpec
 from helpers.errors import SourceContractError, SourceUnavailableError
 from helpers.sources.base import Fetched
-from helpers.sources.http import Answer, PageGuard, host_of, parse_retry_after, refusal
+from helpers.sources.http import Answer, host_of, parse_retry_after
 from helpers.sources.redaction import get_logger, one_line
-from helpers.sources.remote import HttpOptions, RemoteSource, checked_page_size, fetched, number, utc_day
+from helpers.sources.remote import (
+    HttpOptions,
+    PageGuard,
+    RemoteSource,
+    checked_page_size,
+    fetched,
+    number,
+    refusal,
+    utc_day,
+)
 
 logger = get_logger(__name__)
 

@@ -33,9 +33,9 @@ from pyrate_limiter import Duration, Rate
 from helpers.catalog import CRYPTO_COLUMNS, SeriesSpec
 from helpers.errors import SourceContractError, SourceUnavailableError
 from helpers.sources.base import Fetched
-from helpers.sources.http import PageGuard, host_of, refusal
+from helpers.sources.http import host_of
 from helpers.sources.redaction import get_logger, one_line
-from helpers.sources.remote import HttpOptions, RemoteSource, checked_page_size, fetched
+from helpers.sources.remote import HttpOptions, PageGuard, RemoteSource, checked_page_size, fetched, refusal
 
 logger = get_logger(__name__)
 

@@ -33,9 +33,9 @@ from pyrate_limiter import Duration, Rate
 from helpers.catalog import SeriesSpec
 from helpers.errors import SourceContractError
 from helpers.sources.base import Fetched
-from helpers.sources.http import ensure_ok, host_of
+from helpers.sources.http import host_of
 from helpers.sources.redaction import get_logger, one_line
-from helpers.sources.remote import HttpOptions, RemoteSource, fetched, number, utc_day
+from helpers.sources.remote import HttpOptions, RemoteSource, ensure_ok, fetched, number, utc_day
 
 logger = get_logger(__name__)
 

@@ -30,20 +30,17 @@ from helpers.sources.base import Fetched
 from helpers.sources.http import (
     Deadline,
     HttpPolicy,
-    PageGuard,
     Transient,
-    ensure_ok,
     host_of,
     is_name_resolution_failure,
     is_retryable_status,
     parse_retry_after,
     read_body,
-    refusal,
     too_large,
     within,
 )
 from helpers.sources.redaction import get_logger, one_line
-from helpers.sources.remote import HttpOptions, RemoteSource, fetched
+from helpers.sources.remote import HttpOptions, PageGuard, RemoteSource, ensure_ok, fetched, refusal
 
 logger = get_logger(__name__)
 T = TypeVar("T")

@@ -17,7 +17,7 @@ What a caller can rely on:
 * **bounded answers** - at most :attr:`HttpPolicy.max_bytes` bytes per answer, at most
   :attr:`HttpPolicy.max_redirects` redirects (a loop is a one-line error), at most
   :attr:`HttpPolicy.max_pages` pages per paged request with repeated page tokens refused
-  (:class:`PageGuard`);
+  (:class:`~helpers.sources.remote.PageGuard`);
 * **one-line errors** - :class:`~helpers.errors.SourceUnavailableError` naming the host (never the
   URL, whose query may hold a key) with no chained cause.
 """
@@ -42,7 +42,7 @@ from pyrate_limiter import Duration, Limiter, Rate
 from requests.structures import CaseInsensitiveDict
 
 from helpers.errors import SourceContractError, SourceUnavailableError, offline_hint
-from helpers.sources.redaction import get_logger, one_line, redact
+from helpers.sources.redaction import get_logger, redact
 
 logger = get_logger(__name__)
 
@@ -58,10 +58,8 @@ __all__ = [
     "Duration",
     "HttpClient",
     "HttpPolicy",
-    "PageGuard",
     "Rate",
     "Transient",
-    "ensure_ok",
     "host_limiter",
     "host_of",
     "parse_retry_after",
@@ -263,46 +261,6 @@ def too_large(host: str, max_bytes: int) -> str:
     )
 
 
-class PageGuard:
-    """Stops paged requests that repeat a page token or never end.
-
-    Parameters
-    ----------
-    what : str
-        What is paged, for messages (``Coin Metrics asset 'btc'``).
-    max_pages : int
-        Most pages allowed.
-    """
-
-    def __init__(self, what: str, max_pages: int) -> None:
-        self.what = what
-        self.max_pages = max_pages
-        self.pages = 0
-        self._seen: set[str] = set()
-
-    def more(self, marker: object | None) -> bool:
-        """Record one page; whether to fetch the page that ``marker`` (token, URL or cursor) names.
-
-        Raises
-        ------
-        SourceContractError
-            ``marker`` was seen before, or :attr:`max_pages` pages were fetched and another is named.
-        """
-        self.pages += 1
-        if marker is None or marker == "":
-            return False
-        key = str(marker)
-        if key in self._seen:
-            raise SourceContractError(f"{self.what}: the pagination repeated a page token after {self.pages} pages")
-        if self.pages >= self.max_pages:
-            raise SourceContractError(
-                f"{self.what}: the pagination did not end after {self.max_pages} pages; refused "
-                "(raise HttpPolicy.max_pages if the history really is that long)"
-            )
-        self._seen.add(key)
-        return True
-
-
 @dataclass(frozen=True)
 class Answer:
     """A complete HTTP answer (the body read within the limits).
@@ -460,7 +418,7 @@ class HttpClient:
         -------
         Answer
             The first answer that is neither 429 nor 5xx; other 4xx are returned for the caller
-            to interpret (see :func:`ensure_ok`).
+            to interpret (see :func:`~helpers.sources.remote.ensure_ok`).
 
         Raises
         ------
@@ -635,43 +593,4 @@ def _final_error(host: str, failure: Transient, attempts: int, max_delay: float)
     tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
     return SourceUnavailableError(
         f"{host} is unavailable: {failure.reason} after {tries}; try again later or use a mirror (QTLAB_MIRROR)"
-    )
-
-
-def ensure_ok(response: Answer, what: str, secrets: Iterable[str] = ()) -> None:
-    """Raise a clear error when ``response`` is an HTTP error the caller did not handle.
-
-    Parameters
-    ----------
-    response : Answer
-        Answer returned by :meth:`HttpClient.get`.
-    what : str
-        What was asked for (``FRED series 'WALCL'``).
-    secrets : iterable of str, optional
-        Literal values to redact from the quoted body (a server may echo the key).
-
-    Raises
-    ------
-    SourceUnavailableError
-        HTTP 451 (not served in this location) or 403 (refused): use the mirror.
-    SourceContractError
-        For any other status >= 400, quoting the start of the body, redacted.
-    """
-    status = response.status_code
-    if status < 400:
-        return
-    host = host_of(response.url)
-    body = one_line(response.text[:200], secrets, limit=200)
-    if status in (401, 403, 451):
-        raise SourceUnavailableError(refusal(host, status, what, body))
-    raise SourceContractError(redact(f"{host} answered HTTP {status} for {what}: {body}", secrets))
-
-
-def refusal(host: str, status: int, what: str, body: str = "") -> str:
-    """The one-line message for a server that refuses to serve us (401, 403, 451)."""
-    why = {401: "it needs credentials", 403: "it refused access", 451: "it is not available from this location"}
-    detail = f" ({body})" if body else ""
-    return (
-        f"{host} answered HTTP {status} for {what}: {why.get(status, 'refused')}{detail}; "
-        "use the mirror instead (set QTLAB_MIRROR or pass --mirror DIR)"
     )

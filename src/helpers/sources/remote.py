@@ -4,13 +4,15 @@
 subclass states its hosts' rate limit (:attr:`RemoteSource.rates`) and implements
 :meth:`RemoteSource._fetch`; :meth:`RemoteSource.fetch` runs it through
 :func:`~helpers.sources.redaction.run_redacted`, so that no exception, of any type, leaves a source
-with a secret in its message or chain.
+with a secret in its message or chain. Also here: what several sources use to read answers -
+:class:`PageGuard` (page limits), :func:`ensure_ok` and :func:`refusal` (HTTP errors as one line),
+:func:`fetched`, :func:`number`, :func:`utc_day`.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import ClassVar, TypedDict, TypeVar
 
@@ -19,9 +21,10 @@ import requests
 from pyrate_limiter import Limiter, Rate
 
 from helpers.catalog import SeriesSpec
+from helpers.errors import SourceContractError, SourceUnavailableError
 from helpers.sources.base import Fetched
-from helpers.sources.http import HttpClient, HttpPolicy, Sleep, utc_now
-from helpers.sources.redaction import register_secret, run_redacted
+from helpers.sources.http import Answer, HttpClient, HttpPolicy, Sleep, host_of, utc_now
+from helpers.sources.redaction import one_line, redact, register_secret, run_redacted
 
 T = TypeVar("T")
 
@@ -153,4 +156,83 @@ def fetched(
         as_of=as_of,
         expected_rows=None if expected_rows is None else int(expected_rows),
         expected_last=last,
+    )
+
+
+class PageGuard:
+    """Stops paged requests that repeat a page token or never end.
+
+    Parameters
+    ----------
+    what : str
+        What is paged, for messages (``Coin Metrics asset 'btc'``).
+    max_pages : int
+        Most pages allowed.
+    """
+
+    def __init__(self, what: str, max_pages: int) -> None:
+        self.what = what
+        self.max_pages = max_pages
+        self.pages = 0
+        self._seen: set[str] = set()
+
+    def more(self, marker: object | None) -> bool:
+        """Record one page; whether to fetch the page that ``marker`` (token, URL or cursor) names.
+
+        Raises
+        ------
+        SourceContractError
+            ``marker`` was seen before, or :attr:`max_pages` pages were fetched and another is named.
+        """
+        self.pages += 1
+        if marker is None or marker == "":
+            return False
+        key = str(marker)
+        if key in self._seen:
+            raise SourceContractError(f"{self.what}: the pagination repeated a page token after {self.pages} pages")
+        if self.pages >= self.max_pages:
+            raise SourceContractError(
+                f"{self.what}: the pagination did not end after {self.max_pages} pages; refused "
+                "(raise HttpPolicy.max_pages if the history really is that long)"
+            )
+        self._seen.add(key)
+        return True
+
+
+def ensure_ok(response: Answer, what: str, secrets: Iterable[str] = ()) -> None:
+    """Raise a clear error when ``response`` is an HTTP error the caller did not handle.
+
+    Parameters
+    ----------
+    response : Answer
+        Answer returned by :meth:`HttpClient.get`.
+    what : str
+        What was asked for (``FRED series 'WALCL'``).
+    secrets : iterable of str, optional
+        Literal values to redact from the quoted body (a server may echo the key).
+
+    Raises
+    ------
+    SourceUnavailableError
+        HTTP 451 (not served in this location) or 403 (refused): use the mirror.
+    SourceContractError
+        For any other status >= 400, quoting the start of the body, redacted.
+    """
+    status = response.status_code
+    if status < 400:
+        return
+    host = host_of(response.url)
+    body = one_line(response.text[:200], secrets, limit=200)
+    if status in (401, 403, 451):
+        raise SourceUnavailableError(refusal(host, status, what, body))
+    raise SourceContractError(redact(f"{host} answered HTTP {status} for {what}: {body}", secrets))
+
+
+def refusal(host: str, status: int, what: str, body: str = "") -> str:
+    """The one-line message for a server that refuses to serve us (401, 403, 451)."""
+    why = {401: "it needs credentials", 403: "it refused access", 451: "it is not available from this location"}
+    detail = f" ({body})" if body else ""
+    return (
+        f"{host} answered HTTP {status} for {what}: {why.get(status, 'refused')}{detail}; "
+        "use the mirror instead (set QTLAB_MIRROR or pass --mirror DIR)"
     )
