@@ -60,6 +60,22 @@ def test_c04_branches(diff: float, lo: float, hi: float, ps: list[float], flows:
     assert d.verdict == expected and d.rule == "c04_regime_rule"
 
 
+def test_hac_interval_inverts_the_p_value() -> None:
+    lo, hi = lq.hac_interval(0.2, 0.05, 0.95)  # p = 0.05: the 95% interval just touches zero
+    assert lo == pytest.approx(0.0, abs=1e-12) and hi == pytest.approx(0.4)
+    lo, hi = lq.hac_interval(0.167, 0.031, 1 - 0.05 / 3)
+    assert lo < 0 < hi
+    with pytest.raises(ValueError, match="p-value"):
+        lq.hac_interval(0.1, 0.0, 0.95)
+
+
+def test_c04_needs_both_corrected_intervals_clear_of_zero() -> None:
+    """Today's numbers: the bootstrap Bonferroni bound is barely above zero, the HAC Bonferroni one below."""
+    boot_only = lq.c04_regime_rule(0.167, 0.0001, 0.347, _curve([0.03] + [0.3] * 15), spec=C04)
+    both = lq.c04_regime_rule(0.167, 0.0001, 0.347, _curve([0.03] + [0.3] * 15), hac=(-0.018, 0.352), spec=C04)
+    assert boot_only.verdict == v.PARTLY and both.verdict == v.INCONCLUSIVE
+
+
 def test_c04_outperformance_part_changes_with_robustness() -> None:
     robust = lq.c04_regime_rule(0.17, 0.06, 0.30, _curve([0.01] * 16), spec=C04)
     fragile = lq.c04_regime_rule(0.17, 0.06, 0.30, _curve([0.01] + [0.3] * 15), spec=C04)

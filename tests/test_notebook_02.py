@@ -69,7 +69,7 @@ HEADLINE = {
     "netliq_change_qt2_start_to_btc_trough": "USD bn",
     "rolling52w_corr_btc_netliq_share_positive": "share",
 }
-CLAIMS = ("C03", "C04", "C09", "C24")
+CLAIMS = ("C03", "C04", "C09", "C24", "C30")
 
 
 @pytest.fixture(scope="module")
@@ -145,6 +145,7 @@ def test_claims_recorded_with_verdict_and_evidence(nb02: dict[str, Any]) -> None
         assert entry["verdict"] in results.VERDICTS
         assert "N=" in entry["evidence"], cid
         assert entry["notebook"] == NAME
+        assert entry["rule"].startswith(cid.lower() + "_"), cid  # decided by a claim rule in helpers.claims
 
 
 @pytest.mark.slow
@@ -212,3 +213,36 @@ def test_short_answer_states_the_recorded_verdicts(nb02: dict[str, Any]) -> None
     assert set(stated) == set(CLAIMS)
     for cid, verdict in stated.items():
         assert verdict == nb02["claims"][cid]["verdict"], cid
+
+
+@pytest.mark.slow
+def test_rate_measure_correlation_recomputed(nb02: dict[str, Any], mirror_dir: Path) -> None:
+    """C09's rate measure: BTC's monthly log change against minus the change of DGS2's last observation in the month."""
+    levels = _monthly_levels(mirror_dir)
+    dgs2 = _fred(mirror_dir, "DGS2")
+    dgs2_m = dgs2.groupby(dgs2.index.to_period("M")).last().reindex(LEVEL_MONTHS)
+    btc = np.log(levels["btc"]).diff().loc["2015-01":]
+    expected = btc.corr(-dgs2_m.diff().loc["2015-01":])
+    assert abs(nb02["figures"]["corr_monthly_dlog_btc_minus_ddgs2_2015_2025"]["value"] - expected) < 1e-9
+
+
+@pytest.mark.slow
+def test_c24_noise_floor_and_qe_difference_are_recorded(nb02: dict[str, Any]) -> None:
+    """The C24 null (circular shifts) sits beside the observed SD; C30's interval holds its estimate."""
+    f = nb02["figures"]
+    observed, null = f["rolling52w_corr_btc_netliq_sd"]["value"], f["rolling52w_corr_btc_netliq_sd_null_mean"]["value"]
+    assert 0 < null < 1 and abs(observed - null) < 0.1
+    lo, est, hi = (f[f"btc_qe_minus_outside_annual_log_return{k}"]["value"] for k in ("_lo", "", "_hi"))
+    assert lo < est < hi
+    assert all(0 <= f[f"regime_spec_curve_btc_{m}_count_p05"]["value"] <= 16 for m in ("netliq", "walcl"))
+
+
+@pytest.mark.slow
+def test_another_sample_records_keys_named_from_it(run_notebook: Callable[..., tuple[Any, dict[str, Any]]]) -> None:
+    """A 2018 start must not record ``..._2015_2025`` keys; the weekly grid still runs to the end of the data."""
+    run, body = run_notebook(NAME, start_month="2018-01", bootstrap_reps=100)
+    assert run.status == "ok", run.error
+    keys = set(body["figures"])
+    assert "corr_monthly_dlog_btc_netliq_2018_2025" in keys and "n_months_2018_2025" in keys
+    assert not [k for k in keys if "2015_2025" in k]
+    assert body["figures"]["n_months_2018_2025"]["value"] == 95

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import pandas as pd
+from scipy import stats as sps
 
 from helpers.claims import specs
 from helpers.claims.vocabulary import (
@@ -82,7 +83,7 @@ def c03_evidence(decision: Decision, *, split: Mapping[str, Any], splits: pd.Dat
     words = {"before": "a large part came before every date", "after": "little came before any date",
              "mixed": "the timing depends on the date chosen"}
     shares = ", ".join(f"{r.share_before:.4f} at the {r.Index} ({r.date:%Y-%m-%d})" for r in splits.itertuples())
-    return (f"BTC fell {math.expm1(float(split['total'])):.0%} from {split['peak']:%Y-%m-%d} to {split['trough']:%Y-%m-%d} "
+    return (f"BTC fell {-math.expm1(float(split['total'])):.0%} from {split['peak']:%Y-%m-%d} to {split['trough']:%Y-%m-%d} "
             f"({float(split['total']):.2f} in log terms); share of that fall before each QT date: {shares}; against the "
             f"{threshold:.0%} line {words[timing]}. WALCL rose to its peak on {walcl_peak:%Y-%m-%d}, but net liquidity "
             f"peaked on {nl_peak:%Y-%m-%d} ({gap} days after BTC) and changed by {pre['net liquidity']:+,.0f} bn before "
@@ -105,8 +106,23 @@ def robust_share(curve: pd.DataFrame, alpha: float) -> float:
     return float(((curve["diff"] > 0) & (curve["p_hac"] < alpha)).mean())
 
 
+def hac_interval(estimate: float, p_value: float, level: float) -> tuple[float, float]:
+    """Interval of coverage ``level`` implied by an estimate and its two-sided (HAC) p-value of zero.
+
+    The standard error is ``|estimate| / z(1 - p/2)``; a Bonferroni interval over ``m`` tests uses
+    ``level = 1 - alpha / m``.
+    """
+    if not 0 < p_value <= 1 or math.isnan(estimate):
+        raise ValueError(f"need a p-value in (0, 1] and a number, got p={p_value!r}, estimate={estimate!r}")
+    z_p = float(sps.norm.ppf(1 - p_value / 2))
+    se = abs(estimate) / z_p if z_p > 0 else math.inf
+    half = float(sps.norm.ppf(0.5 + level / 2)) * se
+    return estimate - half, estimate + half
+
+
 def c04_regime_rule(diff: float, lo_corrected: float, hi_corrected: float, curve: pd.DataFrame, *,
-                    flows_data: str | None = None, spec: specs.ClaimSpec | None = None) -> Decision:
+                    hac: tuple[float, float] | None = None, flows_data: str | None = None,
+                    spec: specs.ClaimSpec | None = None) -> Decision:
     """Decide C04 by the shared interval rule on the family-corrected interval, with the specification curve.
 
     Parameters
@@ -115,6 +131,11 @@ def c04_regime_rule(diff: float, lo_corrected: float, hi_corrected: float, curve
         BTC's forward log return, net liquidity expanding minus contracting (the declared primary).
     lo_corrected, hi_corrected : float
         Its Bonferroni bootstrap interval over the family of liquidity measures.
+    hac : (float, float), optional
+        Its Bonferroni HAC interval (:func:`hac_interval`). Each interval rests on an approximation
+        (HAC asymptotics with overlapping windows; the far tail of a finite bootstrap, whose bound
+        moves with the seed), so the rule uses the hull of the two: the effect must be clear of zero
+        under both.
     curve : DataFrame
         :func:`helpers.stats.regime_spec_curve` for the primary measure (the declared alternatives):
         the share of its cells with ``p_hac < family_alpha`` and a positive difference is the
@@ -132,7 +153,8 @@ def c04_regime_rule(diff: float, lo_corrected: float, hi_corrected: float, curve
     """
     s = _spec("C04", spec)
     share = robust_share(curve, s.threshold("family_alpha"))
-    outperforms = interval_rule(diff, lo_corrected, hi_corrected, minimum_effect=s.effect(), robust_share=share)
+    lo, hi = (lo_corrected, hi_corrected) if hac is None else (min(lo_corrected, hac[0]), max(hi_corrected, hac[1]))
+    outperforms = interval_rule(diff, lo, hi, minimum_effect=s.effect(), robust_share=share)
     flows = (untestable("fund flows into Treasuries and money-market funds (for example ICI weekly money-market "
                         "fund assets)") if flows_data is None
              else Decision(INCONCLUSIVE, "c04_regime_rule", f"{flows_data} not yet decided"))
@@ -140,18 +162,19 @@ def c04_regime_rule(diff: float, lo_corrected: float, hi_corrected: float, curve
 
 
 def c04_evidence(decision: Decision, *, family: pd.DataFrame, horizon: int, by_asset: pd.DataFrame, shared: bool,
-                 curve: pd.DataFrame, walcl_curve: pd.DataFrame, alpha: float) -> str:
+                 curve: pd.DataFrame, walcl_curve: pd.DataFrame, alpha: float, hac: tuple[float, float]) -> str:
     """C04's evidence: the regime difference in plain words, the family correction and the specification spread."""
     nlr = family.loc["BTC | net liquidity"]
-    est = "; ".join(f"{k.split(' | ')[1]} {r.diff:+.3f} [{r.lo:+.3f}, {r.hi:+.3f}], Holm p={r.p_holm:.3f}, "
+    est = "; ".join(f"{k.split(' | ')[1]} {r['diff']:+.3f} [{r.lo:+.3f}, {r.hi:+.3f}], Holm p={r.p_holm:.3f}, "
                     f"Bonferroni [{r.lo_bonf:+.4f}, {r.hi_bonf:+.4f}]" for k, r in family.iterrows())
     sd_text = ", ".join(f"{k} {r.diff_sd:.2f} (N={int(r.n)})" for k, r in by_asset.iterrows())
     n_ok = int(((curve["diff"] > 0) & (curve["p_hac"] < alpha)).sum())
     n_w = int(((walcl_curve["diff"] > 0) & (walcl_curve["p_hac"] < alpha)).sum())
-    return (f"BTC's {horizon}-week return was {math.expm1(nlr['diff']):+.0%} higher after weeks in which net liquidity "
+    return (f"BTC's {horizon}-week return was {math.expm1(nlr['diff']):.0%} higher after weeks in which net liquidity "
             f"had grown than after weeks in which it had shrunk (95% interval {nlr['lo']:+.3f} to {nlr['hi']:+.3f} in log "
-            f"terms, N={int(nlr['n'])} overlapping weeks), but the interval corrected for trying {len(family)} liquidity "
-            f"measures reaches zero. Expanding minus contracting: {est}. Over the declared alternatives "
+            f"terms, N={int(nlr['n'])} overlapping weeks). Corrected for trying {len(family)} liquidity measures, its "
+            f"Bonferroni intervals are [{nlr['lo_bonf']:+.4f}, {nlr['hi_bonf']:+.4f}] (bootstrap) and [{hac[0]:+.4f}, "
+            f"{hac[1]:+.4f}] (HAC). Expanding minus contracting: {est}. Over the declared alternatives "
             f"({len(curve)} regime windows x horizons) {n_ok} give p < {alpha} for net liquidity and {n_w} for WALCL. "
             f"In SD units of each asset's forward return: {sd_text}, so the effect "
             + ("is shared with equities, not specific to crypto." if shared else "is larger for BTC than for equities.")
@@ -260,7 +283,8 @@ def c24_evidence(decision: Decision, *, stocks: Mapping[str, float], bonds: Mapp
     eq = ", ".join(f"{k} {stab.loc[k, 'sd']:.3f}" for k in stab.index)
     return (f"Bonds follow easing closely and BTC hardly at all: the monthly correlation with easing (a falling "
             f"2-year yield) is {bonds['r_a']:+.2f} for bond prices (a falling 10-year yield), {stocks['r_a']:+.2f} for the "
-            f"S&P 500 and {stocks['r_b']:+.2f} for BTC ({start} to {end}, N={int(stocks['n'])} months). Differences from "
+            f"S&P 500 and {stocks['r_b']:+.2f} for BTC (N={int(stocks['n'])} months from {start} to {end} in which all "
+            f"series exist). Differences from "
             f"BTC with {level:.1%} stationary-bootstrap intervals (Bonferroni over two comparisons): S&P 500 "
             f"{stocks['diff']:+.2f} [{stocks['lo']:+.2f}, {stocks['hi']:+.2f}], bonds {bonds['diff']:+.2f} "
             f"[{bonds['lo']:+.2f}, {bonds['hi']:+.2f}]. BTC's {window}-week rolling correlation with net liquidity has an "
@@ -301,7 +325,7 @@ def c30_qe_rule(primary: Mapping[str, float], alternatives: Sequence[Mapping[str
 def c30_evidence(decision: Decision, *, rows: pd.DataFrame, episodes: str, missing: str) -> str:
     """C30's evidence: BTC's annual return in and out of QE in each sample, then the rule's reason."""
     p = rows.iloc[0]
-    samples = "; ".join(f"{k}: {r.diff:+.2f} [{r.lo:+.2f}, {r.hi:+.2f}], QE weeks {int(r.n_qe)} of {int(r.n)}"
+    samples = "; ".join(f"{k}: {r['diff']:+.2f} [{r.lo:+.2f}, {r.hi:+.2f}], QE weeks {int(r.n_qe)} of {int(r.n)}"
                         for k, r in rows.iterrows())
     return (f"BTC rose faster during QE than outside it in the full history, by {p['diff']:+.2f} a year in log terms "
             f"({math.expm1(p['qe_annual']):+.0%} a year during QE against {math.expm1(p['other_annual']):+.0%} outside, "
