@@ -171,3 +171,8 @@ def test_plain_values() -> None:
     assert site.plain_value({"value": 86281.4952, "unit": "USD"}) == "USD 86,281"
     assert site.plain_value({"value": 0.6931, "unit": "log return"}).endswith("(+100.0%)")
     assert site.plain_value({"value": None, "unit": "date"}) == "none"
+
+
+def test_site_sources_cover_templates_and_helpers() -> None:
+    names = {p.name for p in site.site_sources()}
+    assert {"site.py", "answer.py", "nbtransform.py", "glossary.py", "index.md.j2", "conf.py.txt", "qtlab.css"} <= names

@@ -38,10 +38,10 @@ PROTECTED = frozenset({"results.json", "results", "runs", "runs.json", "sweeps",
 _NOTEBOOK = re.compile(r"^\d\d_[a-z0-9_]+$")
 #: The article's dated forecasts (CLAIMS.md) and the window each is judged in.
 FORECASTS: tuple[tuple[str, str], ...] = (
-    ("C23", "the 12 months after QT ended on 2025-12-01"),
-    ("C26", "the first quarter of 2026"),
-    ("C27", "the months after QT ended (open)"),
-    ("C29", "weeks to months after December 2025"),
+    ("C23", "12 months from 2025-12-01"),
+    ("C26", "Q1 2026"),
+    ("C27", "after 2025-12-01 (open-ended)"),
+    ("C29", "weeks to months after 2025-12-01"),
 )
 FORECAST_START = "2025-12-01"
 FORECAST_BAND = (90_000.0, 100_000.0)
@@ -93,6 +93,17 @@ def build_site(executed_dir: Path, out_dir: Path, *, forecast_figure: bool = Tru
         _write_pages(src, pages, results, out_dir, runs, figure)
         _sphinx_build(src, build)
         _publish(build / "html", out_dir)
+
+
+def site_sources() -> list[Path]:
+    """Every file the site's look depends on besides its inputs: this module, its helpers, templates and pages.
+
+    The runner digests these (with the executed notebooks and results) to decide whether to rebuild.
+    """
+    here = Path(__file__).resolve().parent
+    modules = [here / f"{name}.py" for name in ("site", "answer", "nbtransform", "glossary", "sphinx_math")]
+    assets = sorted(p for folder in ("templates", "site_pages") for p in (here / folder).rglob("*") if p.is_file())
+    return [p for p in modules if p.is_file()] + assets
 
 
 # ----------------------------------------------------------------------------------------------- notebooks
@@ -376,7 +387,9 @@ def _forecast_figure(executed_dir: Path, src: Path) -> Path | None:
     params = notebook_parameters(nbformat.read(nb_path, as_version=4))
     try:
         png = forecast_png(params)
-    except (OSError, KeyError, ValueError, ImportError, LookupError):
+    except Exception as exc:  # noqa: BLE001 (the figure is optional: the page says so, the build goes on)
+        warnings_module.warn(f"front-page forecast figure skipped ({type(exc).__name__}: {exc})", UserWarning,
+                             stacklevel=2)
         return None
     path = src / "forecast_btc.png"
     path.write_bytes(png)
@@ -418,8 +431,8 @@ def forecast_png(params: Mapping[str, Any]) -> bytes:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    data = _module("helpers.data")
-    sc = _module("helpers.scenarios")
+    data = _provider(("helpers.data", "helpers.data.load"), "closes")
+    sc = _provider(("helpers.scenarios", "helpers.studies.scenarios", "helpers.methods.scenarios"), "scenario_paths")
     fig_sc = _module("helpers.figures.scenarios")
     plots = _module("helpers.plots")
     plots.setup()
@@ -435,6 +448,10 @@ def forecast_png(params: Mapping[str, Any]) -> bytes:
                            "BTC since the end of QT against the simulated paths and the article's 90k-100k band",
                            f"CoinGecko via mirror (BTC closes); stationary bootstrap of daily log returns to {qt_end}, "
                            f"N={n_paths} paths (notebook 06)", last)
+    band = sorted(params.get("targets", FORECAST_BAND))
+    fig.axes[0].axhspan(band[0], band[-1], color=plots.QT_COLOR, alpha=0.18, lw=0,
+                        label=f"article's forecast band {band[0]:,.0f}-{band[-1]:,.0f}")
+    fig.axes[0].legend(fontsize=8, loc="upper left", ncol=2)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=90, metadata={"Software": None}, bbox_inches="tight")
     plt.close(fig)
@@ -555,6 +572,15 @@ def _read_json(path: Path, required: bool) -> dict[str, Any]:
 
 def _module(name: str) -> Any:
     return importlib.import_module(name)
+
+
+def _provider(names: Sequence[str], attr: str) -> Any:
+    """The first importable module among ``names`` that has ``attr`` (modules move as the package is reshaped)."""
+    for name in names:
+        module = _optional_module((name,))
+        if module is not None and hasattr(module, attr):
+            return module
+    raise ImportError(f"none of {', '.join(names)} provides {attr}")
 
 
 def _optional_module(names: Sequence[str]) -> Any:
