@@ -192,3 +192,14 @@ def test_actionlint(path: Path) -> None:
     out = proc.stdout.strip()
     problems = [] if out in ("", "null") else json.loads(out) if out.startswith("[") else [out]
     assert problems == [], f"actionlint on {path.name}: {problems} {proc.stderr}"
+
+
+def test_refresh_python_satisfies_the_project() -> None:
+    import tomllib
+
+    need = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    lowest = tuple(int(p) for p in re.findall(r"\d+", need)[:2])
+    setups = [s for _, s in _steps(_load(WORKFLOWS / "refresh.yml")) if s.get("uses", "").startswith("actions/setup-python@")]
+    assert setups, "refresh.yml sets up Python explicitly"
+    version = tuple(int(p) for p in str(setups[0]["with"]["python-version"]).split(".")[:2])
+    assert version >= lowest, f"refresh.yml uses Python {version}, the project needs {need}"
