@@ -110,7 +110,9 @@ def c20_evidence(table: pd.DataFrame, decision: Decision, min_events: int, horiz
              + (f" and {len(ruled_out)} rule a meaningful harm out ({', '.join(ruled_out)})" if ruled_out else "")
              + (f"; {'the other' if shown or ruled_out else 'all'} {rest} rest on too few events or on intervals too "
                 f"wide to rule a harm in or out" if rest else "")
-             + f" (N = {int(table['n'].min())}-{int(table['n'].max())} events or episodes).")
+             + f" (N = {int(table['n'].min())}-{int(table['n'].max())} events or episodes); after credit-spread stress, "
+             f"for one, bitcoin's next {stress_horizon} days returned {100 * table['effect'].iloc[0]:+.1f} log points "
+             f"against calm days (interval {100 * table['lo'].iloc[0]:+.0f} to {100 * table['hi'].iloc[0]:+.0f}).")
     parts = "; ".join(
         f"{name}: effect {row['effect']:+.3f} (interval {row['lo']:+.3f} to {row['hi']:+.3f}; one-sided p "
         f"{row['p']:.3f}, Holm {row['p_holm']:.3f}; N={int(row['n'])}) -> {row['status']}"
