@@ -38,8 +38,8 @@ lab: $(STAMP)  ## JupyterLab at the project root with the README open (the site:
 fetch: $(STAMP)  ## fetch every catalog series into data/raw/
 	$(BIN)/qtlab fetch
 
-bench: $(STAMP)  ## benchmarks (performance goals live here, not in tests)
-	$(BIN)/python benchmarks/run.py --notebooks
+bench: $(STAMP)  ## benchmarks in a temporary copy (goals live here, not in tests); writes reports/benchmarks.json
+	$(BIN)/python benchmarks/run.py
 
 clean:  ## remove the environment and the data cache
 	rm -rf $(VENV) data/raw
