@@ -6,9 +6,8 @@ import pytest
 
 from helpers import ledger
 
-pytestmark = pytest.mark.slow
 
-
+@pytest.mark.slow
 def test_ledger_reflects_recorded_verdicts(run_notebook) -> None:  # type: ignore[no-untyped-def]
     _, nb01 = run_notebook("01_qt_mechanism")
     run, nb07 = run_notebook("07_claims_ledger")
@@ -20,5 +19,19 @@ def test_ledger_reflects_recorded_verdicts(run_notebook) -> None:  # type: ignor
     recorded = {k.removeprefix("claims_").replace("_", " "): v["value"]
                 for k, v in nb07["figures"].items() if k.startswith("claims_")}
     assert recorded == ledger.verdict_counts(table).to_dict()
-    assert sum(recorded.values()) == 25
+    assert sum(recorded.values()) == 30
     assert nb07["claims"] == {}  # the ledger gathers verdicts, it does not make its own
+    for claim_id, entry in nb01["claims"].items():
+        assert table.loc[claim_id, "rule"] == entry["rule"]  # the rule that produced each verdict travels along
+
+
+def test_notebook_metadata_and_parameters() -> None:
+    import ast
+    from pathlib import Path
+
+    import nbformat
+
+    nb = nbformat.read(Path(__file__).resolve().parents[1] / "notebooks" / "07_claims_ledger.ipynb", as_version=4)
+    assert nb.metadata["kernelspec"]["name"] == "qtlab"
+    (params,) = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert all(isinstance(s, ast.AnnAssign) for s in ast.parse(params.source).body)
