@@ -95,15 +95,32 @@ def test_series_used_and_data_gaps_come_from_the_data_layer(home: Path, monkeypa
         def to_dict(self) -> dict[str, object]:
             return {"series": "btc", "start": "2024-01-01", "days": 30}
 
+    read: list[str] = ["from a previous run"]
+    gaps: list[Gap] = [Gap()]
     data = types.ModuleType("helpers.data")
-    data.series_read = lambda: ["btc", "WALCL"]  # type: ignore[attr-defined]
+    data.series_read = lambda: list(read)  # type: ignore[attr-defined]
+    data.clear_series_read = read.clear  # type: ignore[attr-defined]
     quality = types.ModuleType("helpers.quality")
-    quality.gaps_seen = lambda: [Gap()]  # type: ignore[attr-defined]
+    quality.gaps_seen = lambda: list(gaps)  # type: ignore[attr-defined]
+    quality.clear_gaps_seen = gaps.clear  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "helpers.data", data)
     monkeypatch.setitem(sys.modules, "helpers.quality", quality)
     results.start("07_v")
     rec = results.current()
+    assert json.loads(rec.path.read_text())["series_used"] == []  # start forgets earlier reads
+    read += ["btc", "WALCL"]
+    gaps.append(Gap())
     results.note_series("DFF")
     body = json.loads(rec.path.read_text())
     assert body["series_used"] == ["DFF", "WALCL", "btc"]
     assert body["data_gaps"] == [{"series": "btc", "start": "2024-01-01", "days": 30}]
+
+
+def test_series_used_from_the_real_data_layer(mirror_home: Path, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from helpers import data
+
+    monkeypatch.setenv("QTLAB_HOME", str(mirror_home))  # its cache; results still go to the scratch folder
+    results.start("08_u")
+    data.primary("WALCL")
+    results.record("x", 1, "n")
+    assert json.loads(results.current().path.read_text())["series_used"] == ["WALCL"]

@@ -135,6 +135,7 @@ def start(notebook: str) -> None:
     recorder = Recorder(notebook, folder)
     if paths.RESULTS_ENV not in os.environ:
         _seed_scratch(folder, exclude=notebook)
+    _forget_reads()
     _current = recorder
     recorder.save()
 
@@ -213,20 +214,29 @@ def read_notebook_results(path: Path) -> dict[str, Any]:
     return dict(json.loads(path.read_text(encoding="utf-8")))
 
 
+def _loaded(name: str) -> Any:
+    """The module ``name`` if this process imported it (a notebook that never loaded data read no series)."""
+    return sys.modules.get(name)
+
+
 def _series_read() -> set[str]:
-    """Series ids the data layer reports as read in this process (empty before it is imported)."""
-    data = sys.modules.get("helpers.data")
-    reader = getattr(data, "series_read", None)
-    return {str(s) for s in reader()} if callable(reader) else set()
+    """Series ids :func:`helpers.data.series_read` reports as read since :func:`start`."""
+    data = _loaded("helpers.data")
+    return {str(s) for s in data.series_read()} if data is not None else set()
 
 
 def _data_gaps() -> list[dict[str, Any]]:
-    """Data gaps the quality checks saw in this process, as dicts (empty before they are imported)."""
-    for name in ("helpers.quality", "helpers.data.quality"):
-        seen = getattr(sys.modules.get(name), "gaps_seen", None)
-        if callable(seen):
-            return [g.to_dict() if hasattr(g, "to_dict") else dict(g) for g in seen()]
-    return []
+    """Data gaps :func:`helpers.quality.gaps_seen` reports since :func:`start`, as dicts."""
+    quality = _loaded("helpers.quality")
+    return [g.to_dict() for g in quality.gaps_seen()] if quality is not None else []
+
+
+def _forget_reads() -> None:
+    """Start afresh: clear the data layer's registries of series read and gaps seen."""
+    for name, clear in (("helpers.data", "clear_series_read"), ("helpers.quality", "clear_gaps_seen")):
+        module = _loaded(name)
+        if module is not None:
+            getattr(module, clear)()
 
 
 def _seed_scratch(folder: Path, exclude: str) -> None:

@@ -178,6 +178,12 @@ def execute(name: str, parameters: dict[str, Any] | None, out_dir: Path, *, time
     return NotebookRun(name, "failed" if error else "ok", seconds, error, html.name if html.is_file() else "")
 
 
+def _cores() -> int:
+    """Cores this process may use (its CPU affinity where the OS tells it)."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity else (os.cpu_count() or 1)
+
+
 def _one_line(text: str) -> str:
     """The first non-empty line of an error message."""
     return next((ln.strip() for ln in text.splitlines() if ln.strip()), text.strip())
@@ -224,7 +230,7 @@ class Runner:
         self.forced = set(self.names) if force else set()
         if names and not parameters:  # the ledger depends on every notebook: it follows them (if its inputs change)
             self.names += [n for n in discover() if runs_last(n) and n not in self.names]
-        self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self.jobs = max(1, jobs or _cores())
         self.timeout = timeout or cell_timeout()
         self.echo = echo or (lambda line: print(line, flush=True))
         self.cache = ExecutionCache.load(self.settings.executed / "cache.json")
