@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Offline machines: point QTLAB_MIRROR at a directory laid out like ../shared/data.
 export QTLAB_MIRROR ?= $(if $(wildcard ../shared/data/fred),$(abspath ../shared/data),)
 
-.PHONY: help reports test lint typecheck lab fetch bench clean
+.PHONY: help reports test lint typecheck lab fetch bench clean site
 
 help:  ## list targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -37,6 +37,9 @@ lab: $(STAMP)  ## JupyterLab at the project root with the README open (the site:
 
 fetch: $(STAMP)  ## fetch every catalog series into data/raw/
 	$(BIN)/qtlab fetch
+
+site: $(STAMP)  ## rebuild only the reader site in reports/ from the executed notebooks in reports/.executed
+	$(BIN)/python -c "from pathlib import Path; from helpers.report.site import build_site; build_site(Path('reports/.executed'), Path('reports'))"
 
 bench: $(STAMP)  ## benchmarks in a temporary copy (goals live here, not in tests); writes reports/benchmarks.json
 	$(BIN)/python benchmarks/run.py
