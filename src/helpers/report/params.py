@@ -88,7 +88,7 @@ def check(notebook: Path, parameters: dict[str, Any]) -> dict[str, Any]:
     ParameterError
         For an unknown name (listing the valid ones), a value whose type differs from the default's
         (an int is accepted for a float; a None default accepts a string), a count beyond
-        :data:`MAX_COUNT` or below 1, or a secret.
+        :data:`MAX_COUNT` or below 0, or a secret.
     """
     if not parameters:
         return {}
@@ -104,8 +104,8 @@ def check(notebook: Path, parameters: dict[str, Any]) -> dict[str, Any]:
             raise ParameterError(f"{notebook.stem}: parameter {name!r} must be {_type_name(default)} like its "
                                  f"default {default!r}, got {_type_name(value)} {value!r}")
         if isinstance(value, int) and not isinstance(value, bool) and _COUNT_NAME.search(name):
-            if not 1 <= value <= MAX_COUNT:
-                raise ParameterError(f"{notebook.stem}: parameter {name!r}={value} must lie in 1..{MAX_COUNT}")
+            if not 0 <= value <= MAX_COUNT:
+                raise ParameterError(f"{notebook.stem}: parameter {name!r}={value} must lie in 0..{MAX_COUNT}")
     return dict(parameters)
 
 
