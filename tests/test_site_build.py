@@ -126,7 +126,7 @@ def test_report_transforms_applied(built: Path) -> None:
     assert "RAWDUMP" not in page and "findings-table" in page and 'href="results.json"' in page
     assert "WTREGEN stops on 2025-11-19" in page and "FutureWarning" not in page
     assert "&#39;partly supported&#39;" not in page and "v-partly-supported" in page
-    assert 'alt="Figure: Net liquidity fell less than the balance sheet"' in page
+    assert 'alt="Figure in section 1. The evidence (C01): Net liquidity fell less than the balance sheet"' in page
     assert 'href="02_beta.html"' in page and ".ipynb" not in re.sub(r"<script.*?</script>", "", page, flags=re.S)
     assert 'href="glossary.html#term-net-liquidity"' in page
     assert 'href="index.html"' in page

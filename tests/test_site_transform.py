@@ -109,13 +109,19 @@ def test_alt_text_from_figure_title_or_announcing_sentence() -> None:
     image = new_output("display_data", data={"image/png": PNG, "text/plain": "<Figure>"})
     nb = new_notebook(cells=[
         new_markdown_cell("# 01 · T"),
-        _code('fig = figs.levels(df, "BTC and the baskets rise "\n    "together", SRC)', image),
+        _code("from helpers.figures import rotation as figs, qt as qtfig"),
+        new_markdown_cell("## 2. Levels"),
+        _code('results.record("k", 1, "u", "a long note about the recorded key value")\n'
+              'fig = figs.levels(df, "BTC and the baskets rise "\n    "together", SRC)', image),
         new_markdown_cell("The next figure draws each month's runoff against the cap."),
-        _code("fig = qtfig.runoff(df)", image),
+        _code('fig = qtfig.runoff(df, f"Runoff at {r:.0%} of the caps over the years")', image),
+        _code('fig = qtfig.other(df, f"Ratio {r:.2f} (max {m:.1f})")', image),
     ])
     t.add_alt_text(nb)
-    assert nb.cells[1].metadata.mystnb["image"]["alt"] == "Figure: BTC and the baskets rise together"
-    assert nb.cells[3].metadata.mystnb["image"]["alt"] == "Figure: The next figure draws each month's runoff against the cap."
+    alts = [c.metadata.mystnb["image"]["alt"] for c in nb.cells if c.get("outputs")]
+    assert alts[0] == "Figure in section 2. Levels: BTC and the baskets rise together"
+    assert alts[1] == "Figure in section 2. Levels: The next figure draws each month's runoff against the cap."
+    assert alts[2] == "Figure in section 2. Levels: Ratio …"  # no announcing sentence: the title with its gap
 
 
 def test_claim_targets_go_before_the_evidence_heading() -> None:

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import ast
 import html
+import importlib
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from nbformat import NotebookNode
@@ -261,44 +262,96 @@ def _link_terms(text: str, todo: list[Term]) -> tuple[str, list[Term]]:
 # ----------------------------------------------------------------------------------------------- figures
 
 
-def add_alt_text(nb: NotebookNode, figure_calls: Callable[[str], bool] | None = None) -> NotebookNode:
-    """Give every figure output alt text saying what it shows.
+def add_alt_text(nb: NotebookNode) -> NotebookNode:
+    """Give every figure output alt text saying what it shows, and in which section.
 
-    The text is the figure's title, read from the string arguments of the call that drew it (the
-    house style passes the finding as the title); failing that, the sentence before the cell that
-    announces the figure; failing that, a generic "Figure N of <notebook title>".
+    The text is the figure's title, read from the string arguments of the call to a
+    ``helpers.figures`` function that drew it (the house style passes the finding as the title).
+    Where the title is an f-string whose numbers are only known at run time, or there is none, the
+    sentence before the cell that announces the figure is used; failing that, the title with its
+    gaps, or "a figure". The section heading comes first, so a screen-reader user knows where it is.
     """
-    previous_text = ""
-    count = 0
-    title = _notebook_title(nb)
+    aliases = figure_aliases(nb)
+    previous_text, section = "", _notebook_title(nb)
     for cell in nb.cells:
         if cell.get("cell_type") == "markdown":
             previous_text = _text(cell["source"])
+            headings = [m.group(2) for m in _HEADING.finditer(previous_text) if len(m.group(1)) >= 2]
+            section = _strip_markup(headings[-1]).strip() if headings else section
             continue
         if cell.get("cell_type") != "code" or not _has_image(cell):
             continue
-        count += 1
-        alt = figure_title(_text(cell.get("source", ""))) or _announcing_sentence(previous_text)
-        alt = alt or f"Figure {count} of {title}"
-        cell.setdefault("metadata", {}).setdefault("mystnb", {}).setdefault("image", {})["alt"] = "Figure: " + alt
+        source = _text(cell.get("source", ""))
+        title = figure_title(source, aliases)
+        announced = _announcing_sentence(previous_text)
+        what = title if title and "…" not in title else (announced or _drawing_docstring(source, aliases) or title
+                                                          or "a figure")
+        alt = f"Figure in section {section}: {what}"
+        cell.setdefault("metadata", {}).setdefault("mystnb", {}).setdefault("image", {})["alt"] = alt
+        previous_text = ""
     return nb
 
 
-def figure_title(source: str) -> str:
-    """The longest string argument of a figure call in ``source`` (a title), or "" if none is found."""
+def figure_aliases(nb: NotebookNode) -> dict[str, str]:
+    """Names the notebook binds to ``helpers.figures`` modules, to the module (``qtfig`` -> ``helpers.figures.qt``)."""
+    names: dict[str, str] = {}
+    for cell in _code_cells(nb):
+        try:
+            tree = ast.parse(_text(cell.get("source", "")))
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("helpers.figures"):
+                for a in node.names:
+                    module = node.module if node.module != "helpers.figures" else f"helpers.figures.{a.name}"
+                    names[a.asname or a.name] = str(module)
+            elif isinstance(node, ast.Import):
+                names.update({a.asname: a.name for a in node.names if a.name.startswith("helpers.figures") and a.asname})
+    return names
+
+
+def figure_title(source: str, aliases: Iterable[str] | None = None) -> str:
+    """The longest string argument of a figure call in ``source`` (its title), or "" if there is none.
+
+    With ``aliases``, only calls ``<alias>.<function>(...)`` count (not ``results.record`` notes);
+    without (or none found), any call. Run-time values of an f-string show as "…"; a parenthetical holding one is dropped.
+    """
     try:
         tree = ast.parse(source)
     except SyntaxError:
         return ""
+    allowed = set(aliases) if aliases else None
     best = ""
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
+        if allowed is not None and not (isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)
+                                        and node.func.value.id in allowed):
+            continue
         for arg in [*node.args, *(k.value for k in node.keywords if k.arg in (None, "title"))]:
-            text = _literal_text(arg)
+            text = re.sub(r"\s*\([^()]*…[^()]*\)", "", _literal_text(arg)).strip()
             if len(text) > len(best) and " " in text and not text.lower().startswith(("source", "coingecko", "fred")):
                 best = text
-    return best.strip()
+    return best
+
+
+def _drawing_docstring(source: str, aliases: Mapping[str, str]) -> str:
+    """The first docstring line of the ``helpers.figures`` function the cell calls (what the figure draws)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return ""
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)
+                and node.func.value.id in aliases):
+            try:
+                function = getattr(importlib.import_module(aliases[node.func.value.id]), node.func.attr)
+            except (ImportError, AttributeError):
+                continue
+            doc = (getattr(function, "__doc__", None) or "").strip().splitlines()
+            if doc:
+                return _strip_markup(doc[0]).strip()
+    return ""
 
 
 def _literal_text(node: ast.AST) -> str:

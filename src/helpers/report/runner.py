@@ -448,9 +448,10 @@ def _site_inputs(s: paths.Settings) -> dict[str, str]:
     inputs = [*s.executed.glob("*.ipynb"), *s.published_results.glob("*.json"), s.reports / "results.json",
               s.reports / "runs.json"]
     digests = cache_mod.digest_files(inputs, s.reports)
-    site_dir = Path(__file__).resolve().parent
-    sources = [site_dir / "site.py", *sorted(p for p in (site_dir / "templates").rglob("*") if p.is_file())]
+    site_dir = Path(__file__).resolve().parent  # the site's code, templates and pages; the curated tables it cites
+    sources = sorted(p for p in site_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     digests.update({f"site {p.relative_to(site_dir)}": files.digest(p) or "missing" for p in sources})
+    digests.update({f"data {p.name}": files.digest(p) or "missing" for p in sorted(s.curated.glob("*.csv"))})
     return digests
 
 
