@@ -8,11 +8,11 @@ from helpers import ledger
 
 
 @pytest.mark.slow
-def test_ledger_reflects_recorded_verdicts(run_notebook) -> None:  # type: ignore[no-untyped-def]
+def test_ledger_reflects_recorded_verdicts(run_notebook, mirror_home) -> None:  # type: ignore[no-untyped-def]
     _, nb01 = run_notebook("01_qt_mechanism")
     run, nb07 = run_notebook("07_claims_ledger")
     assert run.status == "ok", run.error
-    table = ledger.ledger()  # the same result files the notebook read (QTLAB_HOME of the fixture)
+    table = ledger.ledger(mirror_home / "reports" / "results")  # the result files the notebook read
     for claim_id, entry in nb01["claims"].items():
         assert table.loc[claim_id, "verdict"] == entry["verdict"]
         assert table.loc[claim_id, "evidence"] == entry["evidence"]
