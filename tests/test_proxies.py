@@ -81,3 +81,77 @@ def test_proxy_asset_list_is_documented_and_live_fetchable() -> None:
     assert "btc" in proxies.PROXY_ASSETS and "usdt" in proxies.PROXY_ASSETS
     assert all(catalog.get(a).coinmetrics_asset for a in proxies.PROXY_ASSETS)
     assert str(len(proxies.PROXY_ASSETS)) in proxies.PROXY_LABEL and not math.isnan(len(proxies.PROXY_ASSETS))
+
+
+# --- coverage rule: the proxy never shows a missing constituent as a fall of the total -------------------------------
+
+DAYS = pd.date_range("2026-01-01", periods=10, freq="D")
+
+
+def _caps(**columns: list[float]) -> pd.DataFrame:
+    return pd.DataFrame({k: [np.nan if v is None else v for v in vals] for k, vals in columns.items()}, index=DAYS)
+
+
+def test_coverage_ends_the_proxy_when_a_large_constituent_stops() -> None:
+    btc = [100.0 + i for i in range(10)]
+    alt = [40.0] * 5 + [None] * 5  # 40 of ~140: its end would be a 28% fall
+    cov = proxies.proxy_coverage(_caps(btc=btc, alt=alt))
+    assert cov["valid"].iloc[:5].all() and not cov["valid"].iloc[5:].any()
+    assert cov["coverage"].iloc[5] == pytest.approx(104 / 144)
+    # once it has failed, later days are judged against the last valid day, so BTC alone never comes back
+    assert cov["coverage"].iloc[-1] == pytest.approx(104 / 144)
+
+
+def test_coverage_lets_a_small_constituent_leave_and_bounds_the_fall() -> None:
+    btc, small = [100.0] * 10, [3.0] * 4 + [None] * 6  # 3 of 103 < 5%: MKR-like exit
+    cov = proxies.proxy_coverage(_caps(btc=btc, small=small))
+    assert cov["valid"].all()
+    assert cov["coverage"].iloc[4] == pytest.approx(100 / 103) and cov["coverage"].iloc[5] == 1.0
+    assert proxies.proxy_coverage(_caps(btc=btc, small=small), min_coverage=0.99)["valid"].sum() == 4
+    with pytest.raises(ValueError, match="min_coverage"):
+        proxies.proxy_coverage(_caps(btc=btc), min_coverage=0)
+
+
+def test_interior_holes_keep_the_last_cap_and_large_gaps_drop_the_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    btc = [100.0 * (1 + 0.01 * i) for i in range(10)]
+    stable = [4.0, 4.0, None, None, 4.0, 4.0, 4.0, 4.0, 4.0, 4.0]  # a stablecoin's price gap
+    eth = [30.0, 30.0, 30.0, 30.0, 30.0, 30.0, None, 30.0, 30.0, 30.0]  # a one-day gap in a large asset
+    caps = _caps(btc=btc, stable=stable, eth=eth)
+    filled = proxies.fill_interior_holes(caps)
+    assert filled["stable"].iloc[2] == 4.0 and filled["eth"].iloc[6] == 30.0
+    assert pd.isna(proxies.fill_interior_holes(_caps(btc=btc, alt=[1.0] * 5 + [None] * 5))["alt"].iloc[-1])
+    cov = proxies.proxy_coverage(caps)
+    assert list(cov["valid"]) == [True] * 6 + [False] + [True] * 3
+    assert cov["stale"].iloc[2] == pytest.approx(4 / (102 + 34))
+
+    monkeypatch.setattr(proxies, "asset_caps", lambda assets=(), store=None: caps)
+    total = proxies.proxy_total_market_cap()
+    assert DAYS[6] not in total.index
+    expected = pd.Series(btc, index=DAYS) + 34.0
+    np.testing.assert_allclose(total.to_numpy(), expected.drop(DAYS[6]).to_numpy())  # no dip in the stable gap
+
+
+@pytest.mark.usefixtures("mirror_home")
+def test_mirror_proxy_has_no_fall_from_coverage_loss() -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        caps = proxies.asset_caps()
+        total = proxies.proxy_total_market_cap()
+        dom, label = proxies.btc_dominance("proxy")
+    assert label == proxies.PROXY_LABEL
+    assert float(dom.max()) < 99.0  # never BTC alone because the other assets' data are missing
+    alts_last = caps.drop(columns=["btc"]).apply(lambda s: s.last_valid_index()).max()
+    assert total.index[-1] <= alts_last  # the proxy ends with the alt data instead of going on as BTC alone
+    # day to day, the total moves with its constituents: the part not explained by the assets present on both
+    # days (a lost constituent) is never a fall of more than the declared 5%
+    filled = proxies.fill_interior_holes(caps.loc[total.index])
+    prev, cur = filled.shift(1).iloc[1:], filled.iloc[1:]
+    both = prev.notna() & cur.notna()
+    common = np.log(cur.where(both).sum(axis=1) / prev.where(both).sum(axis=1))
+    step = np.log(total / total.shift(1)).iloc[1:]
+    consecutive = (total.index[1:] - total.index[:-1]) == pd.Timedelta(days=1)
+    residual = (step - common)[consecutive]
+    assert len(residual) > 4000
+    assert float(residual.min()) >= math.log(proxies.MIN_COVERAGE) - 1e-9

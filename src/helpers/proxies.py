@@ -11,6 +11,18 @@ it is *below* the total and BTC's share of it is *above* BTC's true dominance;
 A day on which an asset has a price but no market cap (holes in the source) takes the asset's
 last known supply times that day's price (:func:`helpers.rotation.implied_caps`), so a hole
 does not show as a fall of the total.
+
+**Coverage rule.** A hole in the *price* (an asset without any close that day, or a series that
+has ended) cannot be filled, and summing whatever is left would show the missing asset as a
+fall of the total (in the mirror the alt data stop in March 2026 and stablecoin prices have
+gaps, so the sum fell 37% in a day and later became BTC alone, at 100% "dominance"). So the
+proxy exists only on days whose assets with data cover at least :data:`MIN_COVERAGE` (95%) of
+the proxy on the last day it existed, measured with that day's caps (:func:`proxy_coverage`). A
+gap *inside* an asset's series keeps its last cap (:func:`fill_interior_holes`: right for a
+stablecoin, stale for others, and a day on which assets worth more than 5% are stale fails). A constituent worth less than 5% may leave for good
+(MKR's migration to SKY) and the proxy goes on without it; a larger lasting loss ends the proxy
+there instead of continuing as a different, smaller basket. The fall the rule can let through
+from a change of constituents is therefore at most 5%, once, when a small asset's data end.
 """
 
 from __future__ import annotations
@@ -20,6 +32,7 @@ import warnings
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from helpers import catalog, data
@@ -36,6 +49,9 @@ PROXY_LABEL = (f"proxy: sum of market caps of {len(PROXY_ASSETS)} listed assets 
                "CoinGecko via mirror); below the true total")
 
 Prefer = Literal["mirror", "proxy"]
+
+#: Share of the last valid day's proxy that the assets present on a day must hold for that day to count.
+MIN_COVERAGE: float = 0.95
 
 
 def asset_caps(assets: tuple[str, ...] = PROXY_ASSETS, store: Store | None = None,
@@ -63,12 +79,75 @@ def asset_caps(assets: tuple[str, ...] = PROXY_ASSETS, store: Store | None = Non
     return implied_caps(pd.DataFrame(caps), pd.DataFrame(prices), max_age_days)
 
 
-def proxy_total_market_cap(assets: tuple[str, ...] = PROXY_ASSETS, store: Store | None = None) -> pd.Series:
-    """The proxy total: the sum of :func:`asset_caps` over ``assets`` on days on which BTC has a cap."""
+def fill_interior_holes(caps: pd.DataFrame) -> pd.DataFrame:
+    """Caps with each asset's holes *between* two of its values filled by its last value (not past its end).
+
+    A stablecoin's missing price leaves its cap where it was (about right for a coin pegged near
+    one dollar); any other asset's filled value is stale, which :func:`proxy_coverage` bounds.
+    """
+    return caps.ffill().where(caps.bfill().notna())
+
+
+def proxy_coverage(caps: pd.DataFrame, min_coverage: float = MIN_COVERAGE) -> pd.DataFrame:
+    """Which days the proxy may use: assets with real data that day holding most of the last valid day's proxy.
+
+    Parameters
+    ----------
+    caps : DataFrame
+        Daily market caps (USD) of the proxy's assets (:func:`asset_caps`); NaN where an asset
+        has no data that day.
+    min_coverage : float
+        The assets with real data on a day must have held at least this share of the proxy on the
+        last day that counted (measured with that day's caps, so price moves do not enter).
+
+    Returns
+    -------
+    DataFrame
+        Per day with any cap: ``coverage`` (that share; 1 on the first day), ``stale`` (share of
+        the day's proxy made of :func:`fill_interior_holes` values) and ``valid``. A day that
+        fails does not become the reference, so when assets holding more than
+        ``1 - min_coverage`` stop for good the proxy ends there rather than going on as a smaller
+        basket, and a short gap in a large asset drops the day instead of showing as a fall.
+
+    Raises
+    ------
+    ValueError
+        If ``min_coverage`` is not in (0, 1].
+    """
+    if not 0 < min_coverage <= 1:
+        raise ValueError(f"min_coverage must be in (0, 1], got {min_coverage!r}")
+    frame = caps.dropna(how="all")
+    filled = fill_interior_holes(frame)
+    values = np.nan_to_num(filled.to_numpy(float), nan=0.0)
+    present = frame.notna().to_numpy()
+    day_total = values.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        stale = np.where(day_total > 0, (values * ~present).sum(axis=1) / day_total, 0.0)
+    coverage = np.ones(len(frame))
+    valid = np.zeros(len(frame), dtype=bool)
+    ref: int | None = None
+    for i in range(len(frame)):
+        if ref is not None:
+            total = float(values[ref].sum())
+            coverage[i] = float(values[ref][present[i]].sum()) / total if total > 0 else 0.0
+        if coverage[i] >= min_coverage:
+            valid[i] = True
+            ref = i
+    return pd.DataFrame({"coverage": coverage, "stale": stale, "valid": valid}, index=frame.index)
+
+
+def proxy_total_market_cap(assets: tuple[str, ...] = PROXY_ASSETS, store: Store | None = None,
+                           min_coverage: float = MIN_COVERAGE) -> pd.Series:
+    """The proxy total: the sum of :func:`asset_caps` (interior holes filled) on the days :func:`proxy_coverage` accepts.
+
+    Days on which BTC has no cap are dropped too. Between valid days the series has gaps; after the
+    last valid day (a lasting loss of constituents) it ends.
+    """
     caps = asset_caps(assets, store)
-    total = caps.sum(axis=1, min_count=1)
     if "btc" in caps:
-        total = total[caps["btc"].notna()]
+        caps = caps[caps["btc"].notna()]
+    ok = proxy_coverage(caps, min_coverage)["valid"]
+    total = fill_interior_holes(caps).loc[ok[ok].index].sum(axis=1, min_count=1)
     total.name = "total_market_cap_usd"
     return total.dropna()
 
