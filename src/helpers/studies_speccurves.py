@@ -1,0 +1,749 @@
+"""Specification curves of the claims whose tests have reasonable choices (notebook 09).
+
+Each claim's grid of alternatives is *declared* in ``data/claim_specs.csv``: one item of the
+``alternatives`` cell starts with ``grid:`` and lists the choices (see :func:`parse_grid`). This
+module reads that item, computes the claim's statistic under every specification with the same
+functions the owning notebook uses (:mod:`helpers.stats`, :mod:`helpers.events`,
+:mod:`helpers.seasonality`, :mod:`helpers.rotation`, :mod:`helpers.scenarios`), and hands the
+grid to :func:`helpers.speccurve.run` through an executor (a local process pool or Dask).
+
+Grid format (one ``;``-item of the ``alternatives`` cell)
+---------------------------------------------------------
+``grid: name=v1 *v2 v3 & other=a *b | name=v4 & other=c``
+
+* ``&`` separates the choices of one block; the values of a choice are separated by spaces.
+* ``|`` separates blocks: the grid is the union of the cartesian product of each block, so that a
+  choice that only makes sense with some others (a coverage rule for stablecoins, not for BTC)
+  does not create duplicate specifications. Every block names the same choices.
+* ``*`` marks the primary value of a choice (exactly one value per choice, across blocks); the
+  primary specification is the combination of the starred values and must be in the grid.
+* Values are read as integers, then floats, else kept as text (dates stay ISO text).
+
+Every compute function has the form ``fn(choices, *, inputs) -> SpecResult`` and is module-level,
+so ``functools.partial(fn, inputs=...)`` pickles for a process pool or a Dask cluster. The
+``*_detail`` functions return every number of one specification (for tables and the published
+cross-checks); ``*_spec`` wraps them into a :class:`~helpers.speccurve.SpecResult`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+
+from helpers import events as ev
+from helpers import rotation as rot
+from helpers import scenarios as sc
+from helpers import seasonality as se
+from helpers import speccurve, stats
+from helpers.speccurve import Choices, SpecResult
+
+GRID_PREFIX = "grid:"
+
+
+# ------------------------------------------------------------------------------------ the grid
+
+
+@dataclass(frozen=True)
+class DeclaredGrid:
+    """A claim's declared grid: its blocks of alternatives and its primary specification.
+
+    Attributes
+    ----------
+    claim_id : str
+        ``C04`` ...
+    blocks : tuple of dict
+        Each block maps a choice name to its values (a cartesian product).
+    primary : dict
+        The starred value of every choice.
+    """
+
+    claim_id: str
+    blocks: tuple[dict[str, list[Any]], ...]
+    primary: dict[str, Any]
+
+    @property
+    def choices(self) -> list[str]:
+        """The choice names, in declared order."""
+        return list(self.blocks[0])
+
+    def specs(self) -> list[Choices]:
+        """Every specification: the union of the blocks' products, duplicates dropped, in declared order."""
+        out: list[Choices] = []
+        for block in self.blocks:
+            for spec in speccurve.grid(block):
+                if spec not in out:
+                    out.append(spec)
+        return out
+
+
+def _value(token: str) -> Any:
+    for kind in (int, float):
+        try:
+            return kind(token)
+        except ValueError:
+            continue
+    return token
+
+
+def parse_grid(text: str, claim_id: str = "") -> DeclaredGrid:
+    """Parse a ``grid:`` item (see the module docstring) into a :class:`DeclaredGrid`.
+
+    Raises
+    ------
+    ValueError
+        Naming the claim: no ``grid:`` prefix, a part without one ``=``, blocks naming different
+        choices, a choice with no value or without exactly one starred value, or a primary
+        specification outside the grid.
+    """
+    where = f"data/claim_specs.csv, {claim_id}: " if claim_id else ""
+    body = text.strip()
+    if not body.startswith(GRID_PREFIX):
+        raise ValueError(f"{where}grid item {text!r} must start with {GRID_PREFIX!r}")
+    blocks: list[dict[str, list[Any]]] = []
+    starred: dict[str, set[Any]] = {}
+    for raw_block in body[len(GRID_PREFIX):].split("|"):
+        block: dict[str, list[Any]] = {}
+        for part in raw_block.split("&"):
+            if part.count("=") != 1:
+                raise ValueError(f"{where}grid part {part.strip()!r} must be name=values")
+            name, values = (s.strip() for s in part.split("="))
+            tokens = values.split()
+            if not name or not tokens:
+                raise ValueError(f"{where}grid part {part.strip()!r} has no name or no values")
+            vals = []
+            for tok in tokens:
+                val = _value(tok.lstrip("*"))
+                if tok.startswith("*"):
+                    starred.setdefault(name, set()).add(val)
+                vals.append(val)
+            block[name] = vals
+        if blocks and list(block) != list(blocks[0]):
+            raise ValueError(f"{where}grid blocks name different choices: {list(blocks[0])} and {list(block)}")
+        blocks.append(block)
+    names = list(blocks[0])
+    bad = [n for n in names if len(starred.get(n, set())) != 1]
+    if bad:
+        raise ValueError(f"{where}grid choices {bad} need exactly one starred (primary) value")
+    primary = {n: next(iter(starred[n])) for n in names}
+    grid = DeclaredGrid(claim_id, tuple(blocks), primary)
+    if primary not in grid.specs():
+        raise ValueError(f"{where}the primary specification {primary} is not in the grid")
+    return grid
+
+
+def declared_grid(claim_id: str, path: Path | None = None) -> DeclaredGrid:
+    """The grid declared in the ``alternatives`` cell of ``claim_id`` in ``data/claim_specs.csv``.
+
+    Raises
+    ------
+    ValueError
+        If the claim declares no ``grid:`` item (or more than one).
+    """
+    from helpers.claims import specs
+
+    items = [a for a in specs.all_specs(path)[claim_id].alternatives if a.startswith(GRID_PREFIX)]
+    if len(items) != 1:
+        raise ValueError(f"data/claim_specs.csv: {claim_id} declares {len(items)} '{GRID_PREFIX}' alternatives; "
+                         "it needs exactly one")
+    return parse_grid(items[0], claim_id)
+
+
+@dataclass(frozen=True)
+class CurveSummary:
+    """A computed curve with its primary row and the agreement share."""
+
+    claim_id: str
+    curve: pd.DataFrame
+    primary: dict[str, Any]
+    share: float
+    count: int
+
+    @property
+    def primary_row(self) -> pd.Series:
+        """The primary specification's row."""
+        return speccurve.primary_row(self.curve, self.primary)
+
+
+def compute_curve(claim_id: str, compute: Callable[[Choices], SpecResult],
+                  mapper: Callable[..., Any] | None = None, grid: DeclaredGrid | None = None) -> CurveSummary:
+    """Run ``compute`` over the declared grid of ``claim_id`` and summarise the agreement with the primary."""
+    grid = grid or declared_grid(claim_id)
+    curve = speccurve.run(compute, grid.specs(), mapper)
+    return CurveSummary(claim_id, curve, grid.primary, speccurve.agreement_share(curve, grid.primary), len(curve))
+
+
+def _nan_result() -> SpecResult:
+    return SpecResult(math.nan, math.nan, math.nan, 0)
+
+
+# ------------------------------------------------------------------------------ C04 (notebook 02)
+
+C04_MEASURES: tuple[str, ...] = ("netliq", "walcl", "reserves")  # notebook 02's order (seed + index)
+
+
+def c04_inputs(weekly_start: str = "2014-12-01", weekly_end: str | None = None) -> dict[str, Any]:
+    """Notebook 02's weekly frame (BTC, net liquidity, WALCL, reserves as public each Thursday).
+
+    The grid's end is the last date of the series notebook 02 uses for it, as there.
+    """
+    from helpers import catalog, data, liquidity
+
+    btc, eth = data.closes("btc"), data.closes("eth")
+    nl = liquidity.net_liquidity()["net_liquidity"]
+    walcl, reserves = (data.series(s, usd_bn=True) for s in ("WALCL", "WRESBAL"))
+    others = [data.series(s) for s in ("SP500", "NASDAQCOM", "DGS10")]
+    end = weekly_end or max(f"{s.dropna().index.max():%Y-%m-%d}" for s in (btc, eth, walcl, nl, reserves, *others))
+    lag = catalog.get("WALCL").publication_lag_days
+    weekly = stats.weekly_frame({"btc": btc}, {"walcl": walcl, "netliq": nl, "reserves": reserves},
+                                weekly_start, end, "THU", lag)
+    return {"weekly": weekly, "last_date": f"{btc.index[-1]:%Y-%m-%d}"}
+
+
+def c04_detail(choices: Choices, *, inputs: Mapping[str, Any], start: str = "2015-01-01", reps: int = 500,
+               block_size: int = 26, seed: int = 20251201) -> dict[str, float]:
+    """BTC forward log return, liquidity expanding minus contracting, for one (window, horizon, measure).
+
+    Calls :func:`helpers.stats.liquidity_regime_returns` exactly as notebook 02 does (measure ``k``
+    bootstrapped with seed ``seed + k``), with a 95% stationary-bootstrap interval.
+    """
+
+    weekly = inputs["weekly"]
+    measure = str(choices["measure"])
+    k = C04_MEASURES.index(measure)
+    r = stats.liquidity_regime_returns(weekly["btc"], weekly[measure], start, int(choices["horizon"]),
+                                       int(choices["window"]), reps, block_size, seed + k)
+    return {"estimate": r.diff, "low": r.lo, "high": r.hi, "n": r.n, "p_hac": r.p_hac}
+
+
+def c04_spec(choices: Choices, *, inputs: Mapping[str, Any], start: str = "2015-01-01", reps: int = 500,
+             block_size: int = 26, seed: int = 20251201) -> SpecResult:
+    """:func:`c04_detail` as a :class:`SpecResult`."""
+    d = c04_detail(choices, inputs=inputs, start=start, reps=reps, block_size=block_size, seed=seed)
+    return SpecResult(d["estimate"], d["low"], d["high"], int(d["n"]))
+
+
+# ------------------------------------------------------------------------ C07, C08 (notebook 03)
+
+
+def c07_event_set(name: str, event_sets: Mapping[str, Sequence[str]], base: str = "cuts_or_qt_end") -> list[str]:
+    """The events of a declared reading: a named set, or ``without_<date>`` (the base set minus one event)."""
+    if name in event_sets:
+        return list(event_sets[name])
+    if name.startswith("without_"):
+        drop = name[len("without_"):]
+        full = list(event_sets[base])
+        if drop not in full:
+            raise ValueError(f"C07 reading {name!r}: {drop} is not one of the {base} events {full}")
+        return [d for d in full if d != drop]
+    raise ValueError(f"C07 reading {name!r} is neither a named event set {sorted(event_sets)} nor without_<date>")
+
+
+def c07_detail(choices: Choices, *, inputs: Mapping[str, Any], draws: int = 5000, seed: int = 20190731,
+               start: str = "2016-01-01") -> dict[str, float]:
+    """Events' mean log return minus the mean over as many random days, for one (events, spacing, asset, horizon).
+
+    :func:`helpers.events.placebo_test` (asset ``i`` of notebook 03's order with seed ``seed + i``)
+    or :func:`helpers.events.spaced_placebo_test`, the effect and its 95% interval from
+    :func:`helpers.events.effect_interval`. NaN where no event reaches the horizon.
+    """
+
+    prices = inputs["prices"]
+    asset, h = str(choices["asset"]), int(choices["horizon"])
+    events = c07_event_set(str(choices["events"]), inputs["event_sets"])
+    i = list(prices).index(asset)
+    try:
+        if choices["spacing"] == "kept":
+            res = ev.spaced_placebo_test(prices[asset], events, h, start)
+        else:
+            res = ev.placebo_test(prices[asset], events, h, draws, seed + i, start)
+    except ValueError:
+        return {"estimate": math.nan, "low": math.nan, "high": math.nan, "n": 0, "event_mean": math.nan,
+                "placebo_mean": math.nan, "p_value": math.nan}
+    effect, lo, hi = ev.effect_interval(res, 0.95)
+    return {"estimate": effect, "low": lo, "high": hi, "n": res.n_events, "event_mean": res.event_mean,
+            "placebo_mean": res.placebo_mean, "p_value": res.p_value}
+
+
+def c07_spec(choices: Choices, *, inputs: Mapping[str, Any], draws: int = 5000, seed: int = 20190731,
+             start: str = "2016-01-01") -> SpecResult:
+    """:func:`c07_detail` as a :class:`SpecResult`."""
+    d = c07_detail(choices, inputs=inputs, draws=draws, seed=seed, start=start)
+    return SpecResult(d["estimate"], d["low"], d["high"], int(d["n"]))
+
+
+def c08_detail(choices: Choices, *, inputs: Mapping[str, Any], span: tuple[int, int] = (180, 540),
+               absolute: Sequence[float] = (0.5, 1.0), start: str = "2016-01-01",
+               middle: Sequence[str] = ("2020-03-15",)) -> dict[str, float]:
+    """Pivots' rally rate minus the rate after random start days, for one (2019 and 2023 reading, definition, asset).
+
+    Best log return on days 180-540 (:func:`helpers.events.best_change`) against the thresholds of
+    :func:`helpers.events.rally_definitions`; the base rate is the share of start days from
+    ``start`` clearing the same bar (:func:`helpers.events.unconditional_best`), as in notebook 03;
+    the interval is the exact 95% binomial interval of the pivots' rate, minus the base rate.
+    """
+
+    values = inputs["prices"][str(choices["asset"])]
+    unconditional = ev.unconditional_best(values, span, start)
+    definitions = {d.name: d.threshold for d in ev.rally_definitions(float(unconditional.median()), absolute)}
+    name = str(choices["definition"])
+    if name not in definitions:
+        raise ValueError(f"C08 definition {name!r} is not one of {sorted(definitions)}")
+    threshold = definitions[name]
+    pivots = [str(choices["reading_2019"]), *middle, str(choices["reading_2023"])]
+    best = pd.Series({p: ev.best_change(values, p, span) for p in pivots}).dropna()
+    base = float((unconditional >= threshold).mean())
+    n, k = len(best), int((best >= threshold).sum())
+    if n == 0:
+        return {"estimate": math.nan, "low": math.nan, "high": math.nan, "n": 0, "k": 0, "base_rate": base,
+                "threshold": threshold}
+    ci = sps.binomtest(k, n).proportion_ci(0.95, method="exact")
+    return {"estimate": k / n - base, "low": float(ci.low) - base, "high": float(ci.high) - base, "n": n, "k": k,
+            "base_rate": base, "threshold": threshold}
+
+
+def c08_spec(choices: Choices, *, inputs: Mapping[str, Any], span: tuple[int, int] = (180, 540),
+             absolute: Sequence[float] = (0.5, 1.0), start: str = "2016-01-01") -> SpecResult:
+    """:func:`c08_detail` as a :class:`SpecResult`."""
+    d = c08_detail(choices, inputs=inputs, span=span, absolute=absolute, start=start)
+    return SpecResult(d["estimate"], d["low"], d["high"], int(d["n"]))
+
+
+# ----------------------------------------------------------------- C10-C13 (notebook 05)
+
+
+def c10_detail(choices: Choices, *, inputs: Mapping[str, Any], crowded: float = 0.0, min_gap_days: int = 30,
+               horizons: Sequence[int] = (30, 90), draws: int = 5000, seed: int = 20251201) -> dict[str, float]:
+    """Flush proxy (drop, funding fall) against random days at one horizon, as notebook 05's first test.
+
+    :func:`helpers.seasonality.drop_days`, :func:`~helpers.seasonality.is_flush`,
+    :func:`~helpers.seasonality.flush_episodes`, then :func:`helpers.events.placebo_test` from the
+    first funding day (seed ``seed + i`` for the ``i``-th of notebook 05's horizons) and
+    :func:`helpers.seasonality.placebo_interval` (95%).
+    """
+
+    btc, funding = inputs["btc"], inputs["funding"]
+    h = int(choices["horizon"])
+    drops = se.drop_days(btc, funding, float(choices["drop"]))
+    eps = se.flush_episodes(drops, se.is_flush(drops, crowded, float(choices["fall"])), min_gap_days)
+    flush = list(eps.index[eps["flush"]])
+    i = list(horizons).index(h) if h in horizons else 0
+    try:
+        pl = ev.placebo_test(btc, flush, h, draws, seed + i, start=funding.index[0])
+    except ValueError:
+        return {"estimate": math.nan, "low": math.nan, "high": math.nan, "n": 0, "event_mean": math.nan}
+    effect, lo, hi = se.placebo_interval(pl)
+    return {"estimate": effect, "low": lo, "high": hi, "n": pl.n_events, "event_mean": pl.event_mean,
+            "p_value": pl.p_value}
+
+
+def c10_spec(choices: Choices, *, inputs: Mapping[str, Any], draws: int = 5000, seed: int = 20251201) -> SpecResult:
+    """:func:`c10_detail` as a :class:`SpecResult`."""
+    d = c10_detail(choices, inputs=inputs, draws=draws, seed=seed)
+    return SpecResult(d["estimate"], d["low"], d["high"], int(d["n"]))
+
+
+def seasonality_inputs(coverage_jump: float = 0.15, stable_start: str = "2020-01-01",
+                       total_cap_source: str = "mirror") -> dict[str, Any]:
+    """Notebook 05's series: BTC and S&P 500 closes, stablecoin supply (raw and masked), total market cap."""
+    from helpers import data, proxies
+
+    stable_raw = data.closes("stablecoins_total_supply", column="total_stablecoin_supply_usd")
+    breaks = se.coverage_breaks(stable_raw, coverage_jump, stable_start)
+    mcap, label = proxies.total_market_cap(total_cap_source)  # type: ignore[arg-type]
+    btc = data.closes("btc")
+    return {"btc": btc, "sp500": data.series("SP500"), "stable_raw": stable_raw,
+            "stable": se.mask_breaks(stable_raw, breaks.index), "market_cap": mcap, "market_cap_label": label,
+            "n_breaks": len(breaks), "last_date": f"{btc.index[-1]:%Y-%m-%d}"}
+
+
+def _period_effect(inputs: Mapping[str, Any], measure: str, freq: str, start: str, target: Sequence[int],
+                   alternative: str, n_perm: int, reps: int, seed: int) -> dict[str, float]:
+
+    series = {"btc": inputs["btc"], "sp500": inputs["sp500"], "stablecoin": inputs["stable"],
+              "stablecoin_unmasked": inputs["stable_raw"], "market_cap": inputs["market_cap"]}
+    if measure not in series:
+        raise ValueError(f"seasonality measure {measure!r} is not one of {sorted(series)}")
+    tol = {} if measure in ("btc", "sp500") else {"tolerance_days": 2}
+    changes = se.period_log_changes(series[measure], freq, start, **tol)  # type: ignore[arg-type]
+    eff = se.period_effect(se.by_year(changes), target, alternative, n_perm, reps, seed)  # type: ignore[arg-type]
+    claimed = "less" if alternative == "less" else "greater"
+    est, lo, hi = se.claimed_interval(eff, claimed)  # type: ignore[arg-type]
+    return {"estimate": est, "low": lo, "high": hi, "n": eff.n_years, "p_value": eff.p_value, "raw": eff.estimate}
+
+
+#: Notebook 05's seed offsets of each (test, measure), so the primary resamples are the notebook's.
+_SEASON_SEEDS: dict[tuple[str, str], int] = {("december", "btc"): 0, ("december", "stablecoin"): 1,
+                                             ("december", "stablecoin_unmasked"): 1, ("novdec", "btc"): 2,
+                                             ("q1", "stablecoin"): 5, ("q1", "stablecoin_unmasked"): 5,
+                                             ("q1", "market_cap"): 4}
+
+
+def season_detail(choices: Choices, *, inputs: Mapping[str, Any], claim: str, n_perm: int = 5000, reps: int = 2000,
+                  draws: int = 5000, seed: int = 20251201) -> dict[str, float]:
+    """C11, C12 or C13 for one specification, signed so that positive is the claimed direction.
+
+    * ``december`` (C11): December minus other months within years (one-sided ``greater``);
+    * ``novdec`` (C12): November-December minus other months, negated (the claim says weaker);
+    * ``early_jan`` (C12): the ``days`` after 31 December against random windows of that length
+      (:func:`helpers.events.placebo_test`, :func:`helpers.seasonality.placebo_interval`);
+    * ``q1`` (C13): first quarter minus the other quarters.
+
+    Monthly and quarterly tests call :func:`helpers.seasonality.period_effect` (permutation within
+    years, 95% year-bootstrap interval) on :func:`~helpers.seasonality.period_log_changes`, as
+    notebook 05 does, with its seed offsets.
+    """
+
+    test = {"C11": "december", "C13": "q1"}.get(claim, str(choices.get("test", "")))
+    measure, start = str(choices["measure"]), str(choices["start"])
+    s = seed + _SEASON_SEEDS.get((test, measure), 0)
+    if test == "december":
+        return _period_effect(inputs, measure, "M", start, [12], "greater", n_perm, reps, s)
+    if test == "novdec":
+        return _period_effect(inputs, measure, "M", start, [11, 12], "less", n_perm, reps, s)
+    if test == "q1":
+        return _period_effect(inputs, measure, "Q", start, [1], "greater", n_perm, reps, s)
+    if test == "early_jan":
+        values = inputs[measure]
+        last = values.index[-1]
+        ends = [f"{y}-12-31" for y in range(int(start[:4]) - 1, last.year) if f"{y}-12-31" >= f"{values.index[0]:%F}"]
+        res = ev.placebo_test(values, ends, int(choices["days"]), draws, seed + (measure == "sp500"),
+                              start=max(start, f"{values.index[0]:%Y-%m-%d}"))
+        effect, lo, hi = se.placebo_interval(res)
+        return {"estimate": effect, "low": lo, "high": hi, "n": res.n_events, "p_value": res.p_value,
+                "raw": effect}
+    raise ValueError(f"{claim}: unknown seasonality test {test!r}")
+
+
+def season_spec(choices: Choices, *, inputs: Mapping[str, Any], claim: str, n_perm: int = 5000, reps: int = 2000,
+                draws: int = 5000, seed: int = 20251201) -> SpecResult:
+    """:func:`season_detail` as a :class:`SpecResult`."""
+    d = season_detail(choices, inputs=inputs, claim=claim, n_perm=n_perm, reps=reps, draws=draws, seed=seed)
+    return SpecResult(d["estimate"], d["low"], d["high"], int(d["n"]))
+
+
+# ------------------------------------------------------------------------ C16, C18 (notebook 04)
+
+
+def rotation_inputs(large_alts: Sequence[str], defi_tokens: Sequence[str], *, leader: str = "btc",
+                    seasoning_days: int = 30, max_jump: float = 10.0, min_members: int = 3,
+                    weekly_start: str = "2014-01-01", weekly_end: str | None = None,
+                    excluded: Sequence[str] = ("mkr",)) -> dict[str, Any]:
+    """Notebook 04's daily closes and weekly frame (BTC, ETH, alt and DeFi baskets, net liquidity as public).
+
+    Also a DeFi basket without ``excluded`` (its Exercise 3) on the same weekly grid.
+    """
+    from helpers import catalog, data, liquidity
+
+    sectors = [leader, "eth", *large_alts, *defi_tokens]
+    px = rot.prepare_prices({a: data.closes(a) for a in sectors}, seasoning_days, max_jump)
+    btc = px[leader].dropna()
+    alt = rot.equal_weight_basket(px[list(large_alts)], min_members, name="alt")
+    defi = rot.equal_weight_basket(px[list(defi_tokens)], min_members, name="defi")
+    defi_ex = rot.equal_weight_basket(px[[a for a in defi_tokens if a not in excluded]], min_members,
+                                      name="defi_ex")
+    nl = liquidity.net_liquidity()["net_liquidity"]
+    lag = catalog.get("WALCL").publication_lag_days
+    sources = {"btc": btc, "eth": px["eth"], "alt": alt.level, "defi": defi.level}
+    last = weekly_end or f"{max(s.last_valid_index() for s in sources.values()):%Y-%m-%d}"
+    weekly = rot.trim_after_last(stats.weekly_frame(sources, {"netliq": nl}, weekly_start, last, "THU", lag), sources)
+    ex_sources = {"defi_ex": defi_ex.level}
+    weekly_ex = rot.trim_after_last(stats.weekly_frame(ex_sources, {}, weekly_start, last, "THU", lag), ex_sources)
+    weekly["defi_ex"] = weekly_ex["defi_ex"]
+    return {"btc": btc, "weekly": weekly, "last_date": f"{px[list(large_alts)].last_valid_index():%Y-%m-%d}"}
+
+
+def _rule(token: str) -> list[Any]:
+    """``ma_200_30`` -> ``["ma", 200, 30]`` (the list form of :func:`helpers.rotation.episodes_by_rule`)."""
+    kind, *params = token.split("_")
+    return [kind, *(_value(p) for p in params)]
+
+
+#: Notebook 04's seed offsets of the C16 definitions.
+C16_DEFINITIONS: tuple[str, ...] = ("btc_uptrend", "liquidity_expanding", "both")
+
+
+def c16_detail(choices: Choices, *, inputs: Mapping[str, Any], regime_window: int = 13, reps: int = 2000,
+               block: int = 8, seed: int = 20200528) -> dict[str, float]:
+    """Mean next-week ETH/BTC log return in risk-on weeks, for one (definition, uptrend rule, sample start).
+
+    The risk-on label is known at the start of the week, as in notebook 04:
+    :func:`helpers.rotation.state_from_episodes` of the BTC uptrend rule, the sign of the net
+    liquidity change (:func:`helpers.stats.regime_from_change`), or both; the mean and its 95%
+    stationary-bootstrap interval from :func:`helpers.rotation.regime_means`.
+    """
+
+    weekly = inputs["weekly"]
+    definition = str(choices["definition"])
+    if definition not in C16_DEFINITIONS:
+        raise ValueError(f"C16 definition {definition!r} is not one of {C16_DEFINITIONS}")
+    on_off = {True: "risk_on", False: "risk_off"}
+    expanding = stats.regime_from_change(weekly["netliq"], regime_window) == "expanding"
+    if definition == "liquidity_expanding":
+        flag = expanding
+    else:
+        episodes, _ = rot.episodes_by_rule(inputs["btc"], _rule(str(choices["rule"])))
+        up = rot.state_from_episodes(episodes, inputs["btc"].index).reindex(weekly.index).fillna(False).astype(bool)
+        flag = up if definition == "btc_uptrend" else (up & expanding)
+    nxt = stats.log_returns(weekly["eth"] / weekly["btc"]).shift(-1).loc[str(choices["start"]):]
+    r = rot.regime_means(nxt, flag.map(on_off), ("risk_on", "risk_off"), reps, block,
+                         seed + C16_DEFINITIONS.index(definition))
+    row = r.table.loc["risk_on"]
+    return {"estimate": float(row["mean"]), "low": float(row["lo"]), "high": float(row["hi"]), "n": int(row["n"]),
+            "diff": r.diff}
+
+
+def c16_spec(choices: Choices, *, inputs: Mapping[str, Any], reps: int = 2000, seed: int = 20200528) -> SpecResult:
+    """:func:`c16_detail` as a :class:`SpecResult`."""
+    d = c16_detail(choices, inputs=inputs, reps=reps, seed=seed)
+    return SpecResult(d["estimate"], d["low"], d["high"], int(d["n"]))
+
+
+#: Notebook 04's order of the C18 table (seed + index): the DeFi rows are 3 and 6.
+C18_SERIES: tuple[str, ...] = ("btc", "eth", "alt", "defi", "eth/btc", "alt/btc", "defi/btc")
+
+
+def c18_detail(choices: Choices, *, inputs: Mapping[str, Any], start: str = "2015-01-01", reps: int = 2000,
+               block: int = 26, seed: int = 20200528) -> dict[str, float]:
+    """DeFi 13-week forward log return, net liquidity expanding minus contracting, for one specification.
+
+    ``basket`` is ``defi``, ``defi/btc``, ``defi_ex`` or ``defi_ex/btc`` (without MKR);
+    :func:`helpers.stats.liquidity_regime_returns` as in notebook 04 (its seed offsets for the rows
+    it has), 95% stationary-bootstrap interval.
+    """
+
+    weekly = inputs["weekly"]
+    basket = str(choices["basket"])
+    top, _, rel = basket.partition("/")
+    if top not in ("defi", "defi_ex") or rel not in ("", "btc"):
+        raise ValueError(f"C18 basket {basket!r} must be defi, defi/btc, defi_ex or defi_ex/btc")
+    series = weekly[top] / weekly["btc"] if rel else weekly[top]
+    k = C18_SERIES.index(basket.replace("defi_ex", "defi"))
+    r = stats.liquidity_regime_returns(series, weekly["netliq"], start, int(choices["horizon"]),
+                                       int(choices["window"]), reps, block, seed + k)
+    return {"estimate": r.diff, "low": r.lo, "high": r.hi, "n": r.n, "p_hac": r.p_hac}
+
+
+def c18_spec(choices: Choices, *, inputs: Mapping[str, Any], reps: int = 2000, seed: int = 20200528) -> SpecResult:
+    """:func:`c18_detail` as a :class:`SpecResult`."""
+    d = c18_detail(choices, inputs=inputs, reps=reps, seed=seed)
+    return SpecResult(d["estimate"], d["low"], d["high"], int(d["n"]))
+
+
+# ------------------------------------------------------------------------ C21, C22 (notebook 06)
+
+_MEMO: dict[tuple[Any, ...], Any] = {}
+
+
+def _memo(key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+    """A small per-process memo (the paths of one horizon serve every measure of a worker)."""
+    if key not in _MEMO:
+        if len(_MEMO) > 16:
+            _MEMO.clear()
+        _MEMO[key] = make()
+    return _MEMO[key]
+
+
+def _windows(prices: pd.Series, horizon: int, start: str) -> tuple[np.ndarray, pd.DatetimeIndex]:
+
+    key = ("windows", horizon, start, len(prices), str(prices.index[-1]), float(prices.iloc[-1]))
+    return _memo(key, lambda: sc.start_windows(prices, horizon, start))  # type: ignore[no-any-return]
+
+
+def c21_detail(choices: Choices, *, inputs: Mapping[str, Any], start: str = "2015-01-01", reps: int = 500,
+               seed: int = 20251201) -> dict[str, float]:
+    """Relative risk reduction of one staged entry against the lump sum or the exposure-matched mix.
+
+    :func:`helpers.scenarios.compare_to_baseline` (``lump_sum``) or
+    :func:`~helpers.scenarios.compare_to_matched` (``matched``) on every start day, block = the
+    holding period as in notebook 06; interval from :func:`~helpers.scenarios.relative_interval`
+    (95%). Positive = less risk.
+    """
+
+    variant, measure, hz = str(choices["variant"]), str(choices["measure"]), int(choices["horizon"])
+    baseline = str(choices["baseline"])
+    weeks, freq = variant.removeprefix("staged_").split("w_")
+    strategies = sc.staged_strategies([int(weeks)], [freq])
+    if variant not in strategies:
+        raise ValueError(f"C21 variant {variant!r} is not a staged strategy ({sorted(strategies)})")
+    prices = inputs["prices"]
+
+    def outcomes() -> tuple[pd.DataFrame, pd.DataFrame]:
+        paths, starts = _windows(prices, hz, start)
+        return sc.strategy_outcomes(paths, {k: strategies[k] for k in ("lump_sum", variant)}, starts)
+
+    def table() -> pd.DataFrame:
+        paths, _ = _windows(prices, hz, start)
+        final, mdd = _memo(("c21_outcomes", variant, hz, start, len(prices), str(prices.index[-1])), outcomes)
+        if baseline == "matched":
+            return sc.compare_to_matched(paths, final, mdd, [variant], "lump_sum", hz, reps, seed)
+        if baseline != "lump_sum":
+            raise ValueError(f"C21 baseline {baseline!r} must be lump_sum or matched")
+        return sc.compare_to_baseline(final, mdd, "lump_sum", hz, reps, seed)
+
+    t = _memo(("c21", variant, hz, baseline, start, reps, seed, len(prices), str(prices.index[-1])), table)
+    row = t.loc[(variant, measure)]
+    rel = sc.relative_interval(t.loc[[(variant, measure)]]).iloc[0]
+    return {"estimate": float(row["improvement"]), "low": float(rel["imp_lo"]), "high": float(rel["imp_hi"]),
+            "n": int(row["n"])}
+
+
+def c21_spec(choices: Choices, *, inputs: Mapping[str, Any], reps: int = 500, seed: int = 20251201) -> SpecResult:
+    """:func:`c21_detail` as a :class:`SpecResult`."""
+    d = c21_detail(choices, inputs=inputs, reps=reps, seed=seed)
+    return SpecResult(d["estimate"], d["low"], d["high"], int(d["n"]))
+
+
+def c22_detail(choices: Choices, *, inputs: Mapping[str, Any], start: str = "2015-01-01", reps: int = 500,
+               seed: int = 20251201, rungs: Sequence[Sequence[float]] = ((0.2, 1 / 3), (0.5, 1 / 3)),
+               upside_quantile: float = 0.9, keep: float = 0.5, lock_gain: float = 0.2) -> dict[str, float]:
+    """One part of C22 for one (part, horizon, trail, stop scope, lock gain), as in notebook 06.
+
+    The ``keep`` part does not use the lock gain (its grid block declares ``lock_gain=none``).
+
+    ``lock``: buy-and-hold's share of +gain paper gains that ended in a loss minus the ladder's
+    (positive = the ladder locks gains); ``keep``: the ladder's share of buy-and-hold's gain on the
+    best decile minus the declared ``keep`` share (positive = it keeps the upside). Both from
+    :func:`helpers.scenarios.lock_and_capture` with 95% block-bootstrap intervals (block = the
+    holding period).
+    """
+
+    part, hz = str(choices["part"]), int(choices["horizon"])
+    trail, scope = float(choices["trail"]), str(choices["scope"])
+    gain = float(choices["lock_gain"]) if part == "lock" else lock_gain  # the capture does not depend on it
+    prices = inputs["prices"]
+
+    def table() -> pd.DataFrame:
+        paths, starts = _windows(prices, hz, start)
+        exits = sc.exit_strategies([(float(g), float(f)) for g, f in rungs], trail, scope)  # type: ignore[arg-type]
+        exits = {k: exits[k] for k in ("buy_and_hold", "ladder")}
+        final, _ = sc.strategy_outcomes(paths, exits, starts)
+        return sc.lock_and_capture(paths, final, "buy_and_hold", gain, upside_quantile, hz, reps, seed, 0.95)
+
+    t = _memo(("c22", hz, trail, scope, gain, start, reps, seed, len(prices), str(prices.index[-1])), table)
+    r = t.loc["ladder"]
+    if part == "lock":
+        return {"estimate": -float(r["diff"]), "low": -float(r["hi"]), "high": -float(r["lo"]),
+                "n": int(r["n_reached"]), "ladder": float(r["up_then_loss"]),
+                "buy_and_hold": float(t.loc["buy_and_hold", "up_then_loss"])}
+    if part == "keep":
+        return {"estimate": float(r["capture"]) - keep, "low": float(r["capture_lo"]) - keep,
+                "high": float(r["capture_hi"]) - keep, "n": int(r["n"]), "capture": float(r["capture"])}
+    raise ValueError(f"C22 part {part!r} must be lock or keep")
+
+
+def c22_spec(choices: Choices, *, inputs: Mapping[str, Any], reps: int = 500, seed: int = 20251201) -> SpecResult:
+    """:func:`c22_detail` as a :class:`SpecResult`."""
+    d = c22_detail(choices, inputs=inputs, reps=reps, seed=seed)
+    return SpecResult(d["estimate"], d["low"], d["high"], int(d["n"]))
+
+
+# ------------------------------------------------------------------------------ text and keys
+
+
+def result_keys(claim_id: str) -> tuple[str, str]:
+    """The recorded keys of a claim's curve: ``spec_share_agree_c04`` (ratio) and ``spec_count_c04`` (count)."""
+    cid = claim_id.lower()
+    return f"spec_share_agree_{cid}", f"spec_count_{cid}"
+
+
+def record_curve(summary: CurveSummary) -> tuple[str, str]:
+    """Record a curve's agreement share and size with :func:`helpers.results.record`; returns the two keys."""
+    from helpers import results
+
+    share_key, count_key = result_keys(summary.claim_id)
+    results.record(share_key, summary.share, "ratio",
+                   f"share of the {summary.count} specifications declared for {summary.claim_id} in "
+                   "data/claim_specs.csv (grid item) that agree with the primary one: same sign of the estimate, same "
+                   "status of its 95% interval (clear of zero or not); the primary included")
+    results.record(count_key, summary.count, "count",
+                   f"specifications in {summary.claim_id}'s declared grid (data/claim_specs.csv)")
+    return share_key, count_key
+
+
+def curve_text(summary: CurveSummary, what: str, unit: str) -> str:
+    """Plain sentences for a curve: the primary estimate, the range of estimates, and the share that agrees."""
+    curve = summary.curve
+    p = summary.primary_row
+    est = curve["estimate"].dropna()
+    clear = int(curve["clear_of_zero"].sum())
+    status = "clear of zero" if bool(p["clear_of_zero"]) else "including zero"
+    agree = round(summary.share * summary.count)
+    return (f"{summary.claim_id}: {what}. The primary specification gives {p['estimate']:+.3f} {unit} "
+            f"(95% interval {p['low']:+.3f} to {p['high']:+.3f}, {status}; N={int(p['n'])}). Over the "
+            f"{summary.count} declared specifications the estimate runs from {est.min():+.3f} to {est.max():+.3f} "
+            f"({int((est > 0).sum())} positive, {clear} with intervals clear of zero); {agree} of {summary.count} "
+            f"({summary.share:.0%}) agree with the primary (same sign, same status of the interval).")
+
+
+def summary_table(summaries: Mapping[str, CurveSummary]) -> pd.DataFrame:
+    """One row per claim: specifications, primary estimate and interval, range, share agreeing."""
+    rows = {}
+    for cid, s in summaries.items():
+        p = s.primary_row
+        rows[cid] = {"specifications": s.count, "primary": float(p["estimate"]), "primary_low": float(p["low"]),
+                     "primary_high": float(p["high"]), "min": float(s.curve["estimate"].min()),
+                     "max": float(s.curve["estimate"].max()), "share_clear_of_zero": float(s.curve["clear_of_zero"].mean()),
+                     "share_agree": s.share}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def robustness_reading(share: float, threshold: float | None = None) -> str:
+    """What an agreement share means for a verdict, in words (the threshold is the vocabulary's robust share)."""
+    from helpers.claims import vocabulary
+
+    cut = vocabulary.ROBUST_SHARE if threshold is None else threshold
+    if share >= 0.8:
+        return "the primary conclusion holds across nearly all the declared choices"
+    if share >= cut:
+        return (f"the primary conclusion holds in most declared specifications (at least {cut:.0%}), with a "
+                "minority pointing elsewhere")
+    return (f"fewer than {cut:.0%} of the declared specifications reach the primary conclusion: it rests on the "
+            "choices, and a verdict that depends on it should be read as fragile")
+
+
+#: The notebook that publishes each curved claim's verdict.
+SOURCE_NOTEBOOKS: dict[str, str] = {"C04": "02_liquidity_vs_btc", "C07": "03_pivot_event_studies",
+                                    "C08": "03_pivot_event_studies", "C10": "05_seasonality_flows",
+                                    "C11": "05_seasonality_flows", "C12": "05_seasonality_flows",
+                                    "C13": "05_seasonality_flows", "C16": "04_sector_rotation",
+                                    "C18": "04_sector_rotation", "C21": "06_risk_scenarios",
+                                    "C22": "06_risk_scenarios"}
+
+
+def published_verdicts(folder: Path, claim_ids: Sequence[str]) -> dict[str, str]:
+    """The verdict each owning notebook recorded (its ``<notebook>.json``); empty text if absent.
+
+    Looks in ``folder`` (the run's results folder) first, then in the published ``reports/results``.
+    """
+    import json
+
+    from helpers import paths
+
+    out: dict[str, str] = {}
+    for cid in claim_ids:
+        out[cid] = ""
+        for where in (folder, paths.reports_dir() / "results"):
+            try:
+                body = json.loads((where / f"{SOURCE_NOTEBOOKS.get(cid, '')}.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            found = str(body.get("claims", {}).get(cid, {}).get("verdict", ""))
+            if found:
+                out[cid] = found
+                break
+    return out
+
+
+COMPUTE: dict[str, Callable[..., SpecResult]] = {
+    "C04": c04_spec, "C07": c07_spec, "C08": c08_spec, "C10": c10_spec, "C11": partial(season_spec, claim="C11"),
+    "C12": partial(season_spec, claim="C12"), "C13": partial(season_spec, claim="C13"), "C16": c16_spec,
+    "C18": c18_spec, "C21": c21_spec, "C22": c22_spec,
+}
