@@ -35,6 +35,13 @@ def test_interval_rule_robustness_share_downgrades_only_supported() -> None:
     assert v.interval_rule(0.3, -0.1, 0.5, minimum_effect=0.2, robust_share=0.1).verdict == v.INCONCLUSIVE
 
 
+def test_inconclusive_reason_says_which_kind() -> None:
+    small = v.interval_rule(0.15, 0.05, 0.25, minimum_effect=0.2)
+    assert small.verdict == v.INCONCLUSIVE and "clear of zero but below the minimum" in small.reason
+    wide = v.interval_rule(0.3, -0.1, 0.7, minimum_effect=0.2)
+    assert wide.verdict == v.INCONCLUSIVE and "holds both" in wide.reason
+
+
 def test_interval_rule_edges_are_exact() -> None:
     # an interval whose upper end equals the minimum does not exclude it
     assert v.interval_rule(0.1, 0.0, 0.2, minimum_effect=0.2).verdict == v.INCONCLUSIVE

@@ -140,6 +140,8 @@ def interval_rule(
                 f"holds in the primary specification ({span}) but only {robust_share:.0%} of the alternatives agree",
             )
         return Decision(SUPPORTED, rule, f"interval clear of the base rate and estimate at least the minimum: {span}")
+    if lo > 0:
+        return Decision(INCONCLUSIVE, rule, f"an effect clear of zero but below the minimum, which the interval does not rule out: {span}")
     return Decision(INCONCLUSIVE, rule, f"interval holds both no effect and the minimum meaningful effect: {span}")
 
 
