@@ -179,8 +179,9 @@ def test_phone_width_no_horizontal_scroll_and_answer_first(phone: Any, site_dir:
     wide = {}
     for page in _pages(site_dir):
         phone.get(base_url + page)
-        width = phone.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
-        if width[0] > width[1]:
+        # against the device width, not innerWidth: a mobile browser zooms out to fit overflowing content
+        width = phone.execute_script("return document.documentElement.scrollWidth")
+        if width > 390:
             wide[page] = width
     assert wide == {}
     phone.get(base_url + "index.html")
