@@ -310,3 +310,32 @@ def bear_market_timeline(price: pd.Series, liquidity: Mapping[str, pd.Series], p
            title=f"Share of BTC's peak-to-trough log decline before each QT date: {shares}")
     ax.legend(fontsize=8, loc="lower left")
     return fig
+
+
+def noise_floor(table: pd.DataFrame, title: str, window: int) -> Figure:
+    """Each asset's rolling-correlation SD against the range noise alone gives (circular-shift null).
+
+    Parameters
+    ----------
+    table : DataFrame
+        Indexed by asset; ``sd`` (observed SD over time of the rolling correlation), ``null_mean``,
+        ``null_low`` and ``null_high`` (central 95% of the same SD when the link is broken).
+    title : str
+        The finding.
+    window : int
+        Rolling window in weeks (for the axis label).
+    """
+    rows = table.dropna(subset=["null_mean"])
+    fig, ax = plots.new(figsize=(9, 0.6 * len(rows) + 1.8))
+    y = np.arange(len(rows))[::-1]
+    for yy, (label, r) in zip(y, rows.iterrows(), strict=True):
+        ax.plot([r["null_low"], r["null_high"]], [yy, yy], color="0.7", lw=6, solid_capstyle="butt",
+                label="link broken: central 95%" if yy == y[0] else None)
+        ax.plot([r["null_mean"]], [yy], "|", color="0.3", ms=14, label="link broken: mean" if yy == y[0] else None)
+        ax.plot([r["sd"]], [yy], "o", color=BTC_COLOR if label == "BTC" else EQ_COLOR,
+                label="observed" if yy == y[0] else None)
+        ax.annotate(f"{r['sd']:.3f}", (r["sd"], yy), xytext=(0, 8), textcoords="offset points", ha="center", fontsize=7)
+    ax.set_yticks(y, list(rows.index))
+    ax.set(xlabel=f"SD over time of the {window}-week rolling correlation with net liquidity", title=title)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    return fig
