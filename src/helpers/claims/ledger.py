@@ -166,7 +166,7 @@ def forecasts(table: pd.DataFrame, folder: Path | None = None) -> pd.DataFrame:
         window = s.window if s is not None and s.rule and s.window else FORECAST_WINDOWS[cid]
         evidence = str(table.loc[cid, "evidence"])
         outcome = _first_sentence(evidence) if evidence else "no outcome recorded yet"
-        if btc and cid in ("C23", "C27"):
+        if btc and cid in ("C23", "C27", "C29"):
             outcome += " " + btc
         rows[cid] = {"claim": table.loc[cid, "claim"], "window": window, "verdict": table.loc[cid, "verdict"],
                      "rule": table.loc[cid, "rule"], "outcome so far": outcome, "notebook": table.loc[cid, "notebook"]}
