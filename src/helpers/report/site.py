@@ -17,6 +17,7 @@ import importlib
 import io
 import json
 import re
+import sys
 import tempfile
 import warnings as warnings_module
 from collections.abc import Iterator, Mapping, Sequence
@@ -473,10 +474,13 @@ def _sphinx_build(src: Path, build: Path) -> None:
     errors = [line for line in warnings.getvalue().splitlines() if "ERROR" in line or "CRITICAL" in line]
     if app.statuscode or errors:
         raise RuntimeError("site build failed: " + ("; ".join(errors[:5]) or warnings.getvalue()[-2000:]))
-    _last_warnings[:] = warnings.getvalue().splitlines()
+    _last_warnings[:] = [_ANSI.sub("", line) for line in warnings.getvalue().splitlines()]
+    for line in _last_warnings:  # a broken cross-reference or a bad directive: shown, not fatal
+        print(f"site build: {line}", file=sys.stderr)
 
 
 _last_warnings: list[str] = []
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 @contextlib.contextmanager
