@@ -654,11 +654,19 @@ def result_keys(claim_id: str) -> tuple[str, str]:
     return f"spec_share_agree_{cid}", f"spec_count_{cid}"
 
 
-def record_curve(summary: CurveSummary) -> tuple[str, str]:
-    """Record a curve's agreement share and size with :func:`helpers.results.record`; returns the two keys."""
+def record_curve(summary: CurveSummary, unit: str = "estimate") -> tuple[str, str]:
+    """Record a curve's agreement share and size with :func:`helpers.results.record`; returns the two keys.
+
+    Also records the primary specification's estimate as ``spec_primary_<claim>`` in ``unit``.
+    """
     from helpers import results
 
     share_key, count_key = result_keys(summary.claim_id)
+    p = summary.primary_row
+    results.record(f"spec_primary_{summary.claim_id.lower()}", float(p["estimate"]), unit,
+                   f"the primary specification of {summary.claim_id}'s curve ("
+                   + ", ".join(f"{k}={v}" for k, v in summary.primary.items())
+                   + f"): 95% interval {p['low']:+.4f} to {p['high']:+.4f}, N={int(p['n'])}")
     results.record(share_key, summary.share, "ratio",
                    f"share of the {summary.count} specifications declared for {summary.claim_id} in "
                    "data/claim_specs.csv (grid item) that agree with the primary one: same sign of the estimate, same "
