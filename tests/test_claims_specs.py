@@ -77,6 +77,18 @@ def test_wrong_columns_are_refused(tmp_path: Path) -> None:
         specs.read_table(path)
 
 
+def test_a_malformed_row_fails_only_its_own_claim(tmp_path: Path) -> None:
+    path = _table(tmp_path, "C01,r,t,w,a=1,,,,5,01", 'C02,r,t,w,"free text without pairs",,,,5,01')
+    assert specs.spec("C01", path).threshold("a") == 1
+    with pytest.raises(ValueError, match="C02: thresholds part"):
+        specs.spec("C02", path)
+    assert list(specs.all_specs(path)) == ["C01"] and list(specs.row_errors(path)) == ["C02"]
+
+
+def test_the_committed_table_parses_row_by_row() -> None:
+    assert specs.row_errors() == {}
+
+
 @pytest.mark.parametrize("text", ["a", "a=1=2", "a=1; a=2", "=1"])
 def test_bad_thresholds_are_refused(text: str) -> None:
     with pytest.raises(ValueError, match="threshold"):

@@ -176,15 +176,31 @@ def _from_row(claim_id: str, row: pd.Series, where: str) -> ClaimSpec:
 
 
 @lru_cache(maxsize=4)
-def _cached(path: str, mtime: float) -> dict[str, ClaimSpec]:
+def _cached(path: str, mtime: float) -> dict[str, ClaimSpec | ValueError]:
+    """Each row parsed on its own, so that one malformed row fails only the lookups of its own claim."""
     table = read_table(Path(path))
-    return {cid: _from_row(str(cid), row, f"{path}, {cid}: ") for cid, row in table.iterrows()}
+    out: dict[str, ClaimSpec | ValueError] = {}
+    for cid, row in table.iterrows():
+        try:
+            out[str(cid)] = _from_row(str(cid), row, f"{path}, {cid}: ")
+        except ValueError as exc:
+            out[str(cid)] = exc
+    return out
+
+
+def _parsed(path: Path | None) -> dict[str, ClaimSpec | ValueError]:
+    path = path or paths.curated_dir() / "claim_specs.csv"
+    return _cached(str(path), path.stat().st_mtime)
 
 
 def all_specs(path: Path | None = None) -> dict[str, ClaimSpec]:
-    """Every row of the table as a :class:`ClaimSpec`, by claim id."""
-    path = path or paths.curated_dir() / "claim_specs.csv"
-    return _cached(str(path), path.stat().st_mtime)
+    """Every well-formed row of the table as a :class:`ClaimSpec`, by claim id (see :func:`row_errors`)."""
+    return {cid: s for cid, s in _parsed(path).items() if isinstance(s, ClaimSpec)}
+
+
+def row_errors(path: Path | None = None) -> dict[str, str]:
+    """The rows that do not parse, by claim id, with the reason (empty when the table is well formed)."""
+    return {cid: str(s) for cid, s in _parsed(path).items() if isinstance(s, ValueError)}
 
 
 def spec(claim_id: str, path: Path | None = None) -> ClaimSpec:
@@ -197,10 +213,12 @@ def spec(claim_id: str, path: Path | None = None) -> ClaimSpec:
     ValueError
         If the row is a placeholder (no rule declared yet).
     """
-    specs = all_specs(path)
-    if claim_id not in specs:
+    parsed = _parsed(path)
+    if claim_id not in parsed:
         raise KeyError(f"data/claim_specs.csv has no row for {claim_id}")
-    found = specs[claim_id]
+    found = parsed[claim_id]
+    if isinstance(found, ValueError):
+        raise found
     if not found.rule:
         raise ValueError(f"data/claim_specs.csv: {claim_id} is a placeholder (no rule declared yet)")
     return found
