@@ -153,3 +153,8 @@ def test_qe_coverage_names_covered_partial_and_missing_programmes() -> None:
     assert missing.startswith("QE1 (2008-11-25..2010-03-31) lies outside the prices (2013-04-28..")
     covered, missing = lq.qe_coverage({"QE4": (ts("2020-03-15"), ts("2022-03-09"))}, ts("2010-07-19"), ts("2026-07-18"))
     assert (covered, missing) == ("QE4 (all of it)", "no programme is missing")
+
+
+def test_effect_is_shared_compares_btc_with_the_smallest_equity_effect() -> None:
+    table = pd.DataFrame({"diff_sd": [0.43, 0.42, 0.37]}, index=["BTC", "NASDAQ", "S&P 500"])
+    assert lq.effect_is_shared(table, 1.5) and not lq.effect_is_shared(table, 1.1)

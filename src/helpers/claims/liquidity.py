@@ -161,9 +161,23 @@ def c04_regime_rule(diff: float, lo_corrected: float, hi_corrected: float, curve
     return compound_rule({"outperforms": outperforms, "moves to Treasuries and MMFs": flows}, rule="c04_regime_rule")
 
 
-def c04_evidence(decision: Decision, *, family: pd.DataFrame, horizon: int, by_asset: pd.DataFrame, shared: bool,
-                 curve: pd.DataFrame, walcl_curve: pd.DataFrame, alpha: float, hac: tuple[float, float]) -> str:
-    """C04's evidence: the regime difference in plain words, the family correction and the specification spread."""
+def effect_is_shared(by_asset: pd.DataFrame, ratio: float) -> bool:
+    """Whether BTC's regime effect in SD units is at most ``ratio`` times the smallest equity index's.
+
+    ``by_asset`` is indexed by asset (``BTC`` and the equity indices) with a ``diff_sd`` column.
+    """
+    others = by_asset.drop(index="BTC")["diff_sd"]
+    return bool(by_asset.loc["BTC", "diff_sd"] <= ratio * others.min())
+
+
+def c04_evidence(decision: Decision, *, family: pd.DataFrame, horizon: int, by_asset: pd.DataFrame,
+                 curve: pd.DataFrame, walcl_curve: pd.DataFrame, alpha: float, hac: tuple[float, float],
+                 shared_ratio: float = 1.5) -> str:
+    """C04's evidence: the regime difference in plain words, the family correction and the specification spread.
+
+    The effect is called "shared with equities" when :func:`effect_is_shared` holds at ``shared_ratio``.
+    """
+    shared = effect_is_shared(by_asset, shared_ratio)
     nlr = family.loc["BTC | net liquidity"]
     est = "; ".join(f"{k.split(' | ')[1]} {r['diff']:+.3f} [{r.lo:+.3f}, {r.hi:+.3f}], Holm p={r.p_holm:.3f}, "
                     f"Bonferroni [{r.lo_bonf:+.4f}, {r.hi_bonf:+.4f}]" for k, r in family.iterrows())
