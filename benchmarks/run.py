@@ -108,7 +108,7 @@ def timed(cmd: list[str], env: dict[str, str], cwd: Path, memory: bool = False,
 
 
 def work_home(mirror: str) -> Path:
-    """A temporary project home: a snapshot of the package, notebooks and curated data (the cache comes later).
+    """A temporary project home: a snapshot of the package, notebooks, curated data and reports (no caches).
 
     The snapshot of ``src/`` (first on ``PYTHONPATH`` for every command and kernel) keeps the code fixed
     for the whole benchmark, even while the checkout is being edited.
@@ -118,7 +118,8 @@ def work_home(mirror: str) -> Path:
     shutil.copy(ROOT / "pyproject.toml", home / "pyproject.toml")
     shutil.copytree(ROOT / "notebooks", home / "notebooks")
     shutil.copytree(ROOT / "data", home / "data", ignore=shutil.ignore_patterns("raw"))
-    (home / "reports").mkdir()
+    # reports/ as a fresh clone has it (runs.json gives the runner its longest-first order), minus the cache
+    shutil.copytree(ROOT / "reports", home / "reports", ignore=shutil.ignore_patterns(".executed", "benchmarks.json"))
     return home
 
 

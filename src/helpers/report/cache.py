@@ -10,9 +10,9 @@ kept as a digest under a readable name, so a changed input is named in the reaso
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -56,20 +56,25 @@ def helpers_digest() -> str:
     return _helpers_state()[0]
 
 
+_IMPORT = re.compile(r"^[ \t]*(?:import[ \t]+([\w., \t]+)|from[ \t]+([A-Za-z_]\w*)[\w.]*[ \t]+import\b)", re.MULTILINE)
+
+
 def _imports(source: str) -> set[str]:
-    """Top-level names of the modules ``source`` imports (third-party only)."""
-    lines = [ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!"))]
-    try:
-        tree = ast.parse("\n".join(lines))
-    except SyntaxError:
-        return set()
+    """Top-level names of the modules ``source`` imports (third-party only).
+
+    A line scan rather than a parse: it runs over every helpers module on each ``qtlab run``, and a
+    name it picks up needlessly (an import in a docstring) only adds an input, never hides one.
+    """
     names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names |= {a.name.split(".")[0] for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            names.add(node.module.split(".")[0])
-    return {n for n in names if n not in sys.stdlib_module_names and n not in ("helpers", "__future__")}
+    for plain, source_module in _IMPORT.findall(source):
+        if source_module:
+            names.add(source_module)
+        for part in plain.split(","):
+            words = part.split()
+            if words:
+                names.add(words[0].split(".")[0])
+    return {n for n in names if n.isidentifier() and n not in sys.stdlib_module_names
+            and n not in ("helpers", "__future__")}
 
 
 def notebook_imports(notebook: Path) -> set[str]:

@@ -337,6 +337,8 @@ class Runner:
             return []
         out: list[NotebookRun] = []
         total = len(todo)
+        if self.jobs > 1:  # longest first (by the last run's time; unknown counts as long): a shorter makespan
+            todo = sorted(todo, key=lambda p: -(self.previous[p.name].seconds if p.name in self.previous else 1e9))
         jobs = {p.cache_id: (p, self._job(p, kernel)) for p in todo}
         for i, p in enumerate(todo, 1):
             self.echo(f"start {p.name}{_params_note(p)} [{i}/{total}]: {'; '.join(p.reasons)}")
