@@ -101,14 +101,61 @@ def test_c17_rule_is_the_compound_rule_of_its_parts() -> None:
 
 def test_c17_evidence_names_the_parts() -> None:
     parts = {"timing": Decision("not supported", "t", "r1"), "amplified gains": Decision("inconclusive", "g", "r2"),
-             "amplified volatility": Decision("supported", "v", "r3")}
+             "amplified volatility": Decision("inconclusive", "v", "r3")}
+    loo = {"amplified volatility": pd.DataFrame({"estimate": [0.1, -0.05], "low": [0.01, -0.2], "high": [0.2, 0.1]})}
     text = rules.c17_evidence(rules.c17_rule(*parts.values()), parts, pd.Series([0.0, -0.4, 6.0]),
                               {"n_in_band": 0, "n": 3, "p": 0.1, "p_holm": 0.3},
                               {"event_mean": -0.01, "placebo_lower": -0.2, "placebo_upper": 0.4, "n_events": 3},
-                              {"gain_above_btc": 2 / 3, "n_gain": 3, "median_excess_gain": 0.1},
-                              pd.Series([1.25, 1.25, 1.25]), "30-90", pd.Timestamp("2026-03-29"))
-    assert text.startswith("A compound claim: amplified volatility holds; timing fails")
-    assert "1.25 times as hard as BTC" in text and "+0 days" in text
+                              pd.Series([1.25, 1.25, 1.25]), pd.Series([1.2, 1.2, 1.2]), (0.22, 0.01, 0.4), loo, 7,
+                              "30-90", pd.Timestamp("2026-03-29"))
+    assert text.startswith("A compound claim: no part holds; timing fails; amplified gains, amplified volatility "
+                           "cannot be decided")
+    assert "1.25 times as hard as BTC" in text and "1.20 times in the year before" in text and "+0 days" in text
+    assert "the 7 C17 tests" in text and "clear of zero in 1 of 2" in text
+    assert "not measurably more so in rallies" in text  # vs BTC clear, the rally-specific part not
+    held = dict(parts, **{"amplified volatility": Decision("supported", "v", "r3")})
+    assert "not measurably" not in rules.c17_evidence(rules.c17_rule(*held.values()), held, pd.Series([0.0]),
+                                                      {"n_in_band": 0, "n": 3, "p": 0.1, "p_holm": 0.3},
+                                                      {"event_mean": -0.01, "placebo_lower": -0.2,
+                                                       "placebo_upper": 0.4, "n_events": 3},
+                                                      pd.Series([1.25]), pd.Series([1.0]), (0.22, 0.01, 0.4), {}, 7,
+                                                      "30-90", pd.Timestamp("2026-03-29"))
+
+
+def test_holm_levels_agree_with_holm() -> None:
+    p = pd.Series({"a": 0.004, "b": 0.0074, "c": 0.6, "d": 0.2})
+    out = rules.holm_levels(p, pd.Series({"a": True, "b": False, "c": False, "d": False}))
+    # Holm: a 0.016, b max(0.016, 0.0222)=0.0222, d 0.4, c 0.6 -> a, b rejected
+    assert out.loc["b", "p_holm"] == pytest.approx(3 * 0.0074) and list(out["rejected"]) == [True, True, False, False]
+    assert out.loc["a", "level"] == pytest.approx(1 - 2 * 0.05 / 4)  # smallest p: Bonferroni, one-sided tail doubled
+    assert out.loc["b", "level"] == pytest.approx(1 - 0.05 / 3)
+    assert out.loc["c", "level"] == pytest.approx(1 - 0.05 / 2) == out.loc["d", "level"]  # m - r = 2
+    # an interval at a rejected test's level excludes zero exactly when Holm rejects: t test by hand
+    v = pd.Series([0.3, 0.25, 0.1, 0.5, 0.2, 0.05, 0.4, 0.3])
+    pv = float(sps.ttest_1samp(v, 0.0).pvalue)
+    lvl = rules.holm_levels(pd.Series({"v": pv, "w": 0.01}), pd.Series({"v": False, "w": False}))
+    lo = rules.mean_interval(v, lvl.loc["v", "level"])[1]
+    assert bool(lvl.loc["v", "rejected"]) == (lo > 0)
+    with pytest.raises(ValueError, match="p-values"):
+        rules.holm_levels(pd.Series({"a": 0.0}), pd.Series({"a": False}))
+
+
+def test_parts_decided_at_their_family_level_can_differ_from_three_parts() -> None:
+    vol = np.log(pd.Series([1.03, 1.40, 0.95, 1.18, 1.50, 1.32, 1.18, 1.41]))
+    assert rules.amplification_part(vol, math.log(1.1), "volatility", level=1 - 0.05 / 3).verdict == "supported"
+    assert rules.amplification_part(vol, math.log(1.1), "volatility", level=1 - 0.05 / 7).verdict == "inconclusive"
+    assert rules.amplification_part(vol, math.log(1.1), "volatility", level=1 - 0.05 / 3,
+                                    robust_share=0.25).verdict == "partly supported"
+    lags = pd.Series([-14.0, 104, -28, -1, 13, -507, 0, 6])
+    assert rules.c17_timing_part(lags, (30, 90), -0.003, 1.0, level=1 - 2 * 0.05 / 7).verdict == "not supported"
+    assert rules.c17_timing_part(lags, (30, 90), -0.003, 1.0, level=1 - 0.05 / 7).verdict == "inconclusive"
+
+
+def test_loo_agreement() -> None:
+    loo = pd.DataFrame({"estimate": [0.3, 0.3, 0.05], "low": [0.1, -0.1, -0.2], "high": [0.5, 0.6, 0.3]})
+    ref = Decision("supported", "x", "r")
+    assert rules.loo_agreement(loo, ref, 0.1) == pytest.approx(1 / 3)
+    assert math.isnan(rules.loo_agreement(loo.iloc[:0], ref, 0.1))
 
 
 # ---------------------------------------------------------------- C18, C25, C26
@@ -134,14 +181,56 @@ def test_c25_rule(diff: float, lo: float, hi: float, expected: str) -> None:
     assert rules.c25_rule(diff, lo, hi, 0.25).verdict == expected
 
 
+def test_c25_rule_takes_the_weakest_dimension() -> None:
+    # 7 of 10 alternatives agree in all, but none of the bucket rules: not robust
+    agreement = pd.DataFrame({"n": [5, 2, 3], "agree": [0, 2, 3]}, index=["small bucket", "small minimum", "left out"])
+    agreement["share"] = agreement["agree"] / agreement["n"]
+    d = rules.c25_rule(1.05, 0.33, 1.88, 0.25, agreement)
+    assert d.verdict == "partly supported" and "small bucket: 0 of 5 agree" in d.reason
+    agreement["agree"], agreement["share"] = [3, 2, 3], [0.6, 1.0, 1.0]
+    assert rules.c25_rule(1.05, 0.33, 1.88, 0.25, agreement).verdict == "supported"
+    assert rules.c25_rule(0.06, -0.8, 0.95, 0.25, agreement).verdict == "inconclusive"
+
+
+def test_c25_evidence_states_the_sample_split_and_the_confound() -> None:
+    from helpers.rotation import RiskAdjustedDifference
+
+    c25 = RiskAdjustedDifference(0.69, -0.36, 1.05, 0.33, 1.88, 0.001, 481)
+    other = RiskAdjustedDifference(0.5, 0.46, 0.04, -0.86, 1.01, 0.9, 582)
+    curve = pd.DataFrame({
+        "dimension": ["primary", "small bucket", "small bucket", "left out"],
+        "left out": ["none", "none", "none", "2023-11-14"], "estimate": [1.05, -0.26, -0.35, 1.08],
+        "low": [0.33, -1.35, -1.3, -0.73], "high": [1.88, 1.08, 0.74, 2.78], "n": [481, 783, 892, 144],
+        "first": ["2021-10-31", "2020-05-29", "2019-07-18", "2021-10-31"]})
+    text = rules.c25_evidence(c25, -0.44, -0.55, 6, "s.", curve, other, ["uni", "aave", "avax"], ["uni", "aave"])
+    assert text.startswith("On N=481 liquidity-driven rally days from 2021-10-31")
+    assert "2 declared bucket rules that keep earlier episodes (from 2019-07-18) give -0.35 to -0.26, 2 of them" in text
+    assert "episode of 2023-11-14 leaves 144 days" in text and "2 of them DeFi" in text
+    assert "not shown to be specific to liquidity" in text and text.endswith("Survivorship: s.")
+
+
 def test_c26_rule_branches() -> None:
     fell = pd.Series([-0.40, -0.43, -0.35, -0.36, 0.12, -0.33, -0.37, -0.35, -0.33])
     assert rules.c26_rule(fell, -0.28, minimum_rise=0.2).verdict == "not supported"
     rose = pd.Series([0.5, 0.6, 0.55, 0.45])
     assert rules.c26_rule(rose, 0.1, minimum_rise=0.2).verdict == "supported"
     assert rules.c26_rule(pd.Series([0.5, -0.4, 0.3]), 0.1, minimum_rise=0.2).verdict == "inconclusive"
-    assert rules.c26_rule(rose, 0.1, minimum_rise=0.2, window_closed=False).verdict == "inconclusive"
     assert rules.c26_rule(pd.Series([np.nan, 0.1]), 0.1, minimum_rise=0.2).verdict == "untestable here"
+
+
+def test_c26_rule_bounds_the_missing_days() -> None:
+    fell = pd.Series([-0.40, -0.43, -0.35, -0.36, 0.12, -0.33, -0.37, -0.35, -0.33])
+    # two days missing, but even the largest 2-day rise seen cannot lift the mean to the minimum: the verdict stands
+    d = rules.c26_rule(fell, -0.28, minimum_rise=0.2, missing_days=2, bound=(0.21, -0.34))
+    assert d.verdict == "not supported" and "+0.210" in d.reason and "unchanged" in d.reason
+    # a bound large enough to reach the minimum leaves the forecast open
+    assert rules.c26_rule(fell, -0.28, minimum_rise=0.2, missing_days=2, bound=(0.9, -0.3)).verdict == "inconclusive"
+    rose = pd.Series([0.5, 0.6, 0.55, 0.45])
+    assert rules.c26_rule(rose, 0.1, minimum_rise=0.2, missing_days=1, bound=(0.1, -0.05)).verdict == "supported"
+    assert rules.c26_rule(rose, 0.1, minimum_rise=0.2, missing_days=1, bound=(0.1, -0.5)).verdict == "inconclusive"
+    assert rules.c26_rule(rose, 0.1, minimum_rise=0.2, missing_days=3).verdict == "inconclusive"  # no bound
+    with pytest.raises(ValueError, match="missing_days"):
+        rules.c26_rule(rose, 0.1, minimum_rise=0.2, missing_days=-1)
 
 
 # ---------------------------------------------------------------- C19

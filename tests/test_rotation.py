@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
+from scipy import stats as sps
 
 from helpers import rotation as rot
 from helpers import stats
@@ -509,3 +510,108 @@ def test_window_return_table_by_hand() -> None:
     assert out.loc["x", "last_close"] == pd.Timestamp("2026-03-29") and out.loc["x", "category"] == "DeFi"
     assert out.loc["x", "typical_quarter"] == pytest.approx(0.001 * 91, abs=0.0015)
     assert np.isnan(out.loc["y", "log_return"])
+
+
+def test_extreme_moves_of_the_mean_by_hand() -> None:
+    idx = pd.date_range("2025-01-01", periods=6, freq="D")
+    a = pd.Series(np.exp([0.0, 0.1, 0.4, 0.3, 0.3, -0.2]), index=idx)
+    b = pd.Series(np.exp([0.0, 0.0, 0.0, 0.1, np.nan, 0.0]), index=idx)
+    m = rot.extreme_moves(pd.DataFrame({"a": a, "b": b}), 2, "2025-01-06")
+    # 2-day changes with both ends present: day 3 (0.4, 0.0) -> 0.2, day 4 (0.2, 0.1) -> 0.15, day 6 (-0.5, -0.1)
+    # -> -0.3; day 5 misses b
+    assert m.rise == pytest.approx(0.2) and m.rise_end == "2025-01-03"
+    assert m.fall == pytest.approx(-0.3) and m.fall_end == "2025-01-06" and m.n == 3
+    assert rot.extreme_moves(pd.DataFrame({"a": a}), 1, "2025-01-06").fall == pytest.approx(-0.5)
+    assert rot.extreme_moves(pd.DataFrame({"a": a}), 1, "2025-01-03").rise == pytest.approx(0.3)  # not after end
+    with pytest.raises(ValueError, match="days"):
+        rot.extreme_moves(pd.DataFrame({"a": a}), 0, "2025-01-06")
+
+
+def test_rank_buckets_rule_by_rank_and_by_share() -> None:
+    ranks = pd.DataFrame({"a": [1.0, 1], "b": [2.0, 2], "c": [3.0, 3], "d": [4.0, np.nan], "e": [5.0, np.nan],
+                          "f": [6.0, np.nan]}, index=pd.to_datetime(["2021-01-01", "2019-01-01"]))
+    by_rank = rot.rank_buckets_rule(ranks, 2, "rank 5")
+    assert list(by_rank.iloc[0]) == ["large", "large", "mid", "mid", "small", "small"]
+    pd.testing.assert_frame_equal(by_rank, rot.rank_buckets(ranks, 2, 2))  # "rank K" is rank_buckets with n_mid=K-3
+    by_share = rot.rank_buckets_rule(ranks, 2, "bottom 0.5")
+    assert list(by_share.iloc[0]) == ["large", "large", "mid", "small", "small", "small"]  # bottom 3 of 6
+    assert list(by_share.iloc[1, :3]) == ["large", "large", "small"] and by_share.iloc[1, 3:].isna().all()
+    with pytest.raises(ValueError, match="small-bucket rule"):
+        rot.rank_buckets_rule(ranks, 2, "rank 2")
+    with pytest.raises(ValueError, match="small-bucket rule"):
+        rot.rank_buckets_rule(ranks, 2, "top 0.3")
+
+
+def _size_case() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.Series]:
+    idx = pd.date_range("2021-01-01", periods=120, freq="D")
+    rng = np.random.default_rng(3)
+    drift = {"big1": 0.004, "big2": 0.004, "s1": -0.004, "s2": -0.004, "s3": -0.004, "m1": 0.0, "m2": 0.0, "m3": 0.0}
+    px = pd.DataFrame({k: 100 * np.exp(np.cumsum(d + 0.01 * rng.standard_normal(len(idx)))) for k, d in drift.items()},
+                      index=idx)
+    eps = pd.DataFrame({"confirmed": pd.to_datetime(["2021-01-10", "2021-03-01"]),
+                        "ended": pd.to_datetime(["2021-02-20", pd.NaT])})
+    ranks = pd.DataFrame([[1, 2, 6, 7, 8, 3, 4, 5]] * 2, index=eps["confirmed"], columns=list(drift), dtype=float)
+    rally = pd.Series(True, index=idx)
+    return px, ranks, eps, rally
+
+
+def test_size_basket_returns_and_episode_days() -> None:
+    px, ranks, eps, _ = _size_case()
+    daily = rot.size_basket_returns(px, rot.rank_buckets_rule(ranks, 2, "rank 6"), eps,
+                                    {"large": 2, "mid": 3, "small": 3}, "2021-01-01")
+    expected = np.log1p(px[["s1", "s2", "s3"]].pct_change().mean(axis=1))
+    pd.testing.assert_series_equal(daily["small"], expected.loc[daily.index], check_names=False)
+    assert daily.index.min() > pd.Timestamp("2021-01-10") and pd.Timestamp("2021-02-25") not in daily.index
+    days = rot.episode_days(eps, px.index, pd.Timestamp("2021-03-01"))
+    assert days.sum() == (px.index >= "2021-03-01").sum()
+    with pytest.raises(ValueError, match="no episode"):
+        rot.episode_days(eps, px.index, pd.Timestamp("2021-05-01"))
+
+
+def test_large_small_curve_varies_one_choice_at_a_time() -> None:
+    px, ranks, eps, rally = _size_case()
+    curve = rot.large_small_curve(px, ranks, eps, rally, n_large=2, primary_small="rank 6",
+                                  small_rules=["rank 6", "rank 8", "bottom 0.5"], min_members=3, small_minimums=[3, 1],
+                                  start="2021-01-01", reps=200, block=5, seed=1)
+    assert list(curve["dimension"]) == ["primary", "small bucket", "small bucket", "small minimum", "left out",
+                                        "left out"]
+    assert math.isnan(curve.iloc[1]["estimate"]) and curve.iloc[1]["n"] == 0  # "rank 8": one small token, never 3
+    p = curve.iloc[0]
+    assert p["estimate"] > 0 and bool(p["clear_of_zero"])  # large caps drift up, small ones down
+    daily = rot.size_basket_returns(px, rot.rank_buckets_rule(ranks, 2, "rank 6"), eps,
+                                    {"large": 2, "mid": 3, "small": 3}, "2021-01-01")
+    direct = rot.risk_adjusted_difference(daily["large"], daily["small"], rally.reindex(daily.index), 200, 5, 1)
+    assert p["estimate"] == pytest.approx(direct.diff) and p["n"] == direct.n
+    left = curve[curve["dimension"] == "left out"]
+    assert set(left["left out"]) == {"2021-01-10", "2021-03-01"} and (left["n"] < p["n"]).all()
+    assert (left["n"].sum() == p["n"])  # the two episodes split the primary days
+    agreement = rot.dimension_agreement(curve)
+    assert set(agreement.index) == {"small bucket", "small minimum", "left out"}
+    assert agreement.loc["left out", "n"] == 2 and 0 <= agreement["share"].min() <= 1
+
+
+def test_t_test_and_leave_one_out() -> None:
+    v = pd.Series([0.3, 0.1, -0.2, 0.4, np.nan])
+    t = rot.t_test(v)
+    assert t["n"] == 4 and t["p"] == pytest.approx(sps.ttest_1samp([0.3, 0.1, -0.2, 0.4], 0).pvalue)
+    assert math.isnan(rot.t_test(pd.Series([1.0]))["p"])
+    loo = rot.leave_one_out(v, lambda s: (float(s.mean()), float(s.min()), float(s.max())))
+    assert list(loo.index) == [0, 1, 2, 3] and (loo["n"] == 3).all()
+    assert loo.loc[2, "estimate"] == pytest.approx(0.8 / 3) and loo.loc[0, "low"] == -0.2
+
+
+def test_baseline_volatility_ratio_uses_only_non_uptrend_days_before() -> None:
+    idx = pd.date_range("2020-01-01", periods=400, freq="D")
+    rng = np.random.default_rng(0)
+    btc_r = 0.01 * rng.standard_normal(len(idx))
+    alt_r = 2.0 * btc_r  # twice as volatile outside uptrends ...
+    up = pd.Series(False, index=idx)
+    up.iloc[100:200] = True
+    alt_r[100:200] = 5.0 * btc_r[100:200]  # ... and five times inside the earlier uptrend, which must not count
+    prices = pd.DataFrame({"btc": 100 * np.exp(np.cumsum(btc_r)), "alt": 100 * np.exp(np.cumsum(alt_r))}, index=idx)
+    eps = pd.DataFrame({"confirmed": [idx[300]], "ended": [pd.NaT]})
+    base = rot.baseline_volatility_ratio(prices, eps, up, ["alt"], lookback=365)
+    assert base.loc[idx[300], "alt_base_vol_ratio"] == pytest.approx(2.0)
+    assert base.loc[idx[300], "alt_base_days"] == 199  # 300 days before, less the 100 uptrend days, less day 0
+    short = rot.baseline_volatility_ratio(prices, eps, up, ["alt"], lookback=365, min_days=250)
+    assert math.isnan(short.loc[idx[300], "alt_base_vol_ratio"])

@@ -481,6 +481,57 @@ def window_return_table(prices: pd.DataFrame, categories: Mapping[str, str], sta
 # ---------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class MoveBound:
+    """The largest rise and fall of an equal-weight mean log return over a fixed number of days.
+
+    Attributes
+    ----------
+    days : int
+        Length of the span in days.
+    rise, fall : float
+        Largest and smallest (most negative) mean log return over any such span.
+    rise_end, fall_end : str
+        Last day of those spans (YYYY-MM-DD).
+    first, last : str
+        First and last day of the sample (every asset with a close).
+    n : int
+        Spans in the sample.
+    """
+
+    days: int
+    rise: float
+    fall: float
+    rise_end: str
+    fall_end: str
+    first: str
+    last: str
+    n: int
+
+
+def extreme_moves(prices: pd.DataFrame, days: int, end: str | pd.Timestamp) -> MoveBound:
+    """Largest rise and fall of the assets' mean ``days``-day log return, on days up to ``end`` when all have closes.
+
+    A bound on what unobserved days could do to a window's result (C26: the window's last days
+    after the data end): the assets move together, so their mean is bounded by the largest joint
+    moves seen, not by the sum of each asset's own record.
+
+    Raises
+    ------
+    ValueError
+        If ``days`` < 1 or no span has closes of every asset.
+    """
+    if days < 1:
+        raise ValueError(f"days must be >= 1, got {days!r}")
+    lp = np.log(prices.loc[:end].asfreq("D"))
+    change = (lp - lp.shift(days)).dropna()
+    if change.empty:
+        raise ValueError(f"no {days}-day span up to {end} with closes of every one of {list(prices.columns)}")
+    mean = change.mean(axis=1)
+    return MoveBound(days, float(mean.max()), float(mean.min()), f"{mean.idxmax():%Y-%m-%d}",
+                     f"{mean.idxmin():%Y-%m-%d}", f"{mean.index[0]:%Y-%m-%d}", f"{mean.index[-1]:%Y-%m-%d}", len(mean))
+
+
 def _run_lengths(flag: np.ndarray) -> np.ndarray:
     """Length of the current run of True at each position (0 where False)."""
     out = np.zeros(flag.size, dtype=int)
@@ -837,6 +888,77 @@ def episode_volatility(prices: pd.DataFrame, episodes: pd.DataFrame, periods_per
     for row in episodes.itertuples():
         seg = lr.loc[row.confirmed:None if pd.isna(row.ended) else row.ended]
         rows[row.confirmed] = (seg.std() * math.sqrt(periods_per_year)).where(seg.notna().sum() >= 20)
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def baseline_volatility_ratio(prices: pd.DataFrame, episodes: pd.DataFrame, uptrend: pd.Series,
+                              names: Sequence[str], reference: str = "btc", lookback: int = 365,
+                              min_days: int = 20) -> pd.DataFrame:
+    """Each series' usual volatility relative to the reference's, before each episode and outside uptrends.
+
+    The base rate that "amplified volatility in a rally" must beat: the volatility ratio of daily
+    log returns over the days of the ``lookback`` days before the confirmation on which the
+    reference was *not* in an uptrend (only past days, with both returns).
+
+    Parameters
+    ----------
+    prices : DataFrame
+        Daily closes or basket levels, including ``reference`` and ``names``.
+    episodes : DataFrame
+        With ``confirmed``.
+    uptrend : Series
+        Boolean uptrend state of the reference on the daily grid (:func:`state_from_episodes`).
+    names : sequence of str
+        The series compared with the reference.
+    reference : str
+        The benchmark (BTC).
+    lookback : int
+        Calendar days before each confirmation.
+    min_days : int
+        Fewer such days with both returns give NaN.
+
+    Returns
+    -------
+    DataFrame
+        Rows the confirmation dates; columns ``<name>_base_vol_ratio`` and ``<name>_base_days``.
+    """
+    lr = np.log(prices).diff()
+    up = uptrend.reindex(lr.index).fillna(False).astype(bool)
+    rows = {}
+    for c in pd.DatetimeIndex(episodes["confirmed"]):
+        window = lr.loc[c - pd.Timedelta(days=lookback):c - pd.Timedelta(days=1)]
+        window = window[~up.reindex(window.index).to_numpy()]
+        row: dict[str, float] = {}
+        for name in names:
+            pair = window[[name, reference]].dropna()
+            ok = len(pair) >= min_days and float(pair[reference].std()) > 0
+            row[f"{name}_base_vol_ratio"] = float(pair[name].std() / pair[reference].std()) if ok else math.nan
+            row[f"{name}_base_days"] = float(len(pair))
+        rows[c] = row
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def leave_one_out(values: pd.Series, statistic: Callable[[pd.Series], tuple[float, float, float]]) -> pd.DataFrame:
+    """``statistic`` recomputed with each value left out in turn (an episode-level sensitivity check).
+
+    Parameters
+    ----------
+    values : Series
+        One value per episode (NaN dropped first).
+    statistic : callable
+        Maps the remaining values to ``(estimate, low, high)``.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by the left-out label: ``estimate``, ``low``, ``high`` and ``n`` (values used).
+    """
+    v = values.dropna()
+    rows = {}
+    for label in v.index:
+        rest = v.drop(index=label)
+        est, lo, hi = statistic(rest)
+        rows[label] = {"estimate": est, "low": lo, "high": hi, "n": len(rest)}
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
@@ -1458,6 +1580,177 @@ def risk_adjusted_difference(a: pd.Series, b: pd.Series, mask: pd.Series, reps: 
                                   _two_sided_p(draws[:, 2]), int(m.sum()))
 
 
+def rank_buckets_rule(ranks: pd.DataFrame, n_large: int, small: str,
+                      labels: tuple[str, str, str] = ("large", "mid", "small")) -> pd.DataFrame:
+    """Bucket labels from ranks under a declared small-bucket rule (the C25 alternatives).
+
+    Parameters
+    ----------
+    ranks : DataFrame
+        :func:`point_in_time_ranks`, one row per episode.
+    n_large : int
+        Ranks 1..n_large are large.
+    small : str
+        ``"rank K"``: ranks K and beyond are small (``"rank 12"`` with two large caps is
+        :func:`rank_buckets` with ``n_mid=9``); ``"bottom F"``: the bottom share F of the tokens
+        ranked at that episode (at least one, never a large cap) are small. The rest are mid.
+
+    Raises
+    ------
+    ValueError
+        On a rule that is neither form.
+    """
+    kind, _, value = small.partition(" ")
+    try:
+        x = float(value)
+    except ValueError:
+        x = math.nan
+    if kind == "rank" and x == int(x) and x > n_large:
+        is_small = ranks >= x
+    elif kind == "bottom" and 0 < x < 1:
+        count = ranks.count(axis=1)
+        cut = (count - np.maximum(1, np.floor(count * x))).to_numpy()[:, None]
+        is_small = (ranks.to_numpy() > cut) & (ranks.to_numpy() > n_large)
+        is_small = pd.DataFrame(is_small, index=ranks.index, columns=ranks.columns)
+    else:
+        raise ValueError(f"small-bucket rule {small!r}: use 'rank K' (K > {n_large}) or 'bottom F' (0 < F < 1)")
+    out = pd.DataFrame(np.where(ranks <= n_large, labels[0], np.where(is_small, labels[2], labels[1])),
+                       index=ranks.index, columns=ranks.columns)
+    return out.where(ranks.notna())
+
+
+def size_basket_returns(prices: pd.DataFrame, buckets: pd.DataFrame, episodes: pd.DataFrame,
+                        need: Mapping[str, int], start: str) -> pd.DataFrame:
+    """Daily log returns of the equal-weight size baskets, members fixed at each episode's confirmation.
+
+    Parameters
+    ----------
+    prices : DataFrame
+        Daily closes (:func:`prepare_prices`).
+    buckets : DataFrame
+        Labels per episode (:func:`rank_buckets` or :func:`rank_buckets_rule`).
+    episodes : DataFrame
+        With ``confirmed`` and ``ended``.
+    need : mapping of str to int
+        Minimum members with a return for each bucket's basket to have one that day.
+    start : str
+        First day kept.
+
+    Returns
+    -------
+    DataFrame
+        One column per bucket of ``need``, only days on which every basket has a return (none
+        when a bucket never has enough members).
+    """
+    out = {}
+    for b, k in need.items():
+        members = bucket_membership(buckets, episodes, prices.index, b)
+        try:
+            out[b] = np.log1p(equal_weight_basket(prices.where(members), k, name=b).returns)
+        except ValueError:  # never enough members under this rule: no day with every basket
+            out[b] = pd.Series(np.nan, index=prices.index)
+    return pd.DataFrame(out).loc[start:].dropna()
+
+
+def episode_days(episodes: pd.DataFrame, index: pd.DatetimeIndex, confirmed: pd.Timestamp) -> pd.Series:
+    """True on the days of ``index`` inside the episode confirmed on ``confirmed`` (to its end, or the last day)."""
+    ep = episodes.loc[pd.DatetimeIndex(episodes["confirmed"]) == pd.Timestamp(confirmed)]
+    if ep.empty:
+        raise ValueError(f"no episode confirmed on {pd.Timestamp(confirmed):%Y-%m-%d}")
+    end = ep["ended"].iloc[0]
+    end = pd.Timestamp(end) if pd.notna(end) else index[-1]
+    return pd.Series((index >= pd.Timestamp(confirmed)) & (index <= end), index=index)
+
+
+def large_small_curve(prices: pd.DataFrame, ranks: pd.DataFrame, episodes: pd.DataFrame, rally: pd.Series, *,
+                      n_large: int, primary_small: str, small_rules: Sequence[str], min_members: int,
+                      small_minimums: Sequence[int], start: str, reps: int = 2000, block: int = 30,
+                      seed: int = 0) -> pd.DataFrame:
+    """C25's declared specifications, one choice varied at a time from the primary: large minus small caps.
+
+    Parameters
+    ----------
+    prices, ranks, episodes
+        Daily closes, :func:`point_in_time_ranks` at every episode's confirmation, the episodes.
+    rally : Series
+        Boolean on the daily grid: the liquidity-driven rally days (BTC uptrend and net
+        liquidity expanding, as public).
+    n_large : int
+        Size of the large bucket (its basket needs ``min(min_members, n_large)`` members).
+    primary_small, small_rules : str, sequence of str
+        The primary small-bucket rule and its alternatives (:func:`rank_buckets_rule`).
+    min_members : int
+        The primary minimum of members with a return for the small and mid baskets.
+    small_minimums : sequence of int
+        Alternative minima for the small basket.
+    start : str
+        First day used.
+    reps, block, seed
+        Stationary bootstrap of :func:`risk_adjusted_difference` (the same seed for every row).
+
+    Returns
+    -------
+    DataFrame
+        One row per specification: ``dimension`` (``primary``, ``small bucket``, ``small minimum``,
+        ``left out``), the choices ``small bucket``, ``small minimum`` and ``left out`` (an episode's
+        confirmation date, or ``none``), then ``estimate``, ``low``, ``high``, ``n`` (rally days),
+        ``clear_of_zero``, ``first`` (first rally day used), ``ratio_large`` and ``ratio_small``.
+        The ``left out`` rows drop, one at a time, each episode that has rally days in the primary
+        sample.
+    """
+    def one(small: str, k_small: int, leave_out: str) -> dict[str, object]:
+        buckets = rank_buckets_rule(ranks, n_large, small)
+        need = {"large": min(min_members, n_large), "mid": min_members, "small": k_small}
+        daily = size_basket_returns(prices, buckets, episodes, need, start)
+        mask = rally.reindex(daily.index).fillna(False).astype(bool)
+        if leave_out != "none":
+            mask &= ~episode_days(episodes, daily.index, pd.Timestamp(leave_out))
+        if int(mask.sum()) < 3:
+            return {"estimate": math.nan, "low": math.nan, "high": math.nan, "n": int(mask.sum()),
+                    "first": None, "ratio_large": math.nan, "ratio_small": math.nan, "days": daily, "mask": mask}
+        r = risk_adjusted_difference(daily["large"], daily["small"], mask, reps, block, seed)
+        return {"estimate": r.diff, "low": r.lo, "high": r.hi, "n": r.n, "first": f"{mask[mask].index[0]:%Y-%m-%d}",
+                "ratio_large": r.ratio_a, "ratio_small": r.ratio_b, "days": daily, "mask": mask}
+
+    specs: list[tuple[str, str, int, str]] = [("primary", primary_small, min_members, "none")]
+    specs += [("small bucket", r, min_members, "none") for r in small_rules if r != primary_small]
+    specs += [("small minimum", primary_small, k, "none") for k in small_minimums if k != min_members]
+    rows = []
+    for dim, small, k, out in specs:
+        rows.append({"dimension": dim, "small bucket": small, "small minimum": k, "left out": out} | one(small, k, out))
+    primary_mask = rows[0]["mask"]
+    assert isinstance(primary_mask, pd.Series)
+    confirmed = pd.DatetimeIndex(episodes["confirmed"])
+    for c in confirmed:
+        if bool((primary_mask & episode_days(episodes, primary_mask.index, c)).any()):
+            out = f"{c:%Y-%m-%d}"
+            rows.append({"dimension": "left out", "small bucket": primary_small, "small minimum": min_members,
+                         "left out": out} | one(primary_small, min_members, out))
+    curve = pd.DataFrame(rows).drop(columns=["days", "mask"])
+    curve["clear_of_zero"] = (curve["low"] > 0) | (curve["high"] < 0)
+    return curve
+
+
+def dimension_agreement(curve: pd.DataFrame) -> pd.DataFrame:
+    """Per declared dimension of a :func:`large_small_curve`, how many alternatives agree with the primary.
+
+    Agreement is :func:`helpers.speccurve.agrees` (same sign, same status of the interval against zero).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by dimension: ``n`` alternatives, ``agree`` and ``share``.
+    """
+    from helpers.speccurve import agrees
+
+    ref = curve[curve["dimension"] == "primary"].iloc[0]
+    alt = curve[curve["dimension"] != "primary"]
+    flags = alt.apply(lambda row: agrees(row, ref), axis=1).astype(bool)
+    out = pd.DataFrame({"n": alt.groupby("dimension").size(), "agree": flags.groupby(alt["dimension"]).sum()})
+    out["share"] = out["agree"] / out["n"]
+    return out
+
+
 def spearman_table(x: pd.Series, ys: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     """Spearman rank correlation of ``x`` with each column of ``ys`` (pairs with NaN dropped), with an interval.
 
@@ -1503,6 +1796,21 @@ def sign_test(values: pd.Series, alternative: str = "greater") -> dict[str, floa
     k, n = int((v > 0).sum()), len(v)
     p = float(sps.binomtest(k, n, 0.5, alternative=alternative).pvalue) if n else math.nan
     return {"n": n, "n_positive": k, "share_positive": k / n if n else math.nan, "p": p}
+
+
+def t_test(values: pd.Series) -> dict[str, float | int]:
+    """One-sample Student t test of "mean equals zero", two-sided (NaN dropped).
+
+    Returns
+    -------
+    dict
+        ``n``, ``mean`` and ``p`` (two-sided; NaN with fewer than two values or no spread).
+    """
+    v = values.dropna().to_numpy(float)
+    n = len(v)
+    if n < 2 or float(np.std(v)) == 0.0:
+        return {"n": n, "mean": float(v.mean()) if n else math.nan, "p": math.nan}
+    return {"n": n, "mean": float(v.mean()), "p": float(sps.ttest_1samp(v, 0.0).pvalue)}
 
 
 def band_share_test(lags: pd.Series, band: Sequence[int], claimed_share: float = 0.5) -> dict[str, float | int]:

@@ -15,17 +15,20 @@ C16 :func:`c16_risk_on_rule`
     the other definitions as the robustness share.
 C17 :func:`c17_rule`
     Compound: timing (:func:`c17_timing_part`), amplified gains and amplified volatility
-    (:func:`amplification_part`).
+    (:func:`amplification_part`), each part's interval at the level that agrees with Holm's
+    correction over the notebook's C17 family (:func:`holm_levels`).
 C18 :func:`c18_rule`
     Compound of two ``interval_rule`` parts: DeFi rises more after expanding weeks, and more
     than BTC.
 C19 :func:`c19_rule`
     Compound of two aspects judged by rank correlations (:func:`aspect_decision`).
 C25 :func:`c25_rule`
-    ``interval_rule`` on large-minus-small return per unit of volatility.
+    ``interval_rule`` on large-minus-small return per unit of volatility, with the weakest
+    declared dimension's share of agreeing alternatives as the robustness share.
 C26 :func:`c26_rule`
     A dated forecast: ``interval_rule`` on the declared chains' mean Q1-2026 log return (BTC's
-    return over the same days and each chain's typical quarter are context in the evidence).
+    return over the same days and each chain's typical quarter are context in the evidence);
+    days of the window without closes are bounded by the chains' largest joint move.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
+from helpers import stats
 from helpers.claims.vocabulary import (
     INCONCLUSIVE,
     NOT_SUPPORTED,
@@ -202,8 +206,49 @@ def c16_evidence(table: pd.DataFrame, late: Mapping[str, float], late_label: str
 # ---------------------------------------------------------------------------------------------
 
 
+def holm_levels(p: pd.Series, one_sided: pd.Series, alpha: float = 0.05) -> pd.DataFrame:
+    """Holm's correction over a claim's family of tests, with an interval level for each test that agrees with it.
+
+    A rejected test gets the level ``1 - alpha * p / p_holm`` (its interval excludes the null
+    exactly when Holm rejects it; for the smallest p that is Bonferroni's ``1 - alpha / m``). A
+    test Holm does not reject gets ``1 - alpha / (m - r)`` with ``r`` rejections, the level of
+    Holm-compatible simultaneous intervals (Strassburger and Bretz, 2008, *Statistics in Medicine*
+    27, 4914-4927), so that the minimum-effect comparison is not made on a narrower interval than
+    the family allows. A one-sided test's p is one tail of a two-sided interval: its tail share is
+    doubled.
+
+    Parameters
+    ----------
+    p : Series
+        Raw p-values of the family (index: the test names).
+    one_sided : Series of bool
+        Per test, whether its p is one-sided.
+    alpha : float
+        Family-wise level.
+
+    Returns
+    -------
+    DataFrame
+        ``p``, ``p_holm``, ``rejected`` and ``level`` (two-sided confidence level), per test.
+
+    Raises
+    ------
+    ValueError
+        On a p outside (0, 1].
+    """
+    if p.isna().any() or ((p <= 0) | (p > 1)).any():
+        raise ValueError(f"p-values must be in (0, 1], got {p.to_dict()}")
+    p_holm = pd.Series(stats.adjust_pvalues(p, "holm"), index=p.index).clip(upper=1.0)
+    rejected = p_holm < alpha
+    m, r = len(p), int(rejected.sum())
+    gamma = np.where(rejected, alpha * p / p_holm, alpha / max(m - r, 1))
+    gamma = gamma * np.where(one_sided.reindex(p.index).fillna(False).astype(bool), 2.0, 1.0)
+    level = np.clip(1 - gamma, 0.0, 1 - 1e-12)
+    return pd.DataFrame({"p": p, "p_holm": p_holm, "rejected": rejected, "level": level}, index=p.index)
+
+
 def c17_timing_part(lags: pd.Series, band: Sequence[int], window_mean: float, window_p_holm: float,
-                    alpha: float = 0.05, n_parts: int = 3, claimed_share: float = 0.5,
+                    alpha: float = 0.05, level: float | None = None, claimed_share: float = 0.5,
                     min_episodes: int = 3) -> Decision:
     """The timing part of C17: do altcoins establish their uptrend 1-3 months after BTC?
 
@@ -215,11 +260,12 @@ def c17_timing_part(lags: pd.Series, band: Sequence[int], window_mean: float, wi
         The claimed lag in days, inclusive.
     window_mean, window_p_holm : float
         Mean change of the alt basket's relative strength in the claimed window, and its Holm p
-        against random days: a significant rise there also establishes the timing.
+        against random days within C17's family: a significant rise there also establishes the timing.
     alpha : float
-        Family-wise level of the claim; the share's interval is at ``1 - alpha / n_parts``.
-    n_parts : int
-        Parts of the compound claim (Bonferroni over them).
+        Family-wise level of the claim.
+    level : float, optional
+        Level of the share's exact interval: :func:`holm_levels` of the band-share test in C17's
+        family (default ``1 - alpha``).
     claimed_share : float
         A claim about the usual lag implies at least this share of lags in the band.
     min_episodes : int
@@ -242,34 +288,42 @@ def c17_timing_part(lags: pd.Series, band: Sequence[int], window_mean: float, wi
         return Decision(SUPPORTED, rule, f"median lag {median:+.0f} days or relative strength in days "
                         f"{band[0]}-{band[1]} (Holm p={window_p_holm:.3f}) fits the claimed timing")
     k = int(v.between(band[0], band[1]).sum())
-    lo, hi = share_interval(k, len(v), 1 - alpha / n_parts)
+    lvl = 1 - alpha if level is None else level
+    lo, hi = share_interval(k, len(v), lvl)
     d = interval_rule(k / len(v), lo, hi, minimum_effect=claimed_share, rule=rule)
     return _with(d, f"{k} of N={len(v)} lags in {band[0]}-{band[1]} days, share interval [{lo:.2f}, {hi:.2f}] "
-                 f"against a claimed share of at least {claimed_share:.2f}: {d.reason}")
+                 f"at {lvl:.2%} against a claimed share of at least {claimed_share:.2f}: {d.reason}")
 
 
 def amplification_part(values: pd.Series, minimum_effect: float, what: str, alpha: float = 0.05,
-                       n_parts: int = 3) -> Decision:
-    """One "amplified" part of C17: the mean per-episode excess over BTC, with a t interval.
+                       level: float | None = None, robust_share: float | None = None) -> Decision:
+    """One "amplified" part of C17: the mean per-episode effect, with a t interval.
 
     Parameters
     ----------
     values : Series
-        Per BTC episode, the alt basket's excess over BTC: log gain minus BTC's, or the log of
-        its volatility ratio to BTC's.
+        Per BTC episode: the alt basket's log gain minus BTC's (gains), or the log of its in-rally
+        volatility ratio to BTC over its usual ratio before the episode (volatility).
     minimum_effect : float
-        Smallest mean excess that would count as amplification (in the same log units).
+        Smallest mean effect that would count as amplification (in the same log units).
     what : str
         Name of the part for the reason (``"gains"``, ``"volatility"``).
-    alpha, n_parts : float, int
-        The interval is at ``1 - alpha / n_parts`` (Bonferroni over the claim's parts).
+    alpha : float
+        Family-wise level of the claim.
+    level : float, optional
+        Level of the t interval: :func:`holm_levels` of the part's t test in C17's family
+        (default ``1 - alpha``).
+    robust_share : float, optional
+        Share of the declared alternatives (leave one episode out) that agree; see
+        :func:`~helpers.claims.vocabulary.interval_rule`.
     """
     rule = f"c17_amplified_{what}"
-    m, lo, hi, n = mean_interval(values, 1 - alpha / n_parts)
+    lvl = 1 - alpha if level is None else level
+    m, lo, hi, n = mean_interval(values, lvl)
     if n < 3 or math.isnan(lo):
         return Decision(INCONCLUSIVE, rule, f"fewer than 3 episodes with amplified {what} measured")
-    d = interval_rule(m, lo, hi, minimum_effect=minimum_effect, rule=rule)
-    return _with(d, f"mean excess {m:+.3f} log over N={n} episodes, interval [{lo:+.3f}, {hi:+.3f}]: {d.reason}")
+    d = interval_rule(m, lo, hi, minimum_effect=minimum_effect, robust_share=robust_share, rule=rule)
+    return _with(d, f"mean {m:+.3f} log over N={n} episodes, interval [{lo:+.3f}, {hi:+.3f}] at {lvl:.2%}: {d.reason}")
 
 
 def c17_rule(timing: Decision, gains: Decision, volatility: Decision) -> Decision:
@@ -278,26 +332,60 @@ def c17_rule(timing: Decision, gains: Decision, volatility: Decision) -> Decisio
                          rule="c17_rule")
 
 
+def loo_agreement(loo: pd.DataFrame, reference: Decision, minimum_effect: float) -> float:
+    """Share of leave-one-episode-out rows (``estimate``, ``low``, ``high``) whose interval rule gives ``reference``'s verdict."""
+    if loo.empty:
+        return math.nan
+    same = [interval_rule(r["estimate"], r["low"], r["high"], minimum_effect=minimum_effect).verdict
+            == reference.verdict for _, r in loo.iterrows()]
+    return float(np.mean(same))
+
+
 def c17_evidence(decision: Decision, parts: Mapping[str, Decision], lags: pd.Series, band_row: Mapping[str, float],
-                 window_row: Mapping[str, float], amp_row: Mapping[str, float], vol_ratios: pd.Series,
+                 window_row: Mapping[str, float], vol_ratios: pd.Series, base_ratios: pd.Series,
+                 vs_btc: tuple[float, float, float], loo: Mapping[str, pd.DataFrame], family_size: int,
                  band: str, last_date: pd.Timestamp) -> str:
-    """Evidence of C17: which parts hold (first sentence), then each part's numbers."""
+    """Evidence of C17: which parts hold (first sentence), then each part's numbers.
+
+    ``vol_ratios`` and ``base_ratios`` are the alt basket's in-rally and usual (pre-episode,
+    non-uptrend) volatility ratios to BTC per episode; ``vs_btc`` the mean log in-rally ratio with
+    its interval at the volatility part's level (the declared alternative: against a ratio of 1);
+    ``loo`` maps a part's name to its :func:`helpers.rotation.leave_one_out` table.
+    """
     held = [k for k, d in parts.items() if d.verdict == SUPPORTED]
     failed = [k for k, d in parts.items() if d.verdict == NOT_SUPPORTED]
     open_ = [k for k, d in parts.items() if k not in held + failed]
+    geo = float(np.exp(np.log(vol_ratios.dropna()).mean()))
+    base = float(np.exp(np.log(base_ratios.dropna()).mean()))
     lead = (f"A compound claim: {', '.join(held) or 'no part'} holds; {', '.join(failed) or 'no part'} fails"
             + (f"; {', '.join(open_)} cannot be decided" if open_ else "")
-            + f". The alt basket swung {np.exp(np.log(vol_ratios.dropna()).mean()):.2f} times as hard as BTC "
-            f"(geometric mean over N={int(vol_ratios.notna().sum())} BTC uptrends to {last_date:%Y-%m-%d}), but its "
-            f"own uptrend came a median {lags.median() + 0:+.0f} days after BTC's, not 1-3 months later.")
-    return (f"{lead} Timing: {int(band_row['n_in_band'])} of N={int(band_row['n'])} lags in {band} days (binomial "
-            f"p={band_row['p']:.3f}, Holm p={band_row['p_holm']:.3f} against 'at least half'); relative strength changed "
-            f"{window_row['event_mean']:+.3f} in days {band} (random days {window_row['placebo_lower']:+.3f} to "
-            f"{window_row['placebo_upper']:+.3f}, N={int(window_row['n_events'])}). Gains above BTC's in "
-            f"{int(round(amp_row['gain_above_btc'] * amp_row['n_gain']))} of N={int(amp_row['n_gain'])} episodes "
-            f"(median excess {amp_row['median_excess_gain']:+.2f} log), survivor-only basket: "
-            f"{parts['amplified gains'].reason}. Volatility: {parts['amplified volatility'].reason}. "
-            f"Rule: {decision.reason}.")
+            + f". The alt basket swung {geo:.2f} times as hard as BTC in BTC's uptrends (geometric mean over "
+            f"N={int(vol_ratios.notna().sum())} episodes to {last_date:%Y-%m-%d}) and {base:.2f} times in the year "
+            f"before them outside uptrends, and its own uptrend came a median {lags.median() + 0:+.0f} days after "
+            "BTC's, not 1-3 months later.")
+
+    vol_holds = parts["amplified volatility"].verdict == SUPPORTED
+    vs_note = ("" if not vs_btc[1] > 0 else ", so the alts are more volatile than BTC" if vol_holds else
+               ", so the alts are more volatile than BTC, but not measurably more so in rallies than at other times")
+
+    def loo_text(name: str) -> str:
+        t = loo.get(name)
+        if t is None or t.empty:
+            return ""
+        clear = int((t["low"] > 0).sum())
+        return (f"; leaving out one episode at a time, the estimate runs {t['estimate'].min():+.3f} to "
+                f"{t['estimate'].max():+.3f} and the interval is clear of zero in {clear} of {len(t)}")
+
+    return (f"{lead} Family: the {family_size} C17 tests of the notebook, Holm; each part's interval at the level "
+            f"that agrees with Holm's correction. Timing: {int(band_row['n_in_band'])} of N={int(band_row['n'])} lags in {band} "
+            f"days (binomial p={band_row['p']:.4f}, Holm p={band_row['p_holm']:.3f} against 'at least half'); "
+            f"relative strength changed {window_row['event_mean']:+.3f} in days {band} (random days "
+            f"{window_row['placebo_lower']:+.3f} to {window_row['placebo_upper']:+.3f}, N={int(window_row['n_events'])}"
+            f"): {parts['timing'].reason}. Gains (log gain minus BTC's per episode, survivor-only basket): "
+            f"{parts['amplified gains'].reason}{loo_text('amplified gains')}. Volatility (log in-rally ratio to BTC "
+            f"over the usual ratio): {parts['amplified volatility'].reason}{loo_text('amplified volatility')}; against "
+            f"BTC's own volatility (ratio 1) the mean log ratio is {vs_btc[0]:+.3f} [{vs_btc[1]:+.3f}, "
+            f"{vs_btc[2]:+.3f}] at the same level{vs_note}{loo_text('volatility vs BTC')}. Rule: {decision.reason}.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -441,23 +529,76 @@ def c19_evidence(tests: pd.DataFrame, risk_measures: Sequence[str], explosive: M
 # ---------------------------------------------------------------------------------------------
 
 
-def c25_rule(diff: float, lo: float, hi: float, minimum_effect: float) -> Decision:
+def c25_rule(diff: float, lo: float, hi: float, minimum_effect: float,
+             agreement: pd.DataFrame | None = None) -> Decision:
     """Verdict on "in liquidity-driven rallies, deep large caps fare better than small illiquid tokens".
 
     :func:`~helpers.claims.vocabulary.interval_rule` on the large-cap minus small-cap basket's
     annualised return per unit of volatility on liquidity-driven rally days (a stationary
     bootstrap interval); ``minimum_effect`` in the same units (annualised ratio).
+
+    Parameters
+    ----------
+    agreement : DataFrame, optional
+        :func:`helpers.rotation.dimension_agreement` of the declared alternatives (bucket rule,
+        minimum members, leave one episode out). The robustness share is the *smallest* share of
+        agreeing alternatives over the dimensions: a result that survives many alternatives of one
+        kind but none of another (the bucket rules that keep the 2019-21 episodes) is not robust,
+        and counting every alternative as one vote would hide that.
     """
-    return interval_rule(diff, lo, hi, minimum_effect=minimum_effect, rule="c25_rule")
+    share = float(agreement["share"].min()) if agreement is not None and len(agreement) else None
+    d = interval_rule(diff, lo, hi, minimum_effect=minimum_effect, robust_share=share, rule="c25_rule")
+    if agreement is None or not len(agreement):
+        return d
+    dims = "; ".join(f"{k}: {int(r['agree'])} of {int(r['n'])} agree" for k, r in agreement.iterrows())
+    return _with(d, f"{d.reason} (robustness share = the weakest declared dimension; {dims})")
 
 
-def c25_evidence(c25: object, drawdown_large: float, drawdown_small: float, n_runs: int, survivorship: str) -> str:
-    """Evidence of C25 from a :class:`helpers.rotation.RiskAdjustedDifference`."""
-    return (f"On N={c25.n} liquidity-driven rally days (BTC uptrend and net liquidity expanding, {n_runs} runs) "  # type: ignore[attr-defined]
+def c25_evidence(c25: object, drawdown_large: float, drawdown_small: float, n_runs: int, survivorship: str,
+                 curve: pd.DataFrame | None = None, other_days: object | None = None,
+                 small_members: Sequence[str] = (), defi: Sequence[str] = (), decision: Decision | None = None) -> str:
+    """Evidence of C25 from a :class:`helpers.rotation.RiskAdjustedDifference` and the declared alternatives.
+
+    ``curve`` is :func:`helpers.rotation.large_small_curve`; ``other_days`` the same difference on
+    uptrend days *without* expanding liquidity; ``small_members`` the tokens in the primary small
+    bucket on the rally days used, ``defi`` the DeFi tokens among the catalog's.
+    """
+    first = ""
+    if curve is not None:
+        p = curve[curve["dimension"] == "primary"].iloc[0]
+        first = f" from {p['first']}"
+    text = (f"On N={c25.n} liquidity-driven rally days{first} (BTC uptrend and net liquidity expanding, {n_runs} runs) "  # type: ignore[attr-defined]
             f"the large-cap basket earned {c25.ratio_a:.2f} per unit of volatility against {c25.ratio_b:.2f} for "  # type: ignore[attr-defined]
             f"small caps, a difference of {c25.diff:+.2f} (95% stationary bootstrap {c25.lo:+.2f} to {c25.hi:+.2f}); "  # type: ignore[attr-defined]
             f"size buckets from trailing market caps at each episode start. Worst drawdown large "
-            f"{drawdown_large:.2f} vs small {drawdown_small:.2f} log. Survivorship: {survivorship}")
+            f"{drawdown_large:.2f} vs small {drawdown_small:.2f} log.")
+    if curve is not None:
+        p = curve[curve["dimension"] == "primary"].iloc[0]
+        buckets = curve[curve["dimension"] == "small bucket"]
+        earlier = buckets[buckets["first"].notna() & (buckets["first"] < p["first"])]
+        if len(earlier):
+            text += (f" The sample starts then because the primary small bucket has too few members before; the "
+                     f"{len(earlier)} declared bucket rules that keep earlier episodes (from {earlier['first'].min()}) "
+                     f"give {earlier['estimate'].min():+.2f} to {earlier['estimate'].max():+.2f}, "
+                     f"{int((earlier['estimate'] < 0).sum())} of them negative.")
+        loo = curve[curve["dimension"] == "left out"]
+        if len(loo):
+            worst = loo.loc[loo["n"].idxmin()]
+            text += (f" Leaving out the episode of {worst['left out']} leaves {int(worst['n'])} days and "
+                     f"{worst['estimate']:+.2f} [{worst['low']:+.2f}, {worst['high']:+.2f}].")
+    if small_members:
+        k = sum(1 for a in small_members if a in set(defi))
+        text += (f" The small bucket on those days holds {len(small_members)} tokens, {k} of them DeFi "
+                 f"({', '.join(small_members)}), so size cannot be told apart from the DeFi sector's decline.")
+    if other_days is not None:
+        text += (f" On uptrend days without expanding liquidity the difference is {other_days.diff:+.2f} "  # type: ignore[attr-defined]
+                 f"[{other_days.lo:+.2f}, {other_days.hi:+.2f}] (N={other_days.n}), so the advantage is not shown to "  # type: ignore[attr-defined]
+                 "be specific to liquidity." if other_days.lo <= 0 <= other_days.hi else  # type: ignore[attr-defined]
+                 f" On uptrend days without expanding liquidity the difference is {other_days.diff:+.2f} "  # type: ignore[attr-defined]
+                 f"[{other_days.lo:+.2f}, {other_days.hi:+.2f}] (N={other_days.n}).")  # type: ignore[attr-defined]
+    if decision is not None:
+        text += f" Rule: {decision.reason}."
+    return text + f" Survivorship: {survivorship}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -466,13 +607,13 @@ def c25_evidence(c25: object, drawdown_large: float, drawdown_small: float, n_ru
 
 
 def c26_rule(chain_returns: pd.Series, btc_return: float, *, minimum_rise: float, alpha: float = 0.05,
-             window_closed: bool = True) -> Decision:
+             missing_days: int = 0, bound: tuple[float, float] | None = None) -> Decision:
     """Verdict on "public chains focused on DeFi, payments and infrastructure see sharply higher valuations in Q1 2026".
 
     Parameters
     ----------
     chain_returns : Series
-        Per declared chain, its log return over the window (NaN where it has no data).
+        Per declared chain, its log return over the window to its last close (NaN where it has no data).
     btc_return : float
         BTC's log return over the same days (reported in the reason; the claim is about the chains'
         own valuations, so BTC is context, not a part of the rule).
@@ -480,45 +621,75 @@ def c26_rule(chain_returns: pd.Series, btc_return: float, *, minimum_rise: float
         Smallest mean log return that would count as "sharply higher" valuations.
     alpha : float
         Level of the interval (Student t across chains, two-sided ``1 - alpha``).
-    window_closed : bool
-        Whether the data cover the window's end; an open window cannot decide a dated forecast.
+    missing_days : int
+        Days of the window after the chains' last close (0: the data cover the window).
+    bound : (float, float), optional
+        The largest rise and the largest fall (negative) of the chains' mean log return over
+        ``missing_days`` days seen before the window (:func:`helpers.rotation.extreme_moves`).
 
     Returns
     -------
     Decision
-        ``untestable here`` without chain data in the window; ``inconclusive`` while the window is
-        open; otherwise :func:`~helpers.claims.vocabulary.interval_rule` on the chains' mean log return.
+        ``untestable here`` without chain data in the window; otherwise
+        :func:`~helpers.claims.vocabulary.interval_rule` on the chains' mean log return. With days
+        missing, the rule is also applied with every chain moved by the largest rise and by the
+        largest fall of ``bound``: the verdict stands only if both agree with it (the missing days
+        cannot change it), else ``inconclusive`` (and ``inconclusive`` without a bound).
     """
+    rule = "c26_rule"
     v = chain_returns.dropna()
     if len(v) < 2 or math.isnan(btc_return):
-        return untestable("closes of the declared chains and BTC over 2026-01-01..2026-03-31", rule="c26_rule")
-    if not window_closed:
-        return Decision(INCONCLUSIVE, "c26_rule", "the forecast window is not yet closed in the data")
-    m, lo, hi, n = mean_interval(v, 1 - alpha)
-    d = interval_rule(m, lo, hi, minimum_effect=minimum_rise, rule="c26_rule")
-    return _with(d, f"mean {m:+.3f} log over N={n} chains, interval [{lo:+.3f}, {hi:+.3f}] (BTC {btc_return:+.3f}): "
-                 f"{d.reason}")
+        return untestable("closes of the declared chains and BTC over 2026-01-01..2026-03-31", rule=rule)
+    if missing_days < 0:
+        raise ValueError(f"missing_days must be >= 0, got {missing_days!r}")
+
+    def decide(shift: float) -> tuple[Decision, float, float, float]:
+        m, lo, hi, _ = mean_interval(v + shift, 1 - alpha)
+        return interval_rule(m, lo, hi, minimum_effect=minimum_rise, rule=rule), m, lo, hi
+
+    d, m, lo, hi = decide(0.0)
+    head = f"mean {m:+.3f} log over N={len(v)} chains, interval [{lo:+.3f}, {hi:+.3f}] (BTC {btc_return:+.3f})"
+    if missing_days == 0:
+        return _with(d, f"{head}: {d.reason}")
+    if bound is None or any(math.isnan(x) for x in bound):
+        return Decision(INCONCLUSIVE, rule, f"{head}; the window's last {missing_days} days have no closes and no "
+                        "bound on their move is available")
+    up, down = decide(bound[0])[0], decide(bound[1])[0]
+    span = (f"the {missing_days} days without closes could move the chains' mean by at most {bound[0]:+.3f} or "
+            f"{bound[1]:+.3f} log (the largest {missing_days}-day moves seen before the window)")
+    if up.verdict == down.verdict == d.verdict:
+        return _with(d, f"{head}; {span}, which leaves the verdict unchanged: {d.reason}")
+    return Decision(INCONCLUSIVE, rule, f"{head}; {span}, which could change the verdict ({down.verdict} to "
+                    f"{up.verdict})")
 
 
 def c26_evidence(table: pd.DataFrame, btc_return: float, window: tuple[str, str], last_date: pd.Timestamp,
-                 tvl_change: float | None, decision: Decision) -> str:
-    """Evidence of C26 from a :func:`helpers.rotation.window_return_table` of the declared chains."""
+                 tvl_change: float | None, decision: Decision, btc_full_window: float | None = None) -> str:
+    """Evidence of C26 from a :func:`helpers.rotation.window_return_table` of the declared chains.
+
+    ``btc_return`` is BTC's log return over the chains' days; ``btc_full_window`` over the whole window.
+    """
     v = table["log_return"].dropna()
     above = int((table["log_return"] > table["typical_quarter"]).sum())
-    tvl = (f" Total DeFi TVL (DefiLlama, all chains) changed {np.expm1(tvl_change):+.0%} over the window; TVL by "
-           "chain is not in the data." if tvl_change is not None and not math.isnan(tvl_change)
+    btc_full = (f"; BTC over the whole window {np.expm1(btc_full_window):+.0%}"
+                if btc_full_window is not None and not math.isnan(btc_full_window) else "")
+    tvl = (f" Total DeFi TVL (DefiLlama, all chains) changed {np.expm1(tvl_change):+.0%} over the window; TVL, fees "
+           "or activity by chain are not in the data, so 'demand' is judged only through that total."
+           if tvl_change is not None and not math.isnan(tvl_change)
            else " DeFi TVL is not available for the window; TVL by chain is not in the data.")
     return (f"The declared chains fell rather than rose sharply: their median return over {window[0]}..{window[1]} was "
             f"{np.expm1(v.median()):+.0%} (N={len(v)} chains, closes to {last_date:%Y-%m-%d}) against "
-            f"{np.expm1(btc_return):+.0%} for BTC; {above} of {len(v)} beat their own median quarter. "
+            f"{np.expm1(btc_return):+.0%} for BTC over the same days{btc_full}; {above} of {len(v)} beat their own "
+            "median quarter. "
             if v.median() < 0 else
             f"The declared chains' median return over {window[0]}..{window[1]} was {np.expm1(v.median()):+.0%} (N="
-            f"{len(v)} chains, closes to {last_date:%Y-%m-%d}) against {np.expm1(btc_return):+.0%} for BTC; {above} of "
-            f"{len(v)} beat their own median quarter. ") + (
+            f"{len(v)} chains, closes to {last_date:%Y-%m-%d}) against {np.expm1(btc_return):+.0%} for BTC over the "
+            f"same days{btc_full}; {above} of {len(v)} beat their own median quarter. ") + (
         "Per chain (log return; its median quarter): "
         + "; ".join(f"{a} ({r['category']}) {r['log_return']:+.2f} ({r['typical_quarter']:+.2f})"
                     for a, r in table.iterrows() if not math.isnan(r["log_return"]))
-        + f".{tvl} Rule: {decision.reason}.")
+        + f".{tvl} The t interval treats the chains as independent although one market shock moves them all; "
+        f"the realised returns themselves lie far from the minimum. Rule: {decision.reason}.")
 
 
 # ---------------------------------------------------------------------------------------------
