@@ -152,3 +152,13 @@ def test_exercises_and_reading_time_extracted() -> None:
                              new_markdown_cell("## Exercises\n\n**Exercise 1.** First\ntask.\n\n**Exercise 2.** Second.")])
     assert t.reading_minutes(nb) == 25
     assert t.exercises(nb) == [(1, "First task."), (2, "Second.")]
+
+
+def test_glossary_holds_the_verdict_vocabulary_written_once() -> None:
+    from helpers.claims import vocabulary
+    from helpers.report.glossary import glossary_markdown
+
+    page = glossary_markdown()
+    for verdict in vocabulary.VERDICTS:
+        assert f"\n{verdict}\n  " in page
+    assert "minimum meaningful effect" in page.split("## The verdicts")[1]

@@ -15,7 +15,7 @@ One vocabulary for every claim (DESIGN.md, "Results contract"):
     The interval excludes the minimum meaningful effect (it lies wholly below it), which
     includes an effect that runs the other way.
 ``inconclusive``
-    The interval holds both zero and the minimum meaningful effect: the data cannot decide.
+    Neither of the two above: the interval does not rule out the minimum meaningful effect but does not establish it either (it holds zero too, or the estimate falls short of the minimum): the data cannot decide.
 ``untestable here``
     The deciding data are missing; the decision names them.
 

@@ -118,4 +118,16 @@ def glossary_markdown() -> str:
              "each term at its first use.", "", "```{glossary}"]
     for term in sorted(TERMS, key=lambda t: t.name.lower()):
         lines += [term.name, f"  {term.definition}", ""]
+    return "\n".join(lines).rstrip() + "\n```\n\n" + verdicts_markdown()
+
+
+def verdicts_markdown() -> str:
+    """The verdict vocabulary as a glossary section, read from :mod:`helpers.claims.vocabulary` (written once there)."""
+    from helpers.claims.ledger import vocabulary_table
+
+    table = vocabulary_table()
+    lines = ["## The verdicts", "", "Every claim gets one of five words, decided by a declared rule "
+             "(`data/claim_specs.csv`); each means the same for every claim.", "", "```{glossary}"]
+    for verdict, row in table.iterrows():
+        lines += [str(verdict), f"  {row['requires']}", ""]
     return "\n".join(lines).rstrip() + "\n```\n"
