@@ -61,3 +61,18 @@ def test_forecasts_without_notebook_06_keys_skip_the_btc_path(tmp_path: Path) ->
            {"btc_last_close_usd": {"value": 1.0, "unit": "", "note": ""}})
     fc = ledger.forecasts(ledger.ledger(tmp_path), tmp_path)
     assert fc.loc["C27", "outcome so far"] == "No new high."
+
+
+def test_specification_agreement_from_notebook_09_sits_beside_the_verdict(tmp_path: Path) -> None:
+    _write(tmp_path, "02_liquidity_vs_btc", {"C04": {"verdict": "inconclusive", "evidence": "e", "test": "t"}})
+    _write(tmp_path, ledger.SPEC_NOTEBOOK, {}, figures={
+        "spec_share_agree_c04": {"value": 0.1875, "unit": "ratio", "note": ""},
+        "spec_count_c04": {"value": 48, "unit": "count", "note": ""},
+        "spec_share_agree_c07": {"value": 0.5, "unit": "ratio", "note": ""},
+        "spec_share_agree_c11": {"value": None, "unit": "ratio", "note": ""},
+    })
+    table = ledger.ledger(tmp_path)
+    assert table.loc["C04", "specifications"] == "19% of 48 agree"
+    assert table.loc["C07", "specifications"] == "50% agree"
+    assert table.loc["C11", "specifications"] == "" and table.loc["C01", "specifications"] == ""
+    assert ledger.spec_agreement(tmp_path / "nowhere").empty

@@ -64,7 +64,8 @@ def ledger(folder: Path | None = None) -> pd.DataFrame:
     -------
     DataFrame
         Index ``claim_id``; columns ``claim``, ``verdict``, ``rule`` (the rule function that
-        produced the verdict, empty where the notebook recorded none), ``evidence``, ``test``,
+        produced the verdict, empty where the notebook recorded none), ``specifications`` (the
+        share of the declared alternative specifications that agree, from notebook 09), ``evidence``, ``test``,
         ``notebook`` and ``check`` (the command that re-runs the notebook and its test).
     """
     claims = facts.curated("claims", date_columns=()).set_index("claim_id")
@@ -77,7 +78,35 @@ def ledger(folder: Path | None = None) -> pd.DataFrame:
     nb = table["notebook"].fillna(table["planned_notebook"])
     table["notebook"] = nb
     table["check"] = [_check_command(n) for n in nb]
-    return table[["claim", "verdict", "rule", "evidence", "test", "notebook", "check"]]
+    table["specifications"] = spec_agreement(folder).reindex(table.index).fillna("")
+    return table[["claim", "verdict", "rule", "specifications", "evidence", "test", "notebook", "check"]]
+
+
+#: The notebook that computes the specification curves and the keys it records per claim.
+SPEC_NOTEBOOK = "09_specification_curves"
+
+
+def spec_agreement(folder: Path | None = None) -> pd.Series:
+    """Per claim, the share of its declared specifications that agree with the primary one.
+
+    Read from the figures ``spec_share_agree_<claim>`` and ``spec_count_<claim>`` that the
+    specification-curve notebook records; a claim without a curve is absent from the result.
+
+    Returns
+    -------
+    Series
+        Index claim id (``"C04"``), values such as ``"19% of 48 agree"``.
+    """
+    path = (folder or results_dir()) / f"{SPEC_NOTEBOOK}.json"
+    figures = read_notebook_results(path).get("figures", {}) if path.is_file() else {}
+    out: dict[str, str] = {}
+    for key, entry in figures.items():
+        if not key.startswith("spec_share_agree_") or entry.get("value") is None:
+            continue
+        claim = key.removeprefix("spec_share_agree_").upper()
+        count = figures.get(f"spec_count_{claim.lower()}", {}).get("value")
+        out[claim] = f"{entry['value']:.0%} of {count} agree" if count is not None else f"{entry['value']:.0%} agree"
+    return pd.Series(out, dtype=object, name="specifications").sort_index()
 
 
 def verdict_counts(table: pd.DataFrame) -> pd.Series:
