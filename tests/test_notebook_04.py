@@ -188,3 +188,31 @@ def test_runs_without_the_mirror_total_market_cap(mirror_dir: Path, tmp_path: Pa
     assert "survivor_alts_minus_unlisted_log_change_median" not in body["figures"]
     assert "not quantified" in body["claims"]["C25"]["evidence"]
     assert set(CLAIMS) <= set(body["claims"])
+
+
+def test_c25_verdict_follows_its_declared_alternatives(executed: tuple[Any, dict[str, Any]]) -> None:
+    """The robustness share is recorded, and a share below one half cannot leave C25 ``supported``."""
+    body = executed[1]
+    share = body["figures"]["c25_robust_share_weakest_dimension"]["value"]
+    entry = body["claims"]["C25"]
+    assert 0.0 <= share <= 1.0 and "weakest declared dimension" in entry["evidence"]
+    if share < 0.5:
+        assert entry["verdict"] != "supported"
+    assert "DeFi" in entry["evidence"] and "specific to liquidity" in entry["evidence"]
+
+
+def test_c17_uses_its_declared_family_and_baseline(executed: tuple[Any, dict[str, Any]]) -> None:
+    entry = executed[1]["claims"]["C17"]
+    assert "the 7 C17 tests" in entry["evidence"] and "over the usual ratio" in entry["evidence"]
+    assert "leaving out one episode" in entry["evidence"]
+    assert "alt_basket_vol_amplification_over_baseline_mean" in executed[1]["figures"]
+
+
+def test_c26_missing_days_recomputed_from_the_mirror(executed: tuple[Any, dict[str, Any]], mirror_dir: Path) -> None:
+    chains = ["eth", "sol", "bnb", "avax", "trx", "xrp", "ltc", "dot", "ada"]
+    last = max(_closes(mirror_dir, a, seasoning=0).loc[:"2026-03-31"].index[-1] for a in chains)
+    figures = executed[1]["figures"]
+    assert figures["c26_missing_days"]["value"] == (pd.Timestamp("2026-03-31") - last).days
+    if figures["c26_missing_days"]["value"]:
+        assert "which leaves the verdict unchanged" in executed[1]["claims"]["C26"]["evidence"] or (
+            executed[1]["claims"]["C26"]["verdict"] == "inconclusive")
