@@ -106,6 +106,17 @@ def test_c08_rally_rule_branches(hits: dict[str, tuple[int, int]], rates: dict[s
     assert d.verdict == expected and d.rule == "c08_rally_rule"
 
 
+def test_c08_rule_says_when_n_alone_decides() -> None:
+    """At N=3 even 3 of 3 has an exact lower bound of 0.203 (Bonferroni over 3): below any base rate of 0.5+."""
+    assert ce.best_possible_bound(3, 3) == pytest.approx((0.05 / 6) ** (1 / 3), rel=1e-9)
+    d = ce.c08_rally_rule({"a": (3, 3), "b": (3, 3), "c": (3, 3)}, {"a": 0.5, "b": 0.66, "c": 0.79})
+    assert d.verdict == v.INCONCLUSIVE and "no outcome at this N" in d.reason and "0.203" in d.reason
+    low = ce.c08_rally_rule({"a": (3, 3)}, {"a": 0.1})  # bound 0.292 at one definition, above a 0.1 base rate
+    assert "no outcome at this N" not in low.reason
+    with pytest.raises(ValueError, match="n >= 1"):
+        ce.best_possible_bound(0, 3)
+
+
 def test_c08_minimum_is_capped_by_the_base_rate() -> None:
     """With a base rate of 0.9 a rate can beat it by at most 0.1: 40 of 40 then counts despite a minimum of 0.2."""
     assert ce.c08_rally_rule({"x": (40, 40)}, {"x": 0.9}, minimum_effect=0.2).verdict == v.SUPPORTED
@@ -135,6 +146,12 @@ def test_c08_evidence_first_sentence_is_plain() -> None:
                            3312, "2026-07-18")
     assert text.startswith("BTC more than doubled") and "34% of random shifts" in text and "N=3" in text
     assert "0.12 for independent random days and 0.34 with the pivots' spacing" in text
+    best = pd.concat([best, pd.Series({"2023-12-13": 0.955, "2024-09-18": 0.708})])
+    text = ce.c08_evidence(best, ["2019-07-31", "2020-03-15", "2023-07-26"], [("above_median", 1.04)], rates,
+                           {"above_median": 0.34}, d, {}, 3312, "2026-07-18", readings=["2023-12-13", "2024-09-18"])
+    assert "2023-12-13 (+0.955) and 2024-09-18 (+0.708) miss the above_median bar (1.040)" in text
+    assert "lower bound of only 0.292" in text and "no outcome could support C08" in text  # one definition: 0.025^(1/3)
+    assert "Read literally" in text and "the claim is true" in text
 
 
 # ------------------------------------------------------------------------------------------- C28
@@ -163,6 +180,9 @@ def test_c28_evidence() -> None:
     d = ce.c28_tightening_rule((0.09, -1.2, 1.2), (0.15, -0.07, 0.44), minimum_return_gap=0.2, minimum_drawdown=0.1)
     text = ce.c28_evidence(gap, falls, d, "2026-07-18", 0.975)
     assert "N=2 hiking cycles" in text and "84% and 67%" in text and "97.5%" in text
+    assert "runs against the claim" in text and "+0.09 log points a year, an interval with a half-width of about 1.2" in text
+    neg = ce.c28_evidence({**gap, "diff": -0.3}, falls, d, "2026-07-18", 0.975)
+    assert "points the claimed way" in neg
 
 
 # ------------------------------------------------------------------------- declared specifications

@@ -66,13 +66,32 @@ def test_c20_status_table_and_evidence() -> None:
         none, cs.c20_risks_rule(none), 5, 30, 90, "2026-07-18")
 
 
+def test_c20_rule_with_the_declared_alternative() -> None:
+    """The primary decides; the alternative is stated, and downgrades only a supported primary verdict."""
+    after = _risks([(0.06, -0.2, 0.25, 8), (0.0, -0.3, 0.3, 5), (0.1, -0.2, 0.4, 3), (0.0, -0.3, 0.3, 8)])
+    during = _risks([(-0.26, -0.36, -0.12, 8), (0.0, -0.3, 0.3, 5), (0.1, -0.2, 0.4, 3), (0.0, -0.3, 0.3, 8)])
+    d = cs.c20_risks_rule(after, alternative=during)
+    assert d.verdict == v.INCONCLUSIVE and "would give partly supported" in d.reason
+    assert cs.c20_risks_rule(during, alternative=during).verdict == v.PARTLY
+    all_harm = _risks([(-0.3, -0.4, -0.2, 10)] * 4)
+    assert cs.c20_risks_rule(all_harm, alternative=after).verdict == v.PARTLY
+    assert cs.c20_risks_rule(all_harm, alternative=all_harm).verdict == v.SUPPORTED
+    t_after, t_during = cs.c20_status_table(after), cs.c20_status_table(during)
+    text = cs.c20_evidence(t_after, d, 5, 30, 90, "2026-07-18", t_during, cs.c20_risks_rule(t_during), 30, 30)
+    assert "N=8 independent episodes" in text and "fewer than 30 calm days" in text
+    assert "gives -0.260 (interval -0.360 to -0.120; N=8 episodes) -> harm shown" in text
+    assert "would be partly supported" in text and "issue 11" in text
+
+
 # ------------------------------------------------------------------------------------------- C21
 
 
-def _rows(cases: list[tuple[float, float, float]]) -> pd.DataFrame:
+def _rows(cases: list[tuple[float, ...]]) -> pd.DataFrame:
+    """Rows (estimate, Bonferroni lo, hi[, own lo, own hi]); without the own interval it is the Bonferroni one."""
     idx = pd.MultiIndex.from_tuples([(180, "s", f"m{i}") for i in range(len(cases))],
                                     names=["horizon", "strategy", "measure"])
-    return pd.DataFrame(cases, columns=["improvement", "imp_lo", "imp_hi"], index=idx)
+    full = [c if len(c) == 5 else (*c, c[1], c[2]) for c in cases]
+    return pd.DataFrame(full, columns=["improvement", "imp_lo", "imp_hi", "imp_lo_row", "imp_hi_row"], index=idx)
 
 
 @pytest.mark.parametrize(("cases", "expected"), [
@@ -80,10 +99,28 @@ def _rows(cases: list[tuple[float, float, float]]) -> pd.DataFrame:
     ([(0.2, 0.15, 0.25), (0.02, 0.01, 0.05)], v.PARTLY),
     ([(0.06, 0.03, 0.09), (-0.02, -0.05, 0.01)], v.NOT_SUPPORTED),  # every interval below 10%
     ([(0.06, 0.03, 0.12), (-0.02, -0.05, 0.01)], v.INCONCLUSIVE),  # one interval reaches 10%
+    # intersection-union: the Bonferroni interval reaches 10%, each row's own interval does not
+    ([(0.064, 0.01, 0.103, 0.02, 0.09), (0.02, -0.01, 0.06, 0.0, 0.05)], v.NOT_SUPPORTED),
+    # a row's own interval reaches 10%: inconclusive
+    ([(0.064, 0.01, 0.12, 0.02, 0.105), (0.02, -0.01, 0.06, 0.0, 0.05)], v.INCONCLUSIVE),
+    # "supported" needs the Bonferroni interval: clear of zero on its own interval only is not enough
+    ([(0.2, -0.01, 0.4, 0.05, 0.35)], v.INCONCLUSIVE),
 ])
-def test_c21_staging_rule_branches(cases: list[tuple[float, float, float]], expected: str) -> None:
+def test_c21_staging_rule_branches(cases: list[tuple[float, ...]], expected: str) -> None:
     d = cs.c21_staging_rule(_rows(cases), material=0.10)
     assert d.verdict == expected and d.rule == "c21_staging_rule"
+
+
+def test_c21_rule_reasons_are_true_for_each_row() -> None:
+    """The reason names the deciding bound, and an open row is described by what its own interval shows."""
+    iut = cs.c21_staging_rule(_rows([(0.064, 0.01, 0.103, 0.02, 0.09), (0.02, -0.01, 0.06, 0.0, 0.05)]),
+                              material=0.10)
+    assert "intersection-union" in iut.reason and "0.090 (180 s m0)" in iut.reason
+    clear = cs.c21_staging_rule(_rows([(0.064, 0.01, 0.12, 0.02, 0.105), (0.02, -0.01, 0.06, -0.01, 0.05)]),
+                                material=0.10)
+    assert "1 of the 2 rows" in clear.reason and "180 s m0: an effect clear of zero but below the minimum" in clear.reason
+    both = cs.c21_staging_rule(_rows([(0.05, -0.02, 0.12, -0.01, 0.11)]), material=0.10)
+    assert "holds both no effect and the minimum" in both.reason and "clear of zero" not in both.reason
 
 
 def test_c21_rule_robust_share_and_empty_rows() -> None:
@@ -92,6 +129,8 @@ def test_c21_rule_robust_share_and_empty_rows() -> None:
     assert cs.c21_staging_rule(rows, material=0.1, robust_share=1.0).verdict == v.SUPPORTED
     with pytest.raises(ValueError, match="at least one row"):
         cs.c21_staging_rule(rows.iloc[:0], material=0.1)
+    with pytest.raises(ValueError, match="imp_hi_row"):
+        cs.c21_staging_rule(rows.drop(columns=["imp_lo_row", "imp_hi_row"]), material=0.1)
 
 
 @pytest.fixture
@@ -102,9 +141,10 @@ def cash_holder() -> tuple[pd.DataFrame, pd.DataFrame]:
     paths, starts = sc.start_windows(prices, 60)
     final, mdd = sc.strategy_outcomes(paths, {"lump_sum": lambda p: p,
                                               "cash": lambda p: sc.static_mix_values(p, 0.8)}, starts)
-    vs_lump = pd.concat({60: sc.compare_to_baseline(final, mdd, "lump_sum", 60, 100, 1)}, names=["horizon"])
-    matched = pd.concat({60: sc.compare_to_matched(paths, final, mdd, ["cash"], "lump_sum", 60, 100, 1)},
+    vs_lump = pd.concat({60: sc.compare_to_baseline(final, mdd, "lump_sum", 60, 100, 1, row_level=0.95)},
                         names=["horizon"])
+    matched = pd.concat({60: sc.compare_to_matched(paths, final, mdd, ["cash"], "lump_sum", 60, 100, 1,
+                                                   row_level=0.95)}, names=["horizon"])
     return vs_lump, matched
 
 
@@ -112,15 +152,18 @@ def test_c21_rule_credits_cash_against_the_full_lump_sum_only(cash_holder: tuple
     vs_lump, matched = cash_holder
     measures = ["sd", "cvar05", "mdd_mean"]
     rows = cs.c21_rows(vs_lump, ["cash"], measures)
-    assert list(rows.columns) == ["improvement", "imp_lo", "imp_hi"] and len(rows) == 3
+    assert list(rows.columns) == ["improvement", "imp_lo", "imp_hi", "imp_lo_row", "imp_hi_row"] and len(rows) == 3
+    assert (rows["imp_lo_row"] >= rows["imp_lo"] - 1e-12).all() and (rows["imp_hi_row"] <= rows["imp_hi"] + 1e-12).all()
     assert cs.c21_staging_rule(rows, material=0.1).verdict == v.SUPPORTED  # 20% less risk: it is all cash
     assert cs.c21_staging_rule(cs.c21_rows(matched, ["cash"], measures), material=0.1).verdict == v.NOT_SUPPORTED
     d = cs.c21_staging_rule(rows, material=0.1)
     alt = cs.c21_staging_rule(cs.c21_rows(matched, ["cash"], measures), material=0.1)
     text = cs.c21_evidence(vs_lump, matched, ["cash"], [*measures, "p_loss"], "2020-01-01", d, alt, 0.99,
-                           "2022-06-18", 0.1)
+                           "2022-06-18", 0.1, {(60, "cash"): 0.2},
+                           {"reps": 100, "max_a": 0.31, "max_b": 0.305, "spread": 0.004})
     assert text.startswith("Against buying everything at once") and "made of cash" in text
     assert "the rule gives: not supported" in text and "Probability of a loss" in text and "99.00%" in text
+    assert "cash 20.0% at 60 d" in text and "0.310 with one seed and 0.305" in text and "0.004" in text
 
 
 # ------------------------------------------------------------------------------------------- C22
@@ -197,6 +240,28 @@ def test_c27_high_rule_branches(p: float, touched: bool, complete: bool, expecte
     assert d.verdict == expected and d.rule == "c27_high_rule" and "record" in d.reason
 
 
+@pytest.mark.parametrize(("touched", "complete", "held", "expected"), [
+    (False, True, False, v.UNTESTABLE),  # window over, no record, condition failed: the conditional says nothing
+    (False, True, True, v.NOT_SUPPORTED),  # condition held and no record
+    (False, True, None, v.NOT_SUPPORTED),  # unconditional reading
+    (True, True, False, v.SUPPORTED),  # a record is a record
+    (False, False, False, v.INCONCLUSIVE),  # window open
+])
+def test_c27_high_rule_conditional_reading(touched: bool, complete: bool, held: bool | None, expected: str) -> None:
+    d = cs.c27_high_rule(cs.LevelOutcome(124774, 0.77, touched), complete=complete, momentum_held=held)
+    assert d.verdict == expected and d.rule == "c27_high_rule"
+    if expected == v.UNTESTABLE:
+        assert "momentum held" in d.reason
+    if held is False and not complete:
+        assert "fails so far" in d.reason
+
+
+def test_c23_reachable_verdicts() -> None:
+    assert v.SUPPORTED not in cs.c23_reachable(0.97, 0.90, 0.85)  # both near certain: never supported
+    assert cs.c23_reachable(0.97, 0.90, 0.85) == [v.NOT_SUPPORTED, v.INCONCLUSIVE]
+    assert v.SUPPORTED in cs.c23_reachable(0.90, 0.75, 0.85)  # an informative top can earn credit
+
+
 def _realised() -> dict[str, object]:
     return {"close_at_date": 86281.0, "max": 97008.0, "max_date": pd.Timestamp("2026-01-14"), "min": 58573.0,
             "min_date": pd.Timestamp("2026-06-30"), "last_date": pd.Timestamp("2026-07-18"), "n_days": 229,
@@ -210,14 +275,18 @@ def test_c23_and_c27_evidence() -> None:
     d = cs.c23_range_rule(cs.LevelOutcome(90000, 0.97, True), cs.LevelOutcome(100000, 0.90, False), complete=False)
     text = cs.c23_evidence(_realised(), touch, "2025-12-01", [90000, 100000], 5000, False,
                            {"days": 229, "max": 13.0, "last": 15.0}, "2026-12-01", d, (110000.0, 150000.0),
-                           "since 2015")
+                           "since 2015", zero_drift="zero drift")
     assert text.startswith("BTC's highest close in the 12 months after 2025-12-01 so far is USD 97,008")
+    assert "can never be supported" in text and "with zero drift (zero drift) 90,000 had 0.90" in text
+    assert "100,000 0.75 (informative), so a touch of 100,000 would earn credit there" in text
     assert "still open" in text and "90,000 was near certain and 100,000 near certain" in text
     assert "0.75-0.90" in text
     d27 = cs.c27_high_rule(cs.LevelOutcome(124774, 0.77, False), complete=False)
     text27 = cs.c27_evidence(124774.0, pd.Timestamp("2025-10-06"), _realised(), 0.77, (0.52, 0.89), False,
-                             "2026-12-01", d27, "2025-12-01", 5000, "since 2015")
+                             "2026-12-01", d27, "2025-12-01", 5000, "since 2015", 64796.0, 0.52, "zero drift")
     assert "-22% against the prior record close of USD 124,774 (2025-10-06)" in text27 and "0.52-0.89" in text27
+    assert "fails so far: the last close USD 64,796 is -25% against USD 86,281" in text27
+    assert "untestable here" in text27 and "with zero drift it was 0.52" in text27
 
 
 # ------------------------------------------------------------------------- declared specifications
@@ -232,7 +301,8 @@ def _parameters() -> dict[str, object]:
 
 @pytest.mark.parametrize(("claim", "parameter", "threshold"), [
     ("C20", "meaningful_harm", ""), ("C20", "min_events", "min_events"), ("C20", "rate_ratio", "rate_ratio"),
-    ("C20", "alpha", "alpha"), ("C21", "material", "material"), ("C22", "lock_minimum", "lock_minimum"),
+    ("C20", "alpha", "alpha"), ("C20", "episode_gap", "episode_gap"), ("C21", "material", "material"),
+    ("C21", "c21_reps", "c21_reps"), ("C22", "lock_minimum", "lock_minimum"),
     ("C22", "keep", "keep"), ("C23", "near_certain", "near_certain"), ("C27", "near_certain", "near_certain"),
 ])
 def test_notebook_defaults_equal_the_declared_specification(claim: str, parameter: str, threshold: str) -> None:

@@ -270,6 +270,37 @@ def test_cluster_events_and_episodes() -> None:
     kept = sc.cluster_events(["2023-06-06", "2023-06-05", "2023-11-21", "2023-06-30"], 14)
     assert [f"{d:%Y-%m-%d}" for d in kept] == ["2023-06-05", "2023-06-30", "2023-11-21"]
     assert sc.episodes(pd.Series([True, True, False, True, np.nan, True])) == 3
+    flag = pd.Series([True, False, False, True, False, False, False, False, True])  # gaps of 2 and 4 calm days
+    assert [sc.episodes(flag, g) for g in (0, 2, 3, 5)] == [3, 3, 2, 1]
+    assert sc.episodes(pd.Series([False, np.nan]), 30) == 0
+    with pytest.raises(ValueError, match="gap_days"):
+        sc.episodes(flag, -1)
+
+
+def test_cash_share_and_staged_offsets() -> None:
+    """28 daily tranches over 180 days: 27/28 + 26/28 + ... + 0 = 13.5 tranche-days of cash, 7.5% on average."""
+    assert sc.cash_share(sc.staged_offsets("staged_4w_daily"), 180) == pytest.approx(13.5 / 180)
+    assert sc.cash_share([0, 7], 10) == pytest.approx(7 * 0.5 / 10)
+    assert sc.cash_share([0], 30) == 0.0
+    assert list(sc.staged_offsets("staged_2w_weekly")) == [0, 7]
+    with pytest.raises(ValueError, match="staged_offsets"):
+        sc.staged_offsets("lump_sum")
+    with pytest.raises(ValueError, match="cash_share"):
+        sc.cash_share([0], 0)
+
+
+def test_compare_row_level_is_narrower_from_the_same_draws() -> None:
+    rng = np.random.default_rng(3)
+    final = pd.DataFrame({"a": rng.normal(0, 1, 300), "b": rng.normal(0.1, 0.8, 300)})
+    mdd = final.abs()
+    t = sc.compare_to_baseline(final, mdd, "a", 5, 200, 1, level=0.99, row_level=0.9)
+    same = sc.compare_to_baseline(final, mdd, "a", 5, 200, 1, level=0.9)
+    assert_allclose(t["lo_row"], same["lo"]) and assert_allclose(t["hi_row"], same["hi"])
+    b = t.loc["b"]
+    assert (b["lo_row"] >= b["lo"]).all() and (b["hi_row"] <= b["hi"]).all()
+    rel = sc.relative_interval(t)
+    assert list(rel.columns) == ["imp_lo", "imp_hi", "imp_lo_row", "imp_hi_row"]
+    assert "lo_row" not in sc.compare_to_baseline(final, mdd, "a", 5, 20, 1).columns
 
 
 def test_stress_flags_lag_and_window() -> None:
@@ -371,6 +402,10 @@ def test_risk_table_judges_forward_returns_and_applies_holm_over_the_four_tests(
     assert_allclose(table.loc["geopolitical shock", "p_holm"], 0.04)
     assert_allclose(table.loc["geopolitical shock", ["effect", "lo", "hi"]].to_numpy(float), [-0.2, -0.26, -0.14])
     assert table.attrs["level"] == pytest.approx(1 - 0.05 / 4)
+    during = sc.risk_table(stress, reactions, sell, 30, credit_timing="during")  # the declared alternative
+    assert_allclose(during.loc["recession (credit stress)", ["effect", "lo", "hi"]].to_numpy(float), [-0.3, -0.4, -0.2])
+    with pytest.raises(ValueError, match="credit_timing"):
+        sc.risk_table(stress, reactions, sell, 30, credit_timing="before")
 
 
 def test_risk_table_sell_the_news_interval() -> None:

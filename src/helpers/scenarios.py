@@ -381,6 +381,31 @@ def average_cost(prices: FloatArray, offsets: Sequence[int] | IntArray) -> float
     return float(p.size / np.sum(1.0 / p))
 
 
+def cash_share(offsets: Sequence[int] | IntArray, horizon: int) -> float:
+    """Average share of the stake a staged plan holds in cash over a holding period.
+
+    Parameters
+    ----------
+    offsets : sequence of int
+        Purchase days of equal tranches (:func:`entry_offsets`).
+    horizon : int
+        Holding period in days (day 0 to ``horizon``).
+
+    Returns
+    -------
+    float
+        Mean over days ``0 .. horizon - 1`` of the share not yet invested after that day's
+        purchases. Against the full lump sum, a staged plan's lower risk is bounded by roughly this
+        share (the "cash drag ceiling"): 28 daily tranches over 180 days give 13.5 / 180 = 7.5%.
+    """
+    off = np.asarray(offsets, dtype=int)
+    if off.size == 0 or horizon <= 0 or off.min() < 0:
+        raise ValueError(f"cash_share: need offsets >= 0 and horizon > 0, got {list(off)} and {horizon}")
+    days = np.arange(horizon)
+    bought = (off[None, :] <= days[:, None]).sum(axis=1)
+    return float(np.mean(1 - bought / off.size))
+
+
 def staged_values(paths: FloatArray, offsets: Sequence[int] | IntArray) -> FloatArray:
     """Portfolio value of a staged entry: equal cash tranches invested on ``offsets``, cash idle meanwhile.
 
@@ -563,6 +588,14 @@ def _staged(offsets: IntArray) -> Strategy:
     return lambda p: staged_values(p, offsets)
 
 
+def staged_offsets(name: str) -> IntArray:
+    """Purchase days of a staged strategy named as by :func:`staged_strategies` (``staged_4w_daily``)."""
+    parts = name.split("_")
+    if len(parts) != 3 or parts[0] != "staged" or not parts[1].endswith("w") or not parts[1][:-1].isdigit():
+        raise ValueError(f"staged_offsets: {name!r} is not a name like 'staged_4w_daily'")
+    return entry_offsets(int(parts[1][:-1]), parts[2])
+
+
 def staged_strategies(weeks: Sequence[int], frequencies: Sequence[str]) -> dict[str, Strategy]:
     """``lump_sum`` and one staged entry per (weeks, frequency), named ``staged_<w>w_<frequency>``."""
     out: dict[str, Strategy] = {"lump_sum": lambda p: p}
@@ -663,7 +696,8 @@ def _measure_matrix(final: FloatArray, mdd: FloatArray, alpha: float) -> FloatAr
 
 
 def compare_to_baseline(final: pd.DataFrame, mdd: pd.DataFrame, baseline: str, block: int, reps: int = 500,
-                        seed: int = 0, alpha: float = 0.05, level: float = 0.95) -> pd.DataFrame:
+                        seed: int = 0, alpha: float = 0.05, level: float = 0.95,
+                        row_level: float | None = None) -> pd.DataFrame:
     """Risk measures of each strategy and their difference from ``baseline``, with block-bootstrap intervals.
 
     Parameters
@@ -681,6 +715,9 @@ def compare_to_baseline(final: pd.DataFrame, mdd: pd.DataFrame, baseline: str, b
         Tail share of ``q05``, ``cvar05`` and ``mdd_q95``.
     level : float
         Coverage of the intervals.
+    row_level : float, optional
+        A second coverage from the same resamples (columns ``lo_row``, ``hi_row``): for example
+        each row's own 95% interval beside a Bonferroni-level ``level``.
 
     Returns
     -------
@@ -688,7 +725,8 @@ def compare_to_baseline(final: pd.DataFrame, mdd: pd.DataFrame, baseline: str, b
         One row per (strategy, measure): ``value``, ``baseline``, ``diff`` (strategy minus
         baseline), ``lo``, ``hi`` (percentile interval of ``diff``), ``improvement`` (relative
         change in the good direction of :data:`MEASURES`: ``+0.05`` = 5% less risk or 5% more
-        return, negative = worse), ``less_risk`` (``improvement > 0``) and ``n`` start days.
+        return, negative = worse), ``less_risk`` (``improvement > 0``) and ``n`` start days; with
+        ``row_level`` also ``lo_row`` and ``hi_row``.
 
     Notes
     -----
@@ -705,6 +743,8 @@ def compare_to_baseline(final: pd.DataFrame, mdd: pd.DataFrame, baseline: str, b
     draws = bs.apply(lambda x, y: (lambda m: (m - m[:, [b]]).ravel())(_measure_matrix(x, y, alpha)), reps)
     a = (1 - level) / 2
     lo, hi = np.quantile(draws, [a, 1 - a], axis=0)
+    r = (1 - (level if row_level is None else row_level)) / 2
+    lo_row, hi_row = np.quantile(draws, [r, 1 - r], axis=0)
     rows = []
     for i, m in enumerate(MEASURES):
         for j, name in enumerate(names):
@@ -714,12 +754,14 @@ def compare_to_baseline(final: pd.DataFrame, mdd: pd.DataFrame, baseline: str, b
             rows.append({"strategy": name, "measure": m, "value": point[i, j], "baseline": point[i, b],
                          "diff": diff, "lo": lo[i * len(names) + j], "hi": hi[i * len(names) + j],
                          "improvement": improvement, "less_risk": bool(sign * diff > 0), "n": len(final)})
+            if row_level is not None:
+                rows[-1].update(lo_row=lo_row[i * len(names) + j], hi_row=hi_row[i * len(names) + j])
     return pd.DataFrame(rows).set_index(["strategy", "measure"])
 
 
 def compare_to_matched(paths: FloatArray, final: pd.DataFrame, mdd: pd.DataFrame, strategies: Sequence[str],
                        baseline: str = "lump_sum", block: int = 1, reps: int = 500, seed: int = 0,
-                       alpha: float = 0.05, level: float = 0.95) -> pd.DataFrame:
+                       alpha: float = 0.05, level: float = 0.95, row_level: float | None = None) -> pd.DataFrame:
     """Each strategy against the exposure-matched lump sum with the same mean return, with block-bootstrap intervals.
 
     A staged entry holds cash while it buys, so against the full lump sum it shows lower risk
@@ -739,7 +781,7 @@ def compare_to_matched(paths: FloatArray, final: pd.DataFrame, mdd: pd.DataFrame
         Columns compared, each with its own matched weight.
     baseline : str
         The full lump sum column (the weight is matched to its mean).
-    block, reps, seed, alpha, level
+    block, reps, seed, alpha, level, row_level
         As in :func:`compare_to_baseline` (strategy ``i`` uses seed ``seed + i``).
 
     Returns
@@ -755,7 +797,7 @@ def compare_to_matched(paths: FloatArray, final: pd.DataFrame, mdd: pd.DataFrame
         mix = static_mix_values(paths, w)
         f = pd.DataFrame({name: final[name].to_numpy(float), "matched": final_returns(mix)}, index=final.index)
         d = pd.DataFrame({name: mdd[name].to_numpy(float), "matched": max_drawdowns(mix)}, index=final.index)
-        table = compare_to_baseline(f, d, "matched", block, reps, seed + i, alpha, level).loc[[name]]
+        table = compare_to_baseline(f, d, "matched", block, reps, seed + i, alpha, level, row_level).loc[[name]]
         parts.append(table.assign(weight=w))
     return pd.concat(parts)
 
@@ -773,12 +815,18 @@ def relative_interval(table: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame
         ``imp_lo`` and ``imp_hi``: the interval of the relative change, positive = less risk or more
-        return (e.g. ``imp_hi = 0.02``: at most 2% less risk is consistent with the data).
+        return (e.g. ``imp_hi = 0.02``: at most 2% less risk is consistent with the data); when the
+        table has ``lo_row`` and ``hi_row`` (``row_level`` of :func:`compare_to_baseline`), also
+        ``imp_lo_row`` and ``imp_hi_row``.
     """
     sign = np.where(table.index.get_level_values("measure").map(lambda m: MEASURES[m] == "higher"), 1.0, -1.0)
     scale = table["baseline"].abs().to_numpy(float)
-    a, b = sign * table["lo"].to_numpy(float) / scale, sign * table["hi"].to_numpy(float) / scale
-    return pd.DataFrame({"imp_lo": np.minimum(a, b), "imp_hi": np.maximum(a, b)}, index=table.index)
+    out = {}
+    for lo, hi, suffix in (("lo", "hi", ""), ("lo_row", "hi_row", "_row")):
+        if lo in table.columns:
+            a, b = sign * table[lo].to_numpy(float) / scale, sign * table[hi].to_numpy(float) / scale
+            out[f"imp_lo{suffix}"], out[f"imp_hi{suffix}"] = np.minimum(a, b), np.maximum(a, b)
+    return pd.DataFrame(out, index=table.index)
 
 
 def share_beating(final: pd.DataFrame, strategy: str, baseline: str) -> float:
@@ -988,10 +1036,31 @@ def cluster_events(dates: Sequence[DateLike], min_gap_days: int) -> list[pd.Time
     return kept
 
 
-def episodes(flag: pd.Series) -> int:
-    """Number of separate runs of True in a boolean series (stress episodes, not stress days)."""
+def episodes(flag: pd.Series, gap_days: int = 0) -> int:
+    """Number of independent stress episodes in a daily boolean series (not stress days).
+
+    Parameters
+    ----------
+    flag : pd.Series
+        Daily flag (missing = not flagged), one row per calendar day.
+    gap_days : int
+        Runs of True separated by fewer than this many unflagged days count as one episode (a
+        cluster): runs a few days apart share most of the spread change behind the flag, so they
+        are one event, not several. ``0`` counts every run.
+
+    Returns
+    -------
+    int
+        Clusters of runs; with ``gap_days = 0`` the number of runs.
+    """
+    if gap_days < 0:
+        raise ValueError(f"episodes: gap_days must be >= 0, got {gap_days}")
     f = flag.fillna(False).astype(bool).to_numpy()
-    return int(np.sum(f[1:] & ~f[:-1]) + (1 if f.size and f[0] else 0))
+    on = np.flatnonzero(f)
+    if on.size == 0:
+        return 0
+    gaps = np.diff(on) - 1  # unflagged days between consecutive flagged days
+    return int(1 + np.sum(gaps >= max(gap_days, 1)))
 
 
 def stress_flags(vix: pd.Series, hy_spread: pd.Series, vix_threshold: float = 30.0,
@@ -1042,7 +1111,8 @@ STRESS_SPECS: tuple[tuple[str, str, str], ...] = (
 
 
 def stress_returns(prices: pd.Series, flags: pd.DataFrame, window: int = 30, horizon: int = 90,
-                   start: DateLike | None = None, reps: int = 1000, seed: int = 0, level: float = 0.95) -> pd.DataFrame:
+                   start: DateLike | None = None, reps: int = 1000, seed: int = 0, level: float = 0.95,
+                   episode_gap: int = 0) -> pd.DataFrame:
     """BTC log returns in stress against calm, both *during* stress and *after* it.
 
     Parameters
@@ -1062,13 +1132,16 @@ def stress_returns(prices: pd.Series, flags: pd.DataFrame, window: int = 30, hor
     level : float
         Coverage of the intervals (``1 - alpha / m`` for a Bonferroni interval over ``m`` tests;
         with the same seed the resamples are the same at every coverage).
+    episode_gap : int
+        Stress runs separated by fewer than this many calm days count as one episode
+        (:func:`episodes`).
 
     Returns
     -------
     DataFrame
         One row per :data:`STRESS_SPECS`: ``timing``, ``days`` (return length), ``mean_stress``,
-        ``mean_calm``, ``diff``, ``lo``, ``hi``, ``p_hac``, ``n_stress`` (days), ``episodes``
-        (separate stress runs, the honest N).
+        ``mean_calm``, ``diff``, ``lo``, ``hi``, ``p_hac``, ``n_stress`` (days), ``runs`` (separate
+        stress runs) and ``episodes`` (clusters of runs, the honest N).
     """
     lv = np.log(ev.calendar_daily(prices))
     series = {"during": lv - lv.shift(window), "after": lv.shift(-horizon) - lv}
@@ -1083,7 +1156,8 @@ def stress_returns(prices: pd.Series, flags: pd.DataFrame, window: int = 30, hor
         rows.append({"comparison": label, "timing": timing, "days": window if timing == "during" else horizon,
                      "mean_stress": comp.table.loc["stress", "mean"], "mean_calm": comp.table.loc["calm", "mean"],
                      "diff": comp.diff, "lo": comp.lo, "hi": comp.hi, "p_hac": comp.p_hac,
-                     "n_stress": int(comp.table.loc["stress", "n"]), "episodes": episodes(flag.loc[ret.index] == 1)})
+                     "n_stress": int(comp.table.loc["stress", "n"]), "runs": episodes(flag.loc[ret.index] == 1),
+                     "episodes": episodes(flag.loc[ret.index] == 1, episode_gap)})
     return pd.DataFrame(rows).set_index("comparison")
 
 
@@ -1268,7 +1342,7 @@ def one_sided_p(p_two_sided: float, effect: float) -> float:
 
 def risk_table(stress: pd.DataFrame, reactions: pd.DataFrame, sell_news: Mapping[str, float], horizon: int,
                alpha: float = 0.05, meaningful: float = 0.10, rate_ratio: float = 2.0,
-               level: float | None = None) -> pd.DataFrame:
+               level: float | None = None, credit_timing: str = "after") -> pd.DataFrame:
     """The four risks of the claim, each with its effect on *forward* returns, a corrected interval, test and N.
 
     Parameters
@@ -1296,6 +1370,10 @@ def risk_table(stress: pd.DataFrame, reactions: pd.DataFrame, sell_news: Mapping
     level : float, optional
         Coverage of the intervals; default ``1 - alpha / 4`` (Bonferroni over the four risks).
         ``stress`` and ``reactions`` must have been computed at the same coverage.
+    credit_timing : {"after", "during"}
+        Which credit-stress row stands for recession risk: ``"after"`` (the primary, forward
+        returns after the spreads widened) or ``"during"`` (the declared alternative, the return
+        over the window in which they widened).
 
     Returns
     -------
@@ -1307,7 +1385,9 @@ def risk_table(stress: pd.DataFrame, reactions: pd.DataFrame, sell_news: Mapping
         four rows), ``significant`` and ``n`` (independent events or episodes).
     """
     level = 1 - alpha / len(RISK_ITEMS) if level is None else level
-    hy = stress.loc[STRESS_SPECS[3][0]]
+    if credit_timing not in ("after", "during"):
+        raise ValueError(f"risk_table: credit_timing must be 'after' or 'during', got {credit_timing!r}")
+    hy = stress.loc[STRESS_SPECS[3 if credit_timing == "after" else 1][0]]
     rows = {RISK_ITEMS[0]: (hy["diff"], hy["lo"], hy["hi"], meaningful, one_sided_p(hy["p_hac"], hy["diff"]),
                             int(hy["episodes"]))}
     for label, group in ((RISK_ITEMS[1], "geopolitical (adverse)"), (RISK_ITEMS[2], "regulation (adverse)")):

@@ -177,9 +177,11 @@ def c08_rally_rule(hits: Mapping[str, tuple[int, int]], base_rates: Mapping[str,
     -------
     Decision
         Per definition: ``not supported`` when not every pivot rallied ("every" fails);
-        otherwise :func:`~helpers.claims.vocabulary.interval_rule` on the rally rate against
-        the base rate. Then :func:`~helpers.claims.vocabulary.compound_rule` over the definitions.
-        No complete span: ``inconclusive``.
+        ``inconclusive`` when every pivot rallied but the exact lower bound of ``n`` of ``n``
+        (the best possible outcome) does not clear the base rate, so that N, not the data,
+        decides; otherwise :func:`~helpers.claims.vocabulary.interval_rule` on the rally rate
+        against the base rate. Then :func:`~helpers.claims.vocabulary.compound_rule` over the
+        definitions. No complete span: ``inconclusive``.
     """
     rule = "c08_rally_rule"
     if not hits:
@@ -196,9 +198,20 @@ def c08_rally_rule(hits: Mapping[str, tuple[int, int]], base_rates: Mapping[str,
         base = float(base_rates[name])
         ci = sps.binomtest(k, n).proportion_ci(coverage, method="exact")
         minimum = min(minimum_effect, max(1.0 - base, 1e-9))
+        if float(ci.low) <= base:
+            # k == n here: the best outcome there is; if even its bound does not clear the base rate, N decides
+            parts[name] = Decision(v.INCONCLUSIVE, rule,
+                                   f"all {n} pivots rallied, but at N={n} even {n} of {n} gives an exact lower bound "
+                                   f"of {float(ci.low):.3f} ({coverage:.2%}), not above the base rate {base:.3f}: no "
+                                   "outcome at this N could show a rate above random days")
+            continue
         parts[name] = v.interval_rule(k / n, float(ci.low), float(ci.high), minimum_effect=minimum,
                                       base_rate=base, rule=rule)
-    return _robust(v.compound_rule(parts, rule=rule), robust_share, rule)
+    decision = v.compound_rule(parts, rule=rule)
+    forced = [d.reason for d in parts.values() if "no outcome at this N" in d.reason]
+    if forced:
+        decision = Decision(decision.verdict, rule, f"{decision.reason}; {forced[0]}")
+    return _robust(decision, robust_share, rule)
 
 
 def c08_hits(best: pd.Series, pivots: Sequence[str], definitions: Sequence[tuple[str, float]]) -> dict[str, tuple[int, int]]:
@@ -217,9 +230,21 @@ def c08_grid_decisions(grid: pd.DataFrame, base_rates: Mapping[str, float], *, m
     return out
 
 
+def best_possible_bound(n: int, definitions: int, alpha: float = 0.05) -> float:
+    """Exact (Clopper-Pearson) lower bound of ``n`` of ``n`` at the Bonferroni coverage ``1 - alpha / definitions``.
+
+    The highest lower bound any outcome can give at this N (0.203 for N = 3 and three definitions):
+    if it does not clear a base rate, no data could support the claim against it.
+    """
+    if n < 1 or definitions < 1:
+        raise ValueError(f"best_possible_bound: need n >= 1 and definitions >= 1, got {n} and {definitions}")
+    return float(sps.binomtest(n, n).proportion_ci(1 - alpha / definitions, method="exact").low)
+
+
 def c08_evidence(best: pd.Series, pivots: Sequence[str], definitions: Sequence[tuple[str, float]],
                  rates: pd.DataFrame, spaced: Mapping[str, float], decision: Decision,
-                 alternatives: Mapping[str, Decision], n_days: int, last_date: str, asset: str = "BTC") -> str:
+                 alternatives: Mapping[str, Decision], n_days: int, last_date: str, asset: str = "BTC",
+                 readings: Sequence[str] = (), alpha: float = 0.05) -> str:
     """Evidence for C08: plain first sentence, each definition with base rates and both chances, the readings.
 
     Parameters
@@ -240,6 +265,12 @@ def c08_evidence(best: pd.Series, pivots: Sequence[str], definitions: Sequence[t
         Overlapping start days behind the base rates.
     last_date : str
         Last close used.
+    asset : str
+        Label of the asset.
+    readings : sequence of str
+        Every date of the alternative readings (those below the first definition's bar are named).
+    alpha : float
+        Family-wise level of the rule (for the best possible bound at this N).
     """
     n = len(pivots)
     vals = ", ".join(f"{p} {best[p]:+.2f}" for p in pivots)
@@ -254,8 +285,24 @@ def c08_evidence(best: pd.Series, pivots: Sequence[str], definitions: Sequence[t
         f"chance all {n} rally {rates.at[name, 'base_rate'] ** n:.2f} for independent random days and "
         f"{spaced[name]:.2f} with the pivots' spacing" for name, thr in definitions)
     alt = "; ".join(f"{name}: {d.verdict}" for name, d in alternatives.items())
+    name0, bar = definitions[0]
+    dates = [d for d in dict.fromkeys([*pivots, *readings]) if d in best.index and pd.notna(best[d])]
+    misses = [d for d in dates if best[d] < bar]
+    miss = (f" Of the pivot dates in all readings, {' and '.join(f'{d} ({best[d]:+.3f})' for d in misses)} "
+            f"{'misses' if len(misses) == 1 else 'miss'} the {name0} bar ({bar:.3f}), so the readings that use "
+            f"{'it' if len(misses) == 1 else 'them'} fail 'every pivot' under that definition." if misses else "")
+    bound = best_possible_bound(n, len(definitions), alpha)
+    lowest_base = float(rates["base_rate"].min())
+    forced = (f" At N={n} even {n} of {n} gives an exact lower bound of only {bound:.3f} at the Bonferroni level, "
+              + (f"below every base rate ({', '.join(f'{b:.2f}' for b in rates['base_rate'])}): no outcome could "
+                 "support C08 against random days, so its verdict is set by N, not by the data."
+                 if bound <= lowest_base else "above the lowest base rate."))
+    literal = (f" Read literally ('each pivot was followed by a strong rally'), the claim is true: {asset} more than "
+               f"doubled after each of the {n} pivots; the verdict tests the stronger reading, that pivots were "
+               "followed by rallies more often than random days." if lowest >= 0.693 else "")
     return (f"{first} {parts}. Base rates over {n_days} overlapping start days (~{n_days / 540 + 1:.0f} "
-            f"independent 540-day spans). Other readings of the pivot dates: {alt}. Rule: {decision.reason}.")
+            f"independent 540-day spans).{miss}{forced}{literal} Other readings of the pivot dates: {alt}. "
+            f"Rule: {decision.reason}.")
 
 
 # ------------------------------------------------------------------------------------------- C28
@@ -306,4 +353,13 @@ def c28_evidence(gap: Mapping[str, float], drawdowns: pd.DataFrame, decision: De
     return (f"{first} Intervals at {coverage:.1%} (Bonferroni over the two parts). Deepest fall per cycle: {falls}. "
             f"Annualised mean log return {gap['mean_in']:+.2f} on {int(gap['days_in'])} days inside the cycles and "
             f"{gap['mean_out']:+.2f} on {int(gap['days_out'])} days outside (stationary bootstrap, blocks of a year). "
-            f"With {n} cycles no interval can be narrow. Rule: {decision.reason}.")
+            f"{_c28_gap_text(gap, n)}With {n} cycles no interval can be narrow. Rule: {decision.reason}.")
+
+
+def _c28_gap_text(gap: Mapping[str, float], n: int) -> str:
+    """The return part in plain words: its sign against the claim and the width of its interval."""
+    width = (gap["hi"] - gap["lo"]) / 2
+    sign = ("runs against the claim: returns were higher inside the cycles than outside" if gap["diff"] > 0
+            else "points the claimed way: returns were lower inside the cycles than outside")
+    return (f"The return part {sign} ({gap['diff']:+.2f} log points a year, an interval with a half-width of about {width:.1f}), "
+            f"so with N={n} cycles a gap of the claimed size can be neither shown nor ruled out. ")

@@ -34,7 +34,7 @@ from helpers.claims.vocabulary import Decision
 from helpers.scenarios import relative_interval
 
 __all__ = ["LevelOutcome", "agreement_share", "c20_risks_rule", "c21_staging_rule", "c22_ladder_rule", "c23_range_rule",
-           "c27_high_rule"]
+           "c23_reachable", "c27_high_rule"]
 
 #: Display labels of a C20 risk's decision (the table's ``status`` column).
 RISK_STATUS: dict[str, str] = {v.SUPPORTED: "harm shown", v.NOT_SUPPORTED: "no harm shown",
@@ -80,14 +80,47 @@ def c20_parts(table: pd.DataFrame, *, min_events: int = 5) -> dict[str, Decision
                                      min_events=min_events) for name, r in table.iterrows()}
 
 
-def c20_risks_rule(table: pd.DataFrame, *, min_events: int = 5) -> Decision:
+def c20_risks_rule(table: pd.DataFrame, *, min_events: int = 5, alternative: pd.DataFrame | None = None,
+                   alternative_name: str = "returns during the stress window") -> Decision:
     """C20: can recession, geopolitical shocks, regulation and "sell the news" void the thesis?
 
-    ``supported`` if every risk shows harm on forward returns, ``partly supported`` if some do,
-    ``not supported`` if every one rules out a meaningful harm, ``inconclusive`` otherwise
-    (:func:`~helpers.claims.vocabulary.compound_rule` over :func:`c20_parts`).
+    Parameters
+    ----------
+    table : pd.DataFrame
+        :func:`helpers.scenarios.risk_table` of the primary specification (forward returns after
+        each risk appeared, as issue 11 requires).
+    min_events : int
+        See :func:`c20_risk_part`.
+    alternative : pd.DataFrame, optional
+        The same table under the declared alternative (credit stress judged on the return over
+        the window in which spreads widened).
+    alternative_name : str
+        How the reason names the alternative.
+
+    Returns
+    -------
+    Decision
+        The primary specification decides: ``supported`` if every risk shows harm, ``partly
+        supported`` if some do, ``not supported`` if every one rules out a meaningful harm,
+        ``inconclusive`` otherwise (:func:`~helpers.claims.vocabulary.compound_rule` over
+        :func:`c20_parts`). A supported primary verdict that the alternative does not share is
+        ``partly supported`` (not robust); any other disagreement is stated in the reason and
+        leaves the primary verdict, since an alternative cannot lift a claim its primary test
+        does not show.
     """
-    return v.compound_rule(c20_parts(table, min_events=min_events), rule="c20_risks_rule")
+    rule = "c20_risks_rule"
+    primary = v.compound_rule(c20_parts(table, min_events=min_events), rule=rule)
+    if alternative is None:
+        return primary
+    alt = v.compound_rule(c20_parts(alternative, min_events=min_events), rule=rule)
+    if alt.verdict == primary.verdict:
+        return Decision(primary.verdict, rule, f"{primary.reason}; the declared alternative ({alternative_name}) "
+                                               "agrees")
+    if primary.verdict == v.SUPPORTED:
+        return Decision(v.PARTLY, rule, f"{primary.reason}; but the declared alternative ({alternative_name}) gives "
+                                        f"{alt.verdict} ({alt.reason})")
+    return Decision(primary.verdict, rule, f"{primary.reason}; the declared alternative ({alternative_name}) would "
+                                           f"give {alt.verdict} ({alt.reason}), but the primary specification decides")
 
 
 def c20_status_table(table: pd.DataFrame, *, min_events: int = 5) -> pd.DataFrame:
@@ -98,8 +131,15 @@ def c20_status_table(table: pd.DataFrame, *, min_events: int = 5) -> pd.DataFram
 
 
 def c20_evidence(table: pd.DataFrame, decision: Decision, min_events: int, horizon: int, stress_horizon: int,
-                 last_date: str) -> str:
-    """Evidence for C20 from :func:`c20_status_table`: plain first sentence, each risk, the rule's reason."""
+                 last_date: str, alternative: pd.DataFrame | None = None,
+                 alternative_decision: Decision | None = None, stress_window: int = 30, episode_gap: int = 0) -> str:
+    """Evidence for C20 from :func:`c20_status_table`: plain first sentence, each risk, the alternative, the reason.
+
+    ``alternative`` is :func:`c20_status_table` of the declared alternative (credit stress over the
+    ``stress_window`` days in which spreads widened) and ``alternative_decision`` the compound rule
+    on it alone (:func:`c20_risks_rule` without ``alternative``); ``episode_gap`` is the clustering
+    of stress runs behind the credit-stress N.
+    """
     shown = [str(n) for n, r in table.iterrows() if r["verdict"] == v.SUPPORTED]
     level = table.attrs.get("level", 0.95)
     ruled_out = [str(n) for n, r in table.iterrows() if r["verdict"] == v.NOT_SUPPORTED]
@@ -122,43 +162,104 @@ def c20_evidence(table: pd.DataFrame, decision: Decision, min_events: int, horiz
             f"{horizon}-day return after the events minus random days); for sell the news, minus the excess of the "
             f"pattern's rate at easing turns over all days. Negative = harm; intervals at {level:.2%} (Bonferroni "
             f"over the four risks); a meaningful harm is a loss of {table['meaningful'].iloc[0]:.2f} in log return, "
-            f"or the pattern twice as common as on ordinary days. Rule: {decision.reason}.")
+            f"or the pattern twice as common as on ordinary days. "
+            f"{_c20_alternative_text(table, alternative, alternative_decision, stress_window, stress_horizon, episode_gap)}"
+            f"Rule: {decision.reason}.")
+
+
+def _c20_alternative_text(table: pd.DataFrame, alternative: pd.DataFrame | None, decision: Decision | None,
+                          stress_window: int, stress_horizon: int, episode_gap: int) -> str:
+    """The credit-stress N as clusters, and the declared 'during' alternative beside the primary."""
+    n = int(table["n"].iloc[0])
+    text = (f"Credit stress counts N={n} independent episodes: runs of stress days fewer than {episode_gap} calm days "
+            "apart share their spread change and count once. " if episode_gap else "")
+    if alternative is None or decision is None:
+        return text
+    r = alternative.iloc[0]
+    text += (f"Declared alternative: judged on bitcoin's return over the {stress_window} days in which the spreads "
+             f"widened, credit stress gives {r['effect']:+.3f} (interval {r['lo']:+.3f} to {r['hi']:+.3f}; "
+             f"N={int(r['n'])} episodes) -> {r['status']}, and the four risks together would be "
+             f"{decision.verdict}. The primary stays the return over the "
+             f"{stress_horizon} days after the spreads had widened, as issue 11 requires: a loss during the widening is "
+             "over before anyone can act on it, and HY widening and a bitcoin fall are both risk-off moves, so the "
+             "'during' link is partly true by construction. ")
+    return text
 
 
 # ------------------------------------------------------------------------------------------- C21
 
 
-def c21_staging_rule(rows: pd.DataFrame, *, material: float, robust_share: float | None = None) -> Decision:
+def _row_name(key: object) -> str:
+    return " ".join(str(x) for x in (key if isinstance(key, tuple) else (key,)))
+
+
+def c21_staging_rule(rows: pd.DataFrame, *, material: float, robust_share: float | None = None,
+                     row_coverage: float = 0.95) -> Decision:
     """C21: does staged buying over 2-4 weeks lower risk versus buying at once?
 
     Parameters
     ----------
     rows : pd.DataFrame
         One row per (horizon, variant, risk measure) against the full lump sum, with
-        ``improvement`` (relative reduction of risk, positive = less risk) and its corrected
-        interval ``imp_lo``, ``imp_hi`` (:func:`helpers.scenarios.relative_interval`).
+        ``improvement`` (relative reduction of risk, positive = less risk), its interval at the
+        family's Bonferroni level ``imp_lo``, ``imp_hi``, and each row's own interval at
+        ``row_coverage``, ``imp_lo_row``, ``imp_hi_row`` (:func:`helpers.scenarios.relative_interval`).
     material : float
         Smallest relative reduction that counts (0.10 = 10% less risk).
     robust_share : float, optional
         Agreement of the alternative specification (the exposure-matched lump sum); a supported
         primary result with fewer than half agreeing is ``partly supported``.
+    row_coverage : float
+        Coverage of the rows' own intervals (named in the reason).
 
     Returns
     -------
     Decision
-        :func:`~helpers.claims.vocabulary.compound_rule` over the rows, each
-        :func:`~helpers.claims.vocabulary.interval_rule` on the relative reduction.
+        * some row shows a material reduction on its Bonferroni interval (clear of zero, estimate at
+          least ``material``): :func:`~helpers.claims.vocabulary.compound_rule` over the rows at that
+          level (``supported`` if all do, ``partly supported`` if some do), a claim about *some*
+          row, which needs the multiplicity correction;
+        * otherwise, every row's *own* interval lies below ``material``: ``not supported``. "No row
+          reaches the minimum" is an intersection of per-row conclusions, and an intersection-union
+          test (Berger 1982) holds its level when each row is tested at that level: no Bonferroni
+          widening is needed in this direction;
+        * otherwise ``inconclusive``, naming the rows whose own interval reaches the minimum, each
+          with :func:`~helpers.claims.vocabulary.interval_rule`'s reason on that interval.
+
+    Raises
+    ------
+    ValueError
+        On no rows or missing interval columns.
     """
     rule = "c21_staging_rule"
     if rows.empty:
         raise ValueError("c21_staging_rule needs at least one row")
-    parts = {" ".join(str(x) for x in (k if isinstance(k, tuple) else (k,))):
-             v.interval_rule(float(r.improvement), float(r.imp_lo), float(r.imp_hi), minimum_effect=material,
-                             rule=rule) for k, r in rows.iterrows()}
-    decision = v.compound_rule(parts, rule=rule)
-    if decision.verdict == v.SUPPORTED and robust_share is not None and robust_share < v.ROBUST_SHARE:
-        return Decision(v.PARTLY, rule, f"{decision.reason}; but only {robust_share:.0%} of the alternatives agree")
-    return decision
+    missing = sorted({"improvement", "imp_lo", "imp_hi", "imp_lo_row", "imp_hi_row"} - set(rows.columns))
+    if missing:
+        raise ValueError(f"c21_staging_rule: rows lack the columns {missing} (compare_to_baseline with row_level)")
+    corrected = {_row_name(k): v.interval_rule(float(r.improvement), float(r.imp_lo), float(r.imp_hi),
+                                               minimum_effect=material, rule=rule) for k, r in rows.iterrows()}
+    own = {_row_name(k): v.interval_rule(float(r.improvement), float(r.imp_lo_row), float(r.imp_hi_row),
+                                         minimum_effect=material, rule=rule) for k, r in rows.iterrows()}
+    if any(d.verdict == v.SUPPORTED for d in corrected.values()):
+        decision = v.compound_rule(corrected, rule=rule)
+        if robust_share is not None and robust_share < v.ROBUST_SHARE:
+            return Decision(v.PARTLY, rule, f"{decision.reason}; but only {robust_share:.0%} of the alternatives agree")
+        return decision
+    n = len(own)
+    if all(d.verdict == v.NOT_SUPPORTED for d in own.values()):
+        top = rows["imp_hi_row"].astype(float).idxmax()
+        return Decision(v.NOT_SUPPORTED, rule,
+                        f"every one of the {n} rows excludes a {material:.0%} reduction on its own {row_coverage:.0%} "
+                        f"interval (an intersection-union test: 'no row reaches the minimum' needs no multiplicity "
+                        f"correction, which only a 'some row does' conclusion would need); the largest upper bound is "
+                        f"{float(rows.loc[top, 'imp_hi_row']):.3f} ({_row_name(top)}), and no row shows a material "
+                        "reduction on its Bonferroni interval")
+    open_rows = [name for name, d in own.items() if d.verdict != v.NOT_SUPPORTED]
+    return Decision(v.INCONCLUSIVE, rule,
+                    f"no row shows a material reduction on its Bonferroni interval, and {len(open_rows)} of the {n} "
+                    f"rows do not exclude one on their own {row_coverage:.0%} interval: "
+                    + "; ".join(f"{name}: {own[name].reason}" for name in open_rows))
 
 
 def c21_rows(table: pd.DataFrame, strategies: Sequence[str], measures: Sequence[str]) -> pd.DataFrame:
@@ -168,7 +269,8 @@ def c21_rows(table: pd.DataFrame, strategies: Sequence[str], measures: Sequence[
     -------
     pd.DataFrame
         Rows (horizon, strategy, measure) of ``strategies`` x ``measures`` with ``improvement``,
-        ``imp_lo`` and ``imp_hi`` (:func:`helpers.scenarios.relative_interval`).
+        ``imp_lo`` and ``imp_hi``, and ``imp_lo_row``, ``imp_hi_row`` when the table has each row's
+        own interval (:func:`helpers.scenarios.relative_interval`).
     """
     keep = (table.index.get_level_values("strategy").isin(strategies)
             & table.index.get_level_values("measure").isin(measures))
@@ -194,7 +296,8 @@ def comparison_evidence(table: pd.DataFrame, strategies: Sequence[str], measures
 
 def c21_evidence(vs_lump: pd.DataFrame, vs_matched: pd.DataFrame, strategies: Sequence[str],
                  measures: Sequence[str], start: str, decision: Decision, alternative: Decision,
-                 coverage: float, last_date: str, material: float) -> str:
+                 coverage: float, last_date: str, material: float, cash: Mapping[tuple[int, str], float],
+                 seed_check: Mapping[str, float] | None = None, row_coverage: float = 0.95) -> str:
     """Evidence for C21: the claim as worded (vs the full lump sum), what the advantage is made of, the details.
 
     Parameters
@@ -215,6 +318,15 @@ def c21_evidence(vs_lump: pd.DataFrame, vs_matched: pd.DataFrame, strategies: Se
         Last close used.
     material : float
         The rule's minimum meaningful reduction.
+    cash : mapping
+        Average uninvested share per (horizon, strategy) (:func:`helpers.scenarios.cash_share`):
+        roughly the most a staged plan can cut risk against the full lump sum by cash alone.
+    seed_check : mapping, optional
+        Stability of the deciding bounds over two bootstrap seeds: ``reps``, ``max_a`` and
+        ``max_b`` (largest own upper bound at each seed) and ``spread`` (largest change of a row's
+        own upper bound between the seeds).
+    row_coverage : float
+        Coverage of each row's own interval (the rule's "not supported" test).
     """
     risk = [m for m in measures if m != "p_loss"]
     sub = vs_lump[vs_lump.index.get_level_values("strategy").isin(strategies)
@@ -227,9 +339,19 @@ def c21_evidence(vs_lump: pd.DataFrame, vs_matched: pd.DataFrame, strategies: Se
              f"drawdown and the 5% CVaR by {lo:+.1%} to {hi:+.1%} (every start day from {start} to {last_date}), "
              f"all below the declared {material:.0%} minimum, while the chance of ending with a loss rose from "
              f"{lump_loss.min():.1%}-{lump_loss.max():.1%} to {staged_loss.min():.1%}-{staged_loss.max():.1%}.")
+    ceiling = "; ".join(f"{s} {cash[(h, s)]:.1%} at {h} d" for h in dict.fromkeys(h for h, _ in cash)
+                        for s in strategies if (h, s) in cash)
     made_of = ("The reduction is made of cash: a staged buyer is not fully invested until the last tranche, and a "
                "lump sum that keeps the same average share in cash has as little or less risk "
-               f"(against that exposure-matched lump sum the rule gives: {alternative.verdict}).")
+               f"(against that exposure-matched lump sum the rule gives: {alternative.verdict}). The "
+               f"{material:.0%} minimum sits close to the ceiling that this cash sets: the plans hold on average "
+               f"{ceiling} of the stake uninvested, so a cut of {material:.0%} against the full lump sum would need "
+               "more than the cash itself provides; the fair test of staging itself is the exposure-matched one.")
+    stable = ("" if seed_check is None else
+              f" The deciding bounds are stable: with {int(seed_check['reps'])} block-bootstrap draws the largest "
+              f"own {row_coverage:.0%} upper bound was {seed_check['max_a']:.3f} with one seed and "
+              f"{seed_check['max_b']:.3f} with another, and no row's bound moved by more than "
+              f"{seed_check['spread']:.3f}.")
     loss = "; ".join(f"{h} d: lump sum {pl.loc[(h, 'lump_sum'), 'value']:.1%}, "
                      + ", ".join(f"{s} {pl.loc[(h, s), 'value']:.1%}" for s in strategies)
                      for h in dict.fromkeys(pl.index.get_level_values("horizon")))
@@ -245,7 +367,8 @@ def c21_evidence(vs_lump: pd.DataFrame, vs_matched: pd.DataFrame, strategies: Se
     return (f"{first} {made_of} Probability of a loss: {loss}. "
             + comparison_evidence(vs_lump, strategies, ["mean", *risk], "the full lump sum", start)
             + " Against the exposure-matched lump sum (same mean return; 95% block-bootstrap CI, positive = less "
-            "risk): " + "; ".join(parts) + f". Rule (intervals at {coverage:.2%}, Bonferroni over the rows): "
+            "risk): " + "; ".join(parts) + f".{stable} Rule (each row's own {row_coverage:.0%} interval for 'no row "
+            f"reaches the minimum', intervals at {coverage:.2%}, Bonferroni over the rows, for 'some row does'): "
             f"{decision.reason}.")
 
 
@@ -369,15 +492,48 @@ def c23_range_rule(low: LevelOutcome, high: LevelOutcome, *, complete: bool, nea
     return Decision(v.INCONCLUSIVE, rule, why)
 
 
-def c27_high_rule(high: LevelOutcome, *, complete: bool, near_certain: float = 0.85) -> Decision:
-    """C27: "BTC may reach new all-time highs after QT ends": :func:`touch_part` on the prior record close."""
-    d = touch_part(high, complete, near_certain, "c27_high_rule")
-    return Decision(d.verdict, d.rule, f"prior record close {d.reason}")
+def c27_high_rule(high: LevelOutcome, *, complete: bool, near_certain: float = 0.85,
+                  momentum_held: bool | None = None) -> Decision:
+    """C27: "if momentum holds, BTC may reach new all-time highs after QT ends".
+
+    Parameters
+    ----------
+    high : LevelOutcome
+        The prior record close, its ex-ante probability and whether a close in the window beat it.
+    complete : bool
+        Whether the window is over.
+    near_certain : float
+        See :func:`touch_part`.
+    momentum_held : bool, optional
+        The claim's condition, read as declared in ``data/claim_specs.csv``: the close at the end of
+        the window (the last close while it is open) at or above the close on the QT-end day.
+        ``None``: the condition is ignored (the unconditional reading).
+
+    Returns
+    -------
+    Decision
+        A new record: :func:`touch_part` (``supported`` unless it was near certain). No record and
+        the window open: ``inconclusive``. No record, the window over and the condition failed:
+        ``untestable here`` by the declared conditional reading (a claim "if A then B" says nothing
+        when A did not happen; the deciding data, a window in which momentum held, do not exist).
+        No record, the window over and the condition held (or ignored): :func:`touch_part`
+        (``not supported`` unless the record was a long shot).
+    """
+    rule = "c27_high_rule"
+    d = touch_part(high, complete, near_certain, rule)
+    if not high.touched and complete and momentum_held is False:
+        return v.untestable(f"a 12-month window after the QT end in which momentum held (the condition of the claim "
+                            f"failed: the window closed below the QT-end close, and the prior record close "
+                            f"{high.level:,.0f} was not beaten)", rule=rule)
+    cond = ("" if momentum_held is None else
+            "; the condition 'if momentum holds' " + ("holds so far" if momentum_held else "fails so far"))
+    return Decision(d.verdict, d.rule, f"prior record close {d.reason}{cond}")
 
 
 def c23_evidence(realised: Mapping[str, object], touch: pd.DataFrame, date: str, levels: Sequence[float],
                  n_paths: int, complete: bool, percentiles: Mapping[str, float], window_end: object,
-                 decision: Decision, band: tuple[float, float] | None, main: str, near_certain: float = 0.85) -> str:
+                 decision: Decision, band: tuple[float, float] | None, main: str, near_certain: float = 0.85,
+                 zero_drift: str | None = None) -> str:
     """Evidence for C23: plain first sentence, the realised closes, the ex-ante probabilities, the rule's reason.
 
     Parameters
@@ -406,6 +562,8 @@ def c23_evidence(realised: Mapping[str, object], touch: pd.DataFrame, date: str,
         Name of the main sample.
     near_certain : float
         The informative band's upper edge (:func:`informative`).
+    zero_drift : str, optional
+        Name of the zero-drift sample in ``touch``: how much the classification rests on the drift.
     """
     low, high = levels[0], levels[-1]
     h = max(d for lv, d in touch.columns if lv != "median close")
@@ -423,6 +581,17 @@ def c23_evidence(realised: Mapping[str, object], touch: pd.DataFrame, date: str,
                 f"touch probability lies between {1 - near_certain:.2f} and {near_certain:.2f}; of the levels tested "
                 f"above the start, USD {band[0]:,.0f} to {band[1]:,.0f} were; {low:,.0f} was {kind(p_low[main])} and "
                 f"{high:,.0f} {kind(p_high[main])}" if band else "")
+    reachable = c23_reachable(float(p_low[main]), float(p_high[main]), near_certain, low, high)
+    can = (f" Under the main simulation the rule can end this window only as {' or '.join(reachable)}"
+           + (": C23 can never be supported, because both ends of the range were near certain ex ante"
+              if v.SUPPORTED not in reachable and v.PARTLY not in reachable else "") + ".")
+    drift = ""
+    if zero_drift is not None and zero_drift in touch.index:
+        z_low, z_high = float(p_low[zero_drift]), float(p_high[zero_drift])
+        drift = (f" The classification rests on the drift the sample carries: with zero drift ({zero_drift}) "
+                 f"{low:,.0f} had {z_low:.2f} ({kind(z_low)}) and {high:,.0f} {z_high:.2f} ({kind(z_high)})"
+                 + (f", so a touch of {high:,.0f} would earn credit there." if informative(z_high, near_certain)
+                    else "."))
     return (f"{first} Close on {date} USD {realised['close_at_date']:,.0f}; highest close USD {realised['max']:,.0f} on "
             f"{_date(realised['max_date'])}; lowest USD {realised['min']:,.0f} on {_date(realised['min_date'])}. "
             f"Ex ante, stationary bootstrap of daily log returns up to {date} (N={n_paths} paths per sample, "
@@ -431,18 +600,48 @@ def c23_evidence(realised: Mapping[str, object], touch: pd.DataFrame, date: str,
             + (declared + "." if band else "")
             + f" Over the {percentiles['days']:.0f} days observed, the realised highest close sits at the "
             f"{percentiles['max']:.0f}th and the last close at the {percentiles['last']:.0f}th percentile of the "
-            f"simulated paths ({main}). Rule: {decision.reason}.")
+            f"simulated paths ({main}).{can}{drift} Rule: {decision.reason}.")
+
+
+def c23_reachable(p_low: float, p_high: float, near_certain: float, low: float = 0.0, high: float = 1.0) -> list[str]:
+    """The verdicts :func:`c23_range_rule` can still give when the window closes, for every possible outcome.
+
+    The outcomes are: neither end touched, only the bottom, both (the top implies the bottom).
+    """
+    out: list[str] = []
+    for touched_low, touched_high in ((False, False), (True, False), (True, True)):
+        d = c23_range_rule(LevelOutcome(low, p_low, touched_low), LevelOutcome(high, p_high, touched_high),
+                           complete=True, near_certain=near_certain)
+        if d.verdict not in out:
+            out.append(d.verdict)
+    return out
 
 
 def c27_evidence(record: float, record_date: object, realised: Mapping[str, object], probability: float,
                  probability_range: tuple[float, float], complete: bool, window_end: object, decision: Decision,
-                 date: str, n_paths: int, main: str) -> str:
-    """Evidence for C27: the prior record close, the best close since, the ex-ante chance and the window."""
+                 date: str, n_paths: int, main: str, last_close: float | None = None,
+                 zero_drift_probability: float | None = None, zero_drift: str = "zero drift") -> str:
+    """Evidence for C27: the prior record close, the best close since, the ex-ante chance, the condition, the window.
+
+    ``last_close`` (the last close in the window) against the close on ``date`` states the claim's
+    condition "if momentum holds" (:func:`c27_high_rule`); ``zero_drift_probability`` the chance of a
+    new record in the zero-drift sample named ``zero_drift``.
+    """
     state = "complete" if complete else "still open"
     gap = float(str(realised["max"])) / record - 1
+    start = float(str(realised["close_at_date"]))
+    cond = ("" if last_close is None else
+            f" The claim's condition, 'if momentum holds' (declared: the window's last close at or above the close on "
+            f"{date}), {'holds' if last_close >= start else 'fails'} so far: the last close USD {last_close:,.0f} is "
+            f"{last_close / start - 1:+.0%} against USD {start:,.0f}. If the window closes without a record "
+            + ("while the condition has failed, the declared conditional reading makes C27 untestable here (the "
+               "antecedent did not occur), not refuted; with the condition holding it would be not supported."
+               if last_close < start else "while the condition holds, C27 is not supported."))
+    drift = ("" if zero_drift_probability is None else
+             f" The chance rests on the drift of the sample: with {zero_drift} it was {zero_drift_probability:.2f}.")
     return (f"BTC's highest close after {date} was USD {realised['max']:,.0f} on {_date(realised['max_date'])}, "
             f"{gap:+.0%} against the prior record close of USD {record:,.0f} ({_date(record_date)}); the window to "
             f"{pd.Timestamp(str(window_end)):%Y-%m-%d} is {state} (N={realised['n_days']} closes to "
             f"{_date(realised['last_date'])}). Ex ante, the simulation ({main}, N={n_paths} paths) gave a new record "
             f"close within the window a probability of {probability:.2f} ({probability_range[0]:.2f}-"
-            f"{probability_range[1]:.2f} over the samples). Rule: {decision.reason}.")
+            f"{probability_range[1]:.2f} over the samples).{drift}{cond} Rule: {decision.reason}.")
