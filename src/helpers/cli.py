@@ -66,6 +66,14 @@ def _parser() -> argparse.ArgumentParser:
                    help="per-cell execution timeout (default: $QTLAB_CELL_TIMEOUT or 900)")
     r.set_defaults(func=_run)
 
+    sw = sub.add_parser("sweep", help="run one notebook over a parameter grid into reports/sweeps/ (never published)")
+    sw.add_argument("notebook", metavar="NOTEBOOK", help="a name or prefix such as 06")
+    sw.add_argument("-p", "--parameter", action="append", metavar="KEY=V1,V2", default=[], required=True,
+                    help="a parameter and its values, repeatable; the sweep runs every combination")
+    sw.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler (default $QTLAB_DASK_SCHEDULER, else local)")
+    sw.add_argument("--jobs", type=int, metavar="N", help="local processes (default: the number of cores)")
+    sw.set_defaults(func=_sweep)
+
     ls = sub.add_parser("list", help="list the notebooks")
     ls.set_defaults(func=_list)
 
@@ -180,6 +188,22 @@ def _parse_parameter(item: str) -> tuple[str, object]:
     refuse_secret_value(key, parsed)
     refuse_secret_value(key, value)
     return key, parsed
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    from helpers.report import sweep
+    from helpers.report.executor import get_executor
+
+    grid = sweep.parse_grid(args.parameter)
+    try:
+        executor = get_executor(args.scheduler, args.jobs)
+    except ConnectionError as exc:
+        print(f"qtlab: {exc}", file=sys.stderr)
+        return 1
+    table = sweep.run_sweep(args.notebook, grid, executor=executor, progress=print)
+    failed = int((table["status"] != "ok").sum())
+    print(f"{len(table)} runs, {failed} failed; summary in reports/sweeps/ (summary.csv, summary.html)")
+    return 1 if failed else 0
 
 
 def _list(args: argparse.Namespace) -> int:
