@@ -21,6 +21,7 @@ $(STAMP): pyproject.toml
 reports: $(STAMP)  ## fetch or refresh data, run every notebook, render reports/
 	$(BIN)/qtlab fetch --refresh
 	$(BIN)/qtlab run
+	$(BIN)/python -m helpers.report.readme
 
 test: $(STAMP)  ## unit tests, mocked fetchers, real-data tests on the mirror, notebooks through papermill
 	$(BIN)/python -m pytest
