@@ -115,7 +115,8 @@ def work_home(mirror: str) -> Path:
     """
     home = Path(tempfile.mkdtemp(prefix="qtlab-bench-"))
     shutil.copytree(ROOT / "src", home / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-    shutil.copy(ROOT / "pyproject.toml", home / "pyproject.toml")
+    for name in ("pyproject.toml", "README.md"):  # make reports rewrites the README's headline block
+        shutil.copy(ROOT / name, home / name)
     shutil.copytree(ROOT / "notebooks", home / "notebooks")
     shutil.copytree(ROOT / "data", home / "data", ignore=shutil.ignore_patterns("raw"))
     # reports/ as a fresh clone has it (runs.json gives the runner its longest-first order), minus the cache
