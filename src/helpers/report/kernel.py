@@ -6,6 +6,7 @@ starts this interpreter, so ``import helpers`` works wherever the notebook is op
 
 from __future__ import annotations
 
+import hashlib
 import sys
 
 KERNEL_NAME = "qtlab"
@@ -46,3 +47,26 @@ def ensure_kernel() -> str:
         raise RuntimeError(f"kernelspec {KERNEL_NAME!r} in {folder} runs {python}, not {sys.executable}; "
                            f"remove that folder or run `jupyter kernelspec remove {KERNEL_NAME}`, then `qtlab kernel`")
     return KERNEL_NAME
+
+
+def runner_kernel() -> str:
+    """The kernel ``qtlab run`` executes with: ``qtlab`` as this environment's own spec.
+
+    The user spec is one per user and is rewritten by whichever environment ran ``qtlab kernel`` last,
+    so two checkouts running at once would start each other's Python. The runner therefore installs
+    ``qtlab`` into this environment's prefix, which Jupyter searches before the user folder inside a
+    virtual environment; where it does not (``JUPYTER_PREFER_ENV_PATH=0``), a private name
+    ``qtlab-<hash of the prefix>`` is used.
+    """
+    from ipykernel.kernelspec import install
+
+    python, name, _ = _installed()
+    if python == sys.executable and name == display_name():
+        return KERNEL_NAME
+    install(kernel_name=KERNEL_NAME, display_name=display_name(), prefix=sys.prefix)
+    python, _, _ = _installed()
+    if python == sys.executable:
+        return KERNEL_NAME
+    private = f"{KERNEL_NAME}-{hashlib.sha256(sys.prefix.encode()).hexdigest()[:8]}"
+    install(kernel_name=private, display_name=display_name(), prefix=sys.prefix)
+    return private

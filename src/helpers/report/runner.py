@@ -110,10 +110,10 @@ def title(name: str) -> str:
 
 
 def kernel_name() -> str:
-    """The project's kernelspec (``qtlab``), installed for this interpreter if missing or pointing elsewhere."""
-    from helpers.report.kernel import ensure_kernel
+    """The project's kernelspec (``qtlab``) for this interpreter, installed in its environment if missing."""
+    from helpers.report.kernel import runner_kernel
 
-    return ensure_kernel()
+    return runner_kernel()
 
 
 def cell_timeout() -> int:
