@@ -64,3 +64,17 @@ def test_math_as_text() -> None:
     html = tex_to_html(r"NL_t = \text{WALCL}_t - \text{TGA}_t - \text{RRP}_t")
     assert html == "NL<sub>t</sub> = WALCL<sub>t</sub> − TGA<sub>t</sub> − RRP<sub>t</sub>"
     assert tex_to_html(r"\frac{a}{b} \le x^{2}") == "(a)/(b) ≤ x<sup>2</sup>"
+
+
+def test_notebook_parameters_read_annotated_and_injected_cells() -> None:
+    import nbformat as _nbf
+
+    from helpers.report.site import notebook_parameters
+
+    nb = _nbf.v4.new_notebook()
+    params_cell = _nbf.v4.new_code_cell("from typing import Optional\nseed: int = 1\nend: Optional[str] = None\nn = 5")
+    params_cell.metadata["tags"] = ["parameters"]
+    injected = _nbf.v4.new_code_cell("seed = 7\n")
+    injected.metadata["tags"] = ["injected-parameters"]
+    nb.cells = [params_cell, injected]
+    assert notebook_parameters(nb) == {"seed": 7, "end": None, "n": 5}

@@ -414,18 +414,24 @@ def _assignments(source: str) -> list[dict[str, Any]]:
     out = []
     for node in ast.parse(source).body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            try:
-                out.append({node.targets[0].id: ast.literal_eval(node.value)})
-            except ValueError:
-                continue
+            target, value = node.targets[0].id, node.value
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            target, value = node.target.id, node.value  # annotated parameters: `seed: int = 1`
+        else:
+            continue
+        try:
+            out.append({target: ast.literal_eval(value)})
+        except ValueError:
+            continue
     return out
 
 
 def forecast_png(params: Mapping[str, Any]) -> bytes:
     """PNG bytes of the forecast figure, with notebook 06's simulation (same function, parameters and seed).
 
-    The fan is :func:`helpers.scenarios.scenario_paths` on the whole history (sample 0, seed
-    ``seed``) from the close on ``qt_end``, as notebook 06 draws it; PNG metadata carry no date.
+    The fan is :func:`helpers.scenarios.scenario_paths` on notebook 06's main return sample (from
+    ``main_sample_start``; sample 0, seed ``seed``) from the close on ``qt_end``, as notebook 06
+    draws it; PNG metadata carry no date.
     """
     import matplotlib
 
@@ -441,13 +447,16 @@ def forecast_png(params: Mapping[str, Any]) -> bytes:
     btc = data.closes("btc")
     horizon = max(params.get("touch_horizons", [365]))
     n_paths, block, seed = int(params.get("n_paths", 5000)), int(params.get("mc_block", 30)), int(params["seed"])
-    main = sc.scenario_paths(btc, qt_end, n_paths, horizon, block, seed, [None])["whole history"]
+    # notebook 06's main simulation is its first sample (seed + 0): the return sample from main_sample_start
+    sample = params.get("main_sample_start")
+    main = next(iter(sc.scenario_paths(btc, qt_end, n_paths, horizon, block, seed, [sample]).values()))
     p0 = float(btc.loc[qt_end])
     fan = sc.fan_quantiles(main / p0)
     last = btc.index[-1]
     fig = fig_sc.fan_chart(fan, qt_end, p0, btc.loc[qt_end:], list(params.get("targets", FORECAST_BAND)),
                            "BTC since the end of QT against the simulated paths and the article's 90k-100k band",
-                           f"CoinGecko via mirror (BTC closes); stationary bootstrap of daily log returns to {qt_end}, "
+                           f"CoinGecko via mirror (BTC closes); stationary bootstrap of daily log returns "
+                           f"{'from ' + str(sample) + ' ' if sample else ''}to {qt_end}, "
                            f"N={n_paths} paths (notebook 06)", last)
     band = sorted(params.get("targets", FORECAST_BAND))
     fig.axes[0].axhspan(band[0], band[-1], color=plots.QT_COLOR, alpha=0.18, lw=0,
