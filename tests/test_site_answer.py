@@ -95,3 +95,12 @@ def test_plain_evidence_cuts_long_sentences_and_keeps_n() -> None:
     claim = {"evidence": "Effect A +0.1 [0, 0.2]; " * 30 + "overall N=581 weeks"}
     text = answer.plain_evidence(claim, None, limit=120)
     assert len(text) < 160 and "…" in text and "N = 581" in text
+
+
+def test_link_sentence_words_follow_the_numbers() -> None:
+    strong = answer.link_sentence(_results({}, corr_monthly_dlog_btc_netliq_2015_2025=("02_liquidity_vs_btc", 0.55),
+                                           btc_rally_base_rate_plus_50pct=("03_pivot_event_studies", 0.2)))
+    assert "move together only in part" in strong and "barely" not in strong
+    assert "of all days" not in strong  # a rare rally is not dismissed by its base rate
+    weak = answer.link_sentence(_results({}, corr_monthly_dlog_btc_netliq_2015_2025=("02_liquidity_vs_btc", -0.05)))
+    assert "barely move together" in weak

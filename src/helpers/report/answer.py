@@ -19,6 +19,8 @@ VERDICT_ORDER: tuple[str, ...] = ("supported", "partly supported", "not supporte
                                   "untestable here", "not yet tested")
 #: Claims that tie liquidity or Fed easing to crypto prices: the "extremely bullish" argument.
 MARKET_LINK_CLAIMS: tuple[str, ...] = ("C03", "C04", "C07", "C08", "C09", "C24", "C28", "C30")
+#: Below this absolute correlation of monthly changes the answer says the two "barely move together".
+WEAK_CORRELATION = 0.3
 #: Claims about the mechanism itself (QT drains, QT ended, liquidity after QT).
 MECHANISM_CLAIMS: tuple[str, ...] = ("C01", "C02", "C05", "C06")
 #: Code names in evidence text and their plain words.
@@ -98,11 +100,12 @@ def link_sentence(results: Results) -> str:
     n = figure(results, "02_liquidity_vs_btc", "n_months_2015_2025")
     if r is not None:
         size = f", {n:.0f} months" if isinstance(n, int | float) else ""
-        clauses.append(f"BTC and net liquidity barely move together month to month (correlation {r:+.2f}{size}; "
+        how = "barely move together" if abs(r) < WEAK_CORRELATION else "move together only in part"
+        clauses.append(f"BTC and net liquidity {how} month to month (correlation {r:+.2f}{size}; "
                        f"{_tag(results, 'C09')})")
     base = figure(results, "03_pivot_event_studies", "btc_rally_base_rate_plus_50pct")
-    if base is not None:
-        clauses.append(f"the rallies after easing turns were no rarer than after any day: a 50% gain within "
+    if base is not None and base >= 0.5:  # a common outcome: three rallies out of three prove little
+        clauses.append(f"a rally after an easing turn says little, since a 50% gain within "
                        f"6-18 months followed {base:.0%} of all days ({_tag(results, 'C08')})")
     if not clauses:
         return ""
