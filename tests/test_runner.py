@@ -183,6 +183,10 @@ def test_the_site_hook_gets_the_executed_notebooks_and_results(home: Path, monke
     site.build_site = lambda executed, out: calls.append(  # type: ignore[attr-defined]
         (executed, out, (out / "results.json").is_file() and (executed / "90_tiny.ipynb").is_file()))
     monkeypatch.setitem(sys.modules, "helpers.report.site", site)
+    import helpers.report
+
+    # `from helpers.report import site` reads the package attribute first, set once the real module was imported
+    monkeypatch.setattr(helpers.report, "site", site, raising=False)
     monkeypatch.setattr(runner, "site_available", lambda: True)
     (home / "reports").mkdir()
     (home / "reports" / "index.html").write_text("site")

@@ -7,7 +7,9 @@ starts this interpreter, so ``import helpers`` works wherever the notebook is op
 from __future__ import annotations
 
 import hashlib
+import json
 import sys
+from pathlib import Path
 
 KERNEL_NAME = "qtlab"
 
@@ -28,6 +30,19 @@ def _installed() -> tuple[str | None, str | None, str | None]:
     return (spec.argv[0] if spec.argv else None), spec.display_name, spec.resource_dir
 
 
+def _user_spec() -> tuple[str | None, str | None]:
+    """(python, display name) of the USER spec ``qtlab`` (not the first on Jupyter's path), or Nones."""
+    from jupyter_core.paths import jupyter_data_dir
+
+    path = Path(jupyter_data_dir()) / "kernels" / KERNEL_NAME / "kernel.json"
+    try:
+        spec = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None, None
+    argv = spec.get("argv") or [None]
+    return argv[0], spec.get("display_name")
+
+
 def ensure_kernel() -> str:
     """Install (or repair) the user kernelspec ``qtlab`` for this interpreter; return its name.
 
@@ -36,8 +51,7 @@ def ensure_kernel() -> str:
     RuntimeError
         If another ``qtlab`` kernelspec, earlier on Jupyter's search path, points at another Python.
     """
-    python, name, _ = _installed()
-    if python == sys.executable and name == display_name():
+    if _user_spec() == (sys.executable, display_name()):
         return KERNEL_NAME
     from ipykernel.kernelspec import install
 
