@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# pytest workers for `make test` (one per core; each test file stays on one worker, so its notebook runs once)
+TEST_WORKERS ?= auto
 # Offline machines: point QTLAB_MIRROR at a directory laid out like ../shared/data.
 export QTLAB_MIRROR ?= $(if $(wildcard ../shared/data/fred),$(abspath ../shared/data),)
 
@@ -24,7 +26,7 @@ reports: $(STAMP)  ## fetch or refresh data, run every notebook, render reports/
 	$(BIN)/python -m helpers.report.readme
 
 test: $(STAMP)  ## unit tests, mocked fetchers, real-data tests on the mirror, notebooks through papermill
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(STAMP)  ## ruff on the package, tests and notebooks
 	$(BIN)/ruff check src tests notebooks

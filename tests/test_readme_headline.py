@@ -37,6 +37,11 @@ def test_key_figures_follow_the_results() -> None:
     assert len(readme.key_figures(body)) == 2  # a missing figure drops its line, not the block
 
 
+def test_the_forecast_image_is_linked_only_when_it_exists() -> None:
+    assert readme.FORECAST_IMAGE in readme.headline(_results(), image=True)
+    assert readme.FORECAST_IMAGE not in readme.headline(_results(), image=False)
+
+
 def test_replace_block_keeps_the_rest_and_needs_both_markers() -> None:
     text = f"top\n{readme.START}\nold\n{readme.END}\nbottom\n"
     assert readme.replace_block(text, "new\n") == f"top\n{readme.START}\nnew\n{readme.END}\nbottom\n"
@@ -47,5 +52,6 @@ def test_replace_block_keeps_the_rest_and_needs_both_markers() -> None:
 def test_committed_readme_matches_the_committed_results() -> None:
     results = json.loads((ROOT / "reports" / "results.json").read_text(encoding="utf-8"))
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert readme.replace_block(text, readme.headline(results)) == text, (
+    image = (ROOT / readme.FORECAST_IMAGE).is_file()
+    assert readme.replace_block(text, readme.headline(results, image)) == text, (
         "README.md's headline is stale: run `make reports` (or `.venv/bin/python -m helpers.report.readme`)")

@@ -52,11 +52,18 @@ def key_figures(results: Mapping[str, Any]) -> list[str]:
     return lines
 
 
-def headline(results: Mapping[str, Any]) -> str:
-    """The whole generated block (without the markers)."""
+#: The front page's forecast figure (the site writes it under this stable name), relative to the project root.
+FORECAST_IMAGE = "reports/_images/forecast_btc.png"
+
+
+def headline(results: Mapping[str, Any], image: bool = False) -> str:
+    """The whole generated block (without the markers); ``image`` adds the front page's forecast figure."""
     counts = ", ".join(f"{n} {word}" for word, n in answer.verdict_counts(results) if n)
     parts = [" ".join(answer.front_answer(results)), "", f"Verdicts on the article's claims: {counts}.", "",
              *key_figures(results)]
+    if image:
+        parts += ["", f"![BTC since the end of QT against notebook 06's simulated paths and the article's "
+                      f"90,000-100,000 band]({FORECAST_IMAGE})"]
     return "\n".join(parts).strip() + "\n"
 
 
@@ -81,7 +88,8 @@ def update(readme: Path, results_path: Path) -> bool:
 
     results = json.loads(results_path.read_text(encoding="utf-8"))
     text = readme.read_text(encoding="utf-8")
-    return files.write_text(readme, replace_block(text, headline(results)))
+    image = (readme.parent / FORECAST_IMAGE).is_file()
+    return files.write_text(readme, replace_block(text, headline(results, image)))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
