@@ -214,3 +214,16 @@ def test_resolve_matches_prefixes_and_rejects_unknown() -> None:
     assert runner.resolve(["00"]) == ["00_data_tour"]
     with pytest.raises(ValueError, match="no notebook matches 'zz'"):
         runner.resolve(["zz"])
+
+
+def test_a_fresh_clone_keeps_the_run_times_of_unchanged_results(home: Path) -> None:
+    runner.run_all(["90"])
+    runs = home / "reports" / "runs.json"
+    body = json.loads(runs.read_text())
+    body["90_tiny"]["seconds"] = 123.4  # the committed run time
+    runs.write_text(json.dumps(body))
+    import shutil
+
+    shutil.rmtree(home / "reports" / ".executed")  # a fresh clone has no execution cache
+    runner.run_all(["90"])
+    assert json.loads(runs.read_text())["90_tiny"]["seconds"] == 123.4

@@ -377,12 +377,14 @@ class Runner:
             files.write_json(dest / "parameters.json", dict(sorted(p.parameters.items())))
             run.html = str((dest / f"{p.name}.html").relative_to(s.reports))
         elif run.status == "ok":
+            # the same results as the published ones (a fresh clone has no cache, but has the committed results)
+            same_results = files.digest(produced) == files.digest(s.published_results / f"{p.name}.json")
             files.copy(produced, s.published_results / f"{p.name}.json")
             files.copy(stage / ".executed" / f"{p.name}.ipynb", s.executed / f"{p.name}.ipynb")
             if (stage / f"{p.name}.html").is_file():
                 files.copy(stage / f"{p.name}.html", s.reports / f"{p.name}.html")
             before = self.previous.get(p.name)
-            if before is not None and before.status == "ok" and self._unchanged_since(p.name):
+            if before is not None and before.status == "ok" and (same_results or self._unchanged_since(p.name)):
                 run.seconds = before.seconds  # same bytes as before: keep the run time that made them
             run.html = f"{p.name}.html"
         else:
