@@ -61,7 +61,7 @@ def run_notebook(mirror_home: Path) -> Callable[..., tuple[Any, dict[str, Any]]]
 
     Returns ``(NotebookRun, per-notebook results dict)``.
     """
-    from helpers import runner
+    from helpers.report import runner
     from helpers.results import read_notebook_results
 
     done: dict[tuple[str, tuple[tuple[str, Any], ...]], tuple[Any, dict[str, Any]]] = {}

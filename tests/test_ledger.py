@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ledger
+from helpers.claims import ledger
 
 
 def _write(folder: Path, notebook: str, claims: dict[str, dict[str, str]]) -> None:

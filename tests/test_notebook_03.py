@@ -141,7 +141,7 @@ def test_other_headline_figures_are_finite(executed: tuple[Any, dict[str, Any]])
 
 def test_an_eth_run_records_no_btc_keys(mirror_home: Path) -> None:
     """With ether as the first asset the single-asset keys are named after it (a list parameter: run directly)."""
-    from helpers import runner
+    from helpers.report import runner
     from helpers.results import read_notebook_results
 
     out = mirror_home / "reports_eth"

@@ -168,7 +168,8 @@ def test_c17_is_decided_as_a_compound_claim(executed: tuple[Any, dict[str, Any]]
 def test_runs_without_the_mirror_total_market_cap(mirror_dir: Path, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """No mirror and no cached ``market_total``: dominance comes from the proxy and the notebook still runs."""
-    from helpers import catalog, runner
+    from helpers import catalog
+    from helpers.report import runner
     from helpers.results import read_notebook_results
     from helpers.sources.mirror import MirrorSource
     from helpers.store import Store

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import ledger
+from helpers.claims import ledger
 
 
 @pytest.mark.slow
