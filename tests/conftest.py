@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from helpers import catalog
+from helpers.data import catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -37,8 +37,8 @@ def mirror_dir() -> Path:
 @pytest.fixture(scope="session")
 def mirror_home(mirror_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A temporary QTLAB_HOME whose cache holds every catalog series, read from the mirror."""
+    from helpers.data.store import Store
     from helpers.sources.mirror import MirrorSource
-    from helpers.store import Store
 
     home = tmp_path_factory.mktemp("qtlab_home")
     saved = {k: os.environ.get(k) for k in ("QTLAB_HOME", "QTLAB_MIRROR")}
@@ -61,8 +61,8 @@ def run_notebook(mirror_home: Path) -> Callable[..., tuple[Any, dict[str, Any]]]
 
     Returns ``(NotebookRun, per-notebook results dict)``.
     """
+    from helpers.claims.results import read_notebook_results
     from helpers.report import runner
-    from helpers.results import read_notebook_results
 
     done: dict[tuple[str, tuple[tuple[str, Any], ...]], tuple[Any, dict[str, Any]]] = {}
 

@@ -9,9 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import catalog, data
+from helpers import data
+from helpers.data import catalog
+from helpers.data.store import Store
 from helpers.sources.mirror import MirrorSource
-from helpers.store import Store
 
 
 def _no_csv_parsing(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -22,7 +23,7 @@ def _no_csv_parsing(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         tried.append(str(path))
         raise AssertionError(f"parsed {path} again")
 
-    monkeypatch.setattr("helpers.store.parse_csv_frame", refuse)
+    monkeypatch.setattr("helpers.data.store.parse_csv_frame", refuse)
     monkeypatch.setattr("helpers.sources.mirror.parse_csv_frame", refuse)
     return tried
 

@@ -13,10 +13,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import catalog, cli
+from helpers import cli
+from helpers.data import catalog
+from helpers.data.store import Store
 from helpers.errors import CacheIntegrityError, CacheIOError, DataValidationError
 from helpers.sources.base import Fetched
-from helpers.store import Store
 
 TODAY = pd.Timestamp("2026-12-01")
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,9 +34,9 @@ _WRITER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
     import pandas as pd
-    from helpers import catalog
+    from helpers.data import catalog
     from helpers.sources.base import Fetched
-    from helpers.store import Store
+    from helpers.data.store import Store
 
     root, ids, go = Path(sys.argv[1]), sys.argv[2].split(","), float(sys.argv[3])
     store = Store(root)
@@ -120,10 +121,10 @@ def test_crash_at_any_rename_leaves_data_and_manifest_consistent(tmp_path: Path,
             raise Crash
         real(src, dst)
 
-    monkeypatch.setattr("helpers.store.os.replace", dying)
+    monkeypatch.setattr("helpers.data.store.os.replace", dying)
     with pytest.raises(Crash):
         store.write("WALCL", Fetched(_frame("WALCL", n=8, bump=1.0), "fred", "t1"), today=TODAY)
-    monkeypatch.setattr("helpers.store.os.replace", real)
+    monkeypatch.setattr("helpers.data.store.os.replace", real)
     fresh = Store(tmp_path)
     frame = fresh.read("WALCL")  # sha verified against the manifest
     entry = fresh.manifest()["WALCL"]
@@ -146,7 +147,7 @@ def _disk_full(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     def full(fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("helpers.store.os.fsync", full)
+    monkeypatch.setattr("helpers.data.store.os.fsync", full)
     return tmp_path / "WALCL.csv"
 
 
@@ -154,7 +155,7 @@ def _read_only(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     def refuse(*args: object, **kwargs: object) -> None:
         raise OSError(errno.EROFS, "Read-only file system")
 
-    monkeypatch.setattr("helpers.store.tempfile.mkstemp", refuse)
+    monkeypatch.setattr("helpers.data.store.tempfile.mkstemp", refuse)
     return tmp_path / "WALCL.csv"
 
 
@@ -211,7 +212,7 @@ def test_a_lock_held_too_long_is_one_line(tmp_path: Path, monkeypatch: pytest.Mo
     """Another process holding the manifest lock past the timeout: a one-line error, not a hang or a traceback."""
     from filelock import FileLock
 
-    monkeypatch.setattr("helpers.store.LOCK_TIMEOUT", 0.2)
+    monkeypatch.setattr("helpers.data.store.LOCK_TIMEOUT", 0.2)
     tmp_path.mkdir(exist_ok=True)
     with FileLock(tmp_path / ".manifest.lock"), pytest.raises(CacheIOError, match="held by another qtlab process"):
         Store(tmp_path).write("WALCL", Fetched(_frame("WALCL"), "fred", "t"), today=TODAY)

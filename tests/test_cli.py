@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from helpers import cli
-from helpers.store import Store
+from helpers.data.store import Store
 
 
 @pytest.fixture()

@@ -7,10 +7,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import catalog, data
+from helpers import data
+from helpers.data import catalog
+from helpers.data.store import Store
 from helpers.errors import UnknownSeriesError
 from helpers.sources.base import Fetched
-from helpers.store import Store
 
 
 def _crypto_frame(dates: list[str], prices: list[float]) -> pd.DataFrame:

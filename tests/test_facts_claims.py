@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import facts
 from helpers.claims import specs
+from helpers.data import facts
 
 IDS = [f"C{i:02d}" for i in range(1, 31)]
 CLAIMS_MD = Path(__file__).resolve().parents[2] / "shared" / "CLAIMS.md"

@@ -9,7 +9,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from helpers import facts
+from helpers.data import facts
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "03_pivot_event_studies.ipynb"
 

@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from helpers import facts, liquidity
+from helpers import liquidity
+from helpers.data import facts
 
 
 @pytest.fixture(scope="module")

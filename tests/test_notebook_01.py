@@ -81,7 +81,7 @@ def test_every_required_key_is_recorded(executed: dict[str, Any]) -> None:
 
 @pytest.mark.slow
 def test_claims_carry_verdicts_and_evidence(executed: dict[str, Any]) -> None:
-    from helpers.results import VERDICTS
+    from helpers.claims.results import VERDICTS
 
     for cid in CLAIMS:
         entry = executed["claims"][cid]

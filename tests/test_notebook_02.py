@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import results
+from helpers.claims import results
 
 NAME = "02_liquidity_vs_btc"
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / f"{NAME}.ipynb"

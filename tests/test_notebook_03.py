@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.results import VERDICTS
+from helpers.claims.results import VERDICTS
 
 NAME = "03_pivot_event_studies"
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / f"{NAME}.ipynb"
@@ -141,8 +141,8 @@ def test_other_headline_figures_are_finite(executed: tuple[Any, dict[str, Any]])
 
 def test_an_eth_run_records_no_btc_keys(mirror_home: Path) -> None:
     """With ether as the first asset the single-asset keys are named after it (a list parameter: run directly)."""
+    from helpers.claims.results import read_notebook_results
     from helpers.report import runner
-    from helpers.results import read_notebook_results
 
     out = mirror_home / "reports_eth"
     run = runner.execute(NAME, {"assets": ["eth", "btc", "SP500", "NASDAQCOM"], "placebo_draws": 300,

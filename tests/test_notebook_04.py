@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.results import VERDICTS
+from helpers.claims.results import VERDICTS
 
 NAME = "04_sector_rotation"
 CLAIMS = ["C15", "C16", "C17", "C18", "C19", "C25", "C26"]
@@ -168,11 +168,11 @@ def test_c17_is_decided_as_a_compound_claim(executed: tuple[Any, dict[str, Any]]
 def test_runs_without_the_mirror_total_market_cap(mirror_dir: Path, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """No mirror and no cached ``market_total``: dominance comes from the proxy and the notebook still runs."""
-    from helpers import catalog
+    from helpers.claims.results import read_notebook_results
+    from helpers.data import catalog
+    from helpers.data.store import Store
     from helpers.report import runner
-    from helpers.results import read_notebook_results
     from helpers.sources.mirror import MirrorSource
-    from helpers.store import Store
 
     home = tmp_path / "home"
     monkeypatch.setenv("QTLAB_HOME", str(home))

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.results import VERDICTS
+from helpers.claims.results import VERDICTS
 
 NAME = "05_seasonality_flows"
 START = "2014-01-01"

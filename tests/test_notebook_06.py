@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.results import VERDICTS
+from helpers.claims.results import VERDICTS
 
 NAME = "06_risk_scenarios"
 QT_END = pd.Timestamp("2025-12-01")

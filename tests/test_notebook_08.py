@@ -116,8 +116,8 @@ def test_monday_effect_matches_a_recomputation(figures: dict[str, Any], raw: dic
 
 
 def test_keys_follow_the_parameters(mirror_home: Path, tmp_path: Path) -> None:
+    from helpers.claims.results import read_notebook_results
     from helpers.report import runner
-    from helpers.results import read_notebook_results
 
     params = {"bootstrap_reps": 0, "aiq_periods": [["2018-01-01", "2019-12-31"]], "cp_day": "sunday"}
     run = runner.execute(NAME, params, tmp_path, render=False)

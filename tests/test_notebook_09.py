@@ -51,7 +51,8 @@ def test_shares_are_ratios_and_counts_are_the_declared_grid_sizes(run09: tuple[A
 
 def _independent_c04_primary() -> float:
     """BTC 13-week forward log return, net liquidity's 13-week change > 0 minus <= 0, Thursdays from 2015."""
-    from helpers import catalog, data, liquidity
+    from helpers import data, liquidity
+    from helpers.data import catalog
 
     btc = data.closes("btc")
     nl = liquidity.net_liquidity()["net_liquidity"].dropna()

@@ -1,4 +1,4 @@
-"""helpers.proxies: the total-market-cap proxy, its fallback when the mirror's series is missing, and the comparison."""
+"""helpers.data.proxies: the total-market-cap proxy, its fallback when the mirror's series is missing, and the comparison."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import proxies
+from helpers.data import proxies
 from helpers.errors import MissingDataError
 
 IDX = pd.date_range("2024-01-01", periods=30, freq="D")
@@ -76,7 +76,7 @@ def test_asset_caps_without_any_asset_raise(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_proxy_asset_list_is_documented_and_live_fetchable() -> None:
-    from helpers import catalog
+    from helpers.data import catalog
 
     assert "btc" in proxies.PROXY_ASSETS and "usdt" in proxies.PROXY_ASSETS
     assert all(catalog.get(a).coinmetrics_asset for a in proxies.PROXY_ASSETS)

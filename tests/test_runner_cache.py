@@ -63,5 +63,5 @@ def test_package_versions_and_imports(monkeypatch) -> None:  # type: ignore[no-u
 def test_helpers_digest_covers_its_sources() -> None:
     files = cache._helper_files()
     names = {str(p.relative_to(cache._HELPERS)) for p in files}
-    assert "results.py" in names and "paths.py" in names
+    assert "claims/results.py" in names and "paths.py" in names and "data/load.py" in names
     assert not any(n.startswith("report/") or n == "cli.py" for n in names)

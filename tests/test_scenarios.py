@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from helpers import facts
 from helpers import scenarios as sc
+from helpers.data import facts
 
 #: A path that rises 60% then falls: rungs at 1.2 (day 2) and 1.5 (day 4), peak 1.6 (day 5),
 #: stop level 0.75 x 1.6 = 1.2, first close at or below it 1.15 on day 7.

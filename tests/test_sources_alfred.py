@@ -17,7 +17,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from helpers import vintages
+from helpers.data import vintages
 from helpers.sources.alfred import VintagesUnavailableError, all_releases
 from helpers.sources.fred import FredSource
 from helpers.sources.http import HttpPolicy, unlimited

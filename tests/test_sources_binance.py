@@ -14,7 +14,8 @@ import requests
 import responses
 from responses import matchers
 
-from helpers import catalog
+from helpers.data import catalog
+from helpers.data.store import Store
 from helpers.errors import SourceContractError, SourceUnavailableError
 from helpers.sources.binance import (
     BINANCE_FUTURES_URL,
@@ -25,7 +26,6 @@ from helpers.sources.binance import (
     rows_to_frame,
 )
 from helpers.sources.http import HttpPolicy, unlimited
-from helpers.store import Store
 
 URL = f"{BINANCE_FUTURES_URL}{FUNDING_RATE_PATH}"
 FUNDING = catalog.get("btc_funding_binance")

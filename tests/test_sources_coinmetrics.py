@@ -13,7 +13,7 @@ import requests
 import responses
 from responses import matchers
 
-from helpers import catalog
+from helpers.data import catalog
 from helpers.errors import SourceContractError, SourceUnavailableError
 from helpers.sources.coinmetrics import COINMETRICS_COMMUNITY_URL, CoinMetricsSource
 from helpers.sources.http import HttpPolicy, unlimited

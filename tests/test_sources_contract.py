@@ -28,8 +28,8 @@ from test_http_faults import (
     trickle_headers,
 )
 
-from helpers import catalog
-from helpers.catalog import SeriesSpec
+from helpers.data import catalog
+from helpers.data.catalog import SeriesSpec
 from helpers.errors import SourceContractError, SourceUnavailableError, offline_hint
 from helpers.sources.binance import BinanceFundingSource
 from helpers.sources.coinmetrics import CoinMetricsSource

@@ -13,7 +13,8 @@ import pytest
 import requests
 import responses
 
-from helpers import catalog
+from helpers.data import catalog
+from helpers.data.store import Store
 from helpers.errors import SourceContractError, SourceUnavailableError
 from helpers.sources.defillama import (
     DEFILLAMA_API_URL,
@@ -22,7 +23,6 @@ from helpers.sources.defillama import (
     DefiLlamaSource,
 )
 from helpers.sources.http import HttpPolicy, unlimited
-from helpers.store import Store
 
 STABLES_URL = f"{DEFILLAMA_STABLECOINS_URL}/stablecoincharts/all"
 TVL_URL = f"{DEFILLAMA_API_URL}/v2/historicalChainTvl"

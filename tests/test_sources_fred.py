@@ -15,7 +15,7 @@ import responses
 from pytest_httpserver import HTTPServer
 from responses import matchers
 
-from helpers import catalog
+from helpers.data import catalog
 from helpers.errors import SourceContractError, SourceUnavailableError, offline_hint
 from helpers.sources import default_source, get_source
 from helpers.sources.fred import FRED_GRAPH_CSV_URL, FredSource
@@ -375,8 +375,8 @@ def test_fredapi_key_in_a_urllib_error_never_shows(monkeypatch: pytest.MonkeyPat
 
 
 def test_an_answer_shorter_than_freds_announced_count_is_refused_by_validation(httpserver: HTTPServer) -> None:
+    from helpers.data.validation import validate_fetched
     from helpers.errors import DataValidationError
-    from helpers.validation import validate_fetched
 
     short = OBSERVATIONS_XML.replace('count="3"', 'count="5"')  # FRED announced 5, sent 3, then nothing
     httpserver.expect_ordered_request("/fred/series/observations").respond_with_data(short, content_type="text/xml")

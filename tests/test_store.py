@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import catalog
+from helpers.data import catalog
+from helpers.data.store import REFRESH_OVERLAP_DAYS, Store, atomic_write
 from helpers.errors import DataValidationError, MissingDataError
 from helpers.sources.base import Fetched
-from helpers.store import REFRESH_OVERLAP_DAYS, Store, atomic_write
 
 
 def _frame(dates: list[str], values: list[float], col: str = "WALCL") -> pd.DataFrame:
@@ -64,7 +64,7 @@ def test_crash_in_rename_keeps_previous_file(tmp_path: Path, monkeypatch: pytest
     def boom(src: str, dst: str) -> None:
         raise OSError("disk full at rename")
 
-    monkeypatch.setattr("helpers.store.os.replace", boom)
+    monkeypatch.setattr("helpers.data.store.os.replace", boom)
     with pytest.raises(OSError):
         store.write("WALCL", Fetched(_frame(["2024-01-03", "2024-01-10"], [1.0, 2.0]), "fred", "t1"))
     assert store.path("WALCL").read_bytes() == before

@@ -9,10 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import catalog, cli
+from helpers import cli
+from helpers.data import catalog
+from helpers.data.store import REFRESH_OVERLAP_DAYS, Store
 from helpers.sources.base import Fetched
 from helpers.sources.mirror import MirrorSource
-from helpers.store import REFRESH_OVERLAP_DAYS, Store
 
 TODAY = pd.Timestamp("2026-12-01")
 DATES = pd.date_range("2024-01-03", periods=20, freq="7D")

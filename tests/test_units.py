@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from numpy.testing import assert_allclose
 
-from helpers import catalog, data, liquidity
+from helpers import data, liquidity
+from helpers.data import catalog
 
 
 @pytest.mark.parametrize(

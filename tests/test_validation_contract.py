@@ -9,12 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import catalog
+from helpers.data import catalog
+from helpers.data.store import Store
+from helpers.data.validation import check_frame, parse_csv_frame
 from helpers.errors import DataValidationError
 from helpers.sources.base import Fetched
 from helpers.sources.mirror import MirrorSource
-from helpers.store import Store
-from helpers.validation import check_frame, parse_csv_frame
 
 TODAY = pd.Timestamp("2026-12-01")
 WALCL = catalog.get("WALCL")

@@ -9,9 +9,9 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from helpers import catalog
+from helpers.data import catalog
+from helpers.data.store import Store
 from helpers.errors import QtlabError, SourceUnavailableError, is_offline
-from helpers.store import Store
 
 #: Every source the catalog uses (``qtlab fetch --source``).
 SOURCES = ("fred", "coinmetrics", "defillama", "binance", "mirror")
@@ -100,12 +100,14 @@ def _fetch(args: argparse.Namespace) -> int:
     failed: dict[str, str] = {}
     offline: dict[str, tuple[str, list[str]]] = {}
     done: dict[str, list[str]] = {}
+    skipped: dict[str, str] = {}
     bar = tqdm(ids, desc="fetch", unit="series", leave=False)
     for sid in bar:
         spec = catalog.get(sid)
         name = args.source or default_source(spec, mirror=mirror)
         if name == "mirror" and mirror is None:
-            tqdm.write(f"{sid:<28} skipped: no live source fetches it yet; set QTLAB_MIRROR to read it from a mirror")
+            skipped[sid] = "no live source fetches it yet; set QTLAB_MIRROR to read it from a mirror"
+            tqdm.write(f"{sid:<28} skipped: {skipped[sid]}")
             continue
         if name != "mirror" and name not in spec.sources:
             raise ValueError(f"series {sid!r} cannot come from {name!r}; its sources are {spec.sources}")
@@ -143,7 +145,18 @@ def _fetch(args: argparse.Namespace) -> int:
         parts.append(f"missing {len(missing)}: {', '.join(missing)}")
     if parts:
         print("summary: " + "; ".join(parts))
+    _missing_summary(store, {**skipped, **failed, **{s: m for m, sids in offline.values() for s in sids}},
+                     [s for sids in done.values() for s in sids])
     return 1 if missing and not done else 0
+
+
+def _missing_summary(store: Store, reasons: dict[str, str], fetched: list[str]) -> None:
+    """Keep this fetch's reasons and print what is missing from the cache and what depends on it."""
+    from helpers.report import missing
+
+    missing.record_fetch(store.root, reasons, fetched)
+    for line in missing.collect(notes=False).lines():
+        print(line)
 
 
 def _status(args: argparse.Namespace) -> int:

@@ -8,7 +8,7 @@ class QtlabError(Exception):
 
 
 class UnknownSeriesError(QtlabError, KeyError):
-    """A series id that is not in :data:`helpers.catalog.CATALOG`."""
+    """A series id that is not in :data:`helpers.data.catalog.CATALOG`."""
 
     def __str__(self) -> str:  # KeyError quotes its argument; keep the message readable
         return str(self.args[0]) if self.args else "unknown series"

@@ -949,7 +949,7 @@ def baseline_table(assets: Mapping[str, pd.Series], horizons: Iterable[int], sta
 
 def is_crypto(name: str) -> bool:
     """Whether ``name`` is a crypto asset of the catalog (daily closes) rather than a FRED series."""
-    from helpers import catalog
+    from helpers.data import catalog
 
     return bool(catalog.get(name).kind == "crypto")
 
@@ -959,7 +959,8 @@ def load_assets(names: Sequence[str]) -> dict[str, pd.Series]:
 
     Crypto values are closes (00:00 UTC of the next day); FRED values are as published.
     """
-    from helpers import catalog, data
+    from helpers import data
+    from helpers.data import catalog
 
     return {n: data.closes(n) if catalog.get(n).kind == "crypto" else data.series(n) for n in names}
 

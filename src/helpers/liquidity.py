@@ -21,7 +21,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers import data, facts
+from helpers import data
+from helpers.data import facts
 from helpers.errors import MissingDataError
 
 
@@ -120,7 +121,7 @@ def reference_qt_ends(mirror: str | None = None) -> list[pd.Timestamp] | None:
 
 
 def periods(table: pd.DataFrame, kind: str) -> list[tuple[pd.Timestamp, pd.Timestamp | None]]:
-    """``(start, end)`` pairs of the regimes of one ``kind``, for :func:`helpers.plots.shade`.
+    """``(start, end)`` pairs of the regimes of one ``kind``, for :func:`helpers.figures.style.shade`.
 
     ``end`` is None for a regime still running (shade to the right edge).
     """

@@ -258,19 +258,19 @@ def realtime_m2(series_id: str = "M2SL") -> tuple[pd.Series | None, str]:
     Returns
     -------
     (Series or None, str)
-        The series from ``helpers.vintages.realtime(series_id)`` and an empty reason, or ``None``
+        The series from ``helpers.data.vintages.realtime(series_id)`` and an empty reason, or ``None``
         and one line saying why the latest (revised) values are used instead: the module is not
         installed, or it raised (no ``FRED_API_KEY``, offline); the message never holds the key.
 
     Notes
     -----
-    The real-time series is each month's *first-published* value (``helpers.vintages.realtime``), the
+    The real-time series is each month's *first-published* value (``helpers.data.vintages.realtime``), the
     figure a reader saw when it came out; the revised series is today's.
     """
     try:
-        from helpers import vintages
+        from helpers.data import vintages
     except ImportError:
-        return None, "the point-in-time module (helpers.vintages) is not available: the latest revised M2 is used"
+        return None, "the point-in-time module (helpers.data.vintages) is not available: the latest revised M2 is used"
     try:
         values = vintages.realtime(series_id)
     except QtlabError as exc:  # the project's errors carry a one-line reason (VintagesUnavailableError: no key)
@@ -284,7 +284,7 @@ def realtime_m2(series_id: str = "M2SL") -> tuple[pd.Series | None, str]:
     if isinstance(values, pd.DataFrame):
         values = values[series_id] if series_id in values else values.iloc[:, 0]
     if not isinstance(values, pd.Series) or values.dropna().empty:
-        return None, f"helpers.vintages.realtime({series_id!r}) returned no values: the latest revised M2 is used"
+        return None, f"helpers.data.vintages.realtime({series_id!r}) returned no values: the latest revised M2 is used"
     return values.dropna().astype(float), ""
 
 
@@ -380,7 +380,7 @@ def weekday_anova(frame: pd.DataFrame) -> dict[str, float]:
 # records and text
 # ---------------------------------------------------------------------------------------------
 
-#: One headline figure as :func:`helpers.results.record` takes it: key, value, unit, note.
+#: One headline figure as :func:`helpers.claims.results.record` takes it: key, value, unit, note.
 Record = tuple[str, float | int | str | None, str, str]
 
 

@@ -170,7 +170,7 @@ def available_asof(values: pd.Series, dates: pd.DatetimeIndex, lag_days: int, to
     dates : DatetimeIndex
         Dates on which the value is to be used.
     lag_days : int
-        Publication lag in calendar days (:attr:`helpers.catalog.SeriesSpec.publication_lag_days`).
+        Publication lag in calendar days (:attr:`helpers.data.catalog.SeriesSpec.publication_lag_days`).
     tolerance_days : int
         Leave NaN where the newest usable observation is older than this (a gap in the data).
 

@@ -194,7 +194,8 @@ def c04_inputs(weekly_start: str = "2014-12-01", weekly_end: str | None = None) 
 
     The grid's end is the last date of the series notebook 02 uses for it, as there.
     """
-    from helpers import catalog, data, liquidity
+    from helpers import data, liquidity
+    from helpers.data import catalog
 
     btc, eth = data.closes("btc"), data.closes("eth")
     nl = liquidity.net_liquidity()["net_liquidity"]
@@ -353,7 +354,8 @@ def c10_spec(choices: Choices, *, inputs: Mapping[str, Any], draws: int = 5000, 
 def seasonality_inputs(coverage_jump: float = 0.15, stable_start: str = "2020-01-01",
                        total_cap_source: str = "mirror") -> dict[str, Any]:
     """Notebook 05's series: BTC and S&P 500 closes, stablecoin supply (raw and masked), total market cap."""
-    from helpers import data, proxies
+    from helpers import data
+    from helpers.data import proxies
 
     stable_raw = data.closes("stablecoins_total_supply", column="total_stablecoin_supply_usd")
     breaks = se.coverage_breaks(stable_raw, coverage_jump, stable_start)
@@ -440,7 +442,8 @@ def rotation_inputs(large_alts: Sequence[str], defi_tokens: Sequence[str], *, le
 
     Also a DeFi basket without ``excluded`` (its Exercise 3) on the same weekly grid.
     """
-    from helpers import catalog, data, liquidity
+    from helpers import data, liquidity
+    from helpers.data import catalog
 
     sectors = [leader, "eth", *large_alts, *defi_tokens]
     px = rot.prepare_prices({a: data.closes(a) for a in sectors}, seasoning_days, max_jump)
@@ -655,11 +658,11 @@ def result_keys(claim_id: str) -> tuple[str, str]:
 
 
 def record_curve(summary: CurveSummary, unit: str = "estimate") -> tuple[str, str]:
-    """Record a curve's agreement share and size with :func:`helpers.results.record`; returns the two keys.
+    """Record a curve's agreement share and size with :func:`helpers.claims.results.record`; returns the two keys.
 
     Also records the primary specification's estimate as ``spec_primary_<claim>`` in ``unit``.
     """
-    from helpers import results
+    from helpers.claims import results
 
     share_key, count_key = result_keys(summary.claim_id)
     p = summary.primary_row

@@ -1,6 +1,6 @@
 """The claims ledger: every claim of the article, the test used, the evidence, the verdict and its rule.
 
-It gathers what the notebooks recorded with :func:`helpers.results.claim` (in the per-notebook
+It gathers what the notebooks recorded with :func:`helpers.claims.results.claim` (in the per-notebook
 result files) and sets it beside the claim texts of ``data/claims.csv`` (C01-C30) and their
 declared specifications (``data/claim_specs.csv``). A claim no notebook has recorded yet is
 listed as ``not yet tested``, never dropped, so the ledger always has one row per claim. It also
@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from helpers import facts
 from helpers.claims import specs, vocabulary
-from helpers.results import read_notebook_results, results_dir
+from helpers.claims.results import read_notebook_results, results_dir
+from helpers.data import facts
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler

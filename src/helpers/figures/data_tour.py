@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.figure import Figure
 
-from helpers import plots
+from helpers.figures import style
 
 
 def coverage_timeline(values: dict[str, pd.Series], kinds: dict[str, str]) -> Figure:
@@ -18,7 +18,7 @@ def coverage_timeline(values: dict[str, pd.Series], kinds: dict[str, str]) -> Fi
     kinds : dict of str to str
         ``fred`` or ``crypto`` per series, for colour.
     """
-    fig, ax = plots.new(figsize=(10, 0.22 * len(values) + 1.2))
+    fig, ax = style.new(figsize=(10, 0.22 * len(values) + 1.2))
     colors = {"fred": "#264653", "crypto": "#f4a261"}
     for row, (sid, s) in enumerate(values.items()):
         idx = pd.DatetimeIndex(s.index)
@@ -42,7 +42,7 @@ def coverage_timeline(values: dict[str, pd.Series], kinds: dict[str, str]) -> Fi
 
 def cross_source_by_year(by_year: pd.DataFrame, label_a: str, label_b: str) -> Figure:
     """Bar chart of the median absolute % difference between two sources by year, N on each bar."""
-    fig, ax = plots.new(figsize=(10, 3.8))
+    fig, ax = style.new(figsize=(10, 3.8))
     ax.bar(by_year.index.astype(str), by_year["median_abs_diff_pct"], color="#457b9d")
     for x, (v, n) in enumerate(zip(by_year["median_abs_diff_pct"], by_year["n_days"], strict=True)):
         ax.annotate(f"N={n}", (x, v), ha="center", va="bottom", fontsize=7)
@@ -53,7 +53,7 @@ def cross_source_by_year(by_year: pd.DataFrame, label_a: str, label_b: str) -> F
 
 def best_lag_timeline(by_quarter: pd.DataFrame) -> Figure:
     """Best-aligned day lag per quarter: where it leaves 0 the two sources label days differently."""
-    fig, ax = plots.new(figsize=(10, 3.2))
+    fig, ax = style.new(figsize=(10, 3.2))
     ax.step(by_quarter.index, by_quarter["best_lag_days"], where="mid", color="#e63946")
     ax.set_ylabel("best lag (days)")
     ax.set_yticks([-2, -1, 0, 1, 2])

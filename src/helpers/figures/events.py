@@ -1,7 +1,7 @@
-"""Figures for notebook 03 (pivot event studies), built on :mod:`helpers.plots`.
+"""Figures for notebook 03 (pivot event studies), built on :mod:`helpers.figures.style`.
 
 Every function returns a finished figure: title stating the question or finding, axes with
-units, and the source line with the data's last date (:func:`helpers.plots.finish`).
+units, and the source line with the data's last date (:func:`helpers.figures.style.finish`).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from helpers import plots
 from helpers.events import PlaceboResult, RallyDefinition
+from helpers.figures import style
 
 _LOG_NOTE = "cumulative log return (0.69 = doubling)"
 
@@ -73,11 +73,11 @@ def event_paths_figure(paths: pd.DataFrame, band: pd.DataFrame | None, title: st
     span : (int, int) or None
         Shaded "rally window" (default days 180-540).
     """
-    fig, ax = plots.new(figsize=(10, 5.2))
+    fig, ax = style.new(figsize=(10, 5.2))
     _draw_paths(ax, paths, band, _direction_colors(list(paths.columns), directions), highlight, span)
     ax.set(title=title, xlabel="calendar days from the event (0 = event-day close)", ylabel=ylabel)
     ax.legend(fontsize=7, ncol=3, loc="upper left")
-    return plots.finish(fig, source, last_date)
+    return style.finish(fig, source, last_date)
 
 
 def asset_paths_grid(paths: Mapping[str, pd.DataFrame], bands: Mapping[str, pd.DataFrame], title: str,
@@ -104,16 +104,16 @@ def asset_paths_grid(paths: Mapping[str, pd.DataFrame], bands: Mapping[str, pd.D
     else:
         fig.legend(handles, labels, loc="outside lower center", ncol=6, fontsize=7)
     fig.suptitle(title, fontweight="bold")
-    return plots.finish(fig, source, last_date)
+    return style.finish(fig, source, last_date)
 
 
 def percentile_heatmap(pct: pd.DataFrame, title: str, source: str, last_date: str | pd.Timestamp) -> Figure:
     """Events x horizons heat map of each event's percentile among all windows of that length."""
-    fig, ax = plots.new(figsize=(8, 0.42 * len(pct) + 1.8))
+    fig, ax = style.new(figsize=(8, 0.42 * len(pct) + 1.8))
     sns.heatmap(pct.astype(float), annot=True, fmt=".0f", cmap="RdBu", center=50, vmin=0, vmax=100,
                 cbar_kws={"label": "percentile among random days (50 = typical)"}, ax=ax, linewidths=0.5)
     ax.set(title=title, xlabel="horizon (calendar days after the event)", ylabel="event")
-    return plots.finish(fig, source, last_date)
+    return style.finish(fig, source, last_date)
 
 
 def placebo_figure(results: Mapping[tuple[str, int], PlaceboResult], title: str, source: str,
@@ -126,7 +126,7 @@ def placebo_figure(results: Mapping[tuple[str, int], PlaceboResult], title: str,
     for ax, key in zip(axes.ravel(), keys, strict=False):
         res = results[key]
         ax.hist(res.draws, bins=50, color="0.7")
-        ax.axvline(res.event_mean, color=plots.QE_COLOR, lw=2)
+        ax.axvline(res.event_mean, color=style.QE_COLOR, lw=2)
         p = (p_holm or {}).get(key)
         extra = f", Holm {p:.2f}" if p is not None else ""
         ax.set_title(f"{key[0]}, {key[1]} d (N={res.n_events})\np={res.p_value:.3f}{extra}", fontsize=9)
@@ -135,7 +135,7 @@ def placebo_figure(results: Mapping[tuple[str, int], PlaceboResult], title: str,
     for ax in axes.ravel()[len(keys):]:
         ax.set_visible(False)
     fig.suptitle(title, fontweight="bold")
-    return plots.finish(fig, source, last_date)
+    return style.finish(fig, source, last_date)
 
 
 def rally_figure(best: pd.Series, definitions: Sequence[RallyDefinition], title: str, source: str,
@@ -146,9 +146,9 @@ def rally_figure(best: pd.Series, definitions: Sequence[RallyDefinition], title:
     ``partial`` names events whose window is not complete (drawn hatched: best so far).
     """
     directions = directions or {}
-    fig, ax = plots.new(figsize=(10, 0.4 * len(best) + 2))
+    fig, ax = style.new(figsize=(10, 0.4 * len(best) + 2))
     y = np.arange(len(best))[::-1]
-    colors = [plots.QT_COLOR if directions.get(k) == "tightening" else plots.QE_COLOR for k in best.index]
+    colors = [style.QT_COLOR if directions.get(k) == "tightening" else style.QE_COLOR for k in best.index]
     bars = ax.barh(y, best.fillna(0).to_numpy(), color=colors)
     for bar, label in zip(bars, best.index, strict=True):
         if label in partial:
@@ -161,7 +161,7 @@ def rally_figure(best: pd.Series, definitions: Sequence[RallyDefinition], title:
     ax.axvline(0, color="0.2", lw=0.6)
     ax.set(title=title, xlabel="best cumulative log return between days 180 and 540 (0.69 = doubling)")
     ax.legend(fontsize=8, loc="lower right")
-    return plots.finish(fig, source, last_date)
+    return style.finish(fig, source, last_date)
 
 
 def timeline_figure(prices: pd.Series, pivots: pd.DataFrame, confounders: Mapping[str, str | pd.Timestamp],
@@ -178,14 +178,14 @@ def timeline_figure(prices: pd.Series, pivots: pd.DataFrame, confounders: Mappin
     recessions : sequence of (start, end)
         Shaded periods (e.g. the NBER COVID recession).
     """
-    fig, ax = plots.new(figsize=(11, 5))
+    fig, ax = style.new(figsize=(11, 5))
     p = prices.loc[start:]
     ax.plot(p.index, p.to_numpy(), color="0.15", lw=1)
     ax.set_yscale("log")
     if recessions:
-        plots.shade(ax, list(recessions), "0.5", "NBER recession", alpha=0.2)
+        style.shade(ax, list(recessions), "0.5", "NBER recession", alpha=0.2)
     labelled: list[pd.Timestamp] = []
-    for direction, color in (("easing", plots.QE_COLOR), ("tightening", plots.QT_COLOR)):
+    for direction, color in (("easing", style.QE_COLOR), ("tightening", style.QT_COLOR)):
         dates = pivots.loc[pivots["direction"] == direction, "date"]
         for i, d in enumerate(dates):
             ax.axvline(d, color=color, lw=1.4, alpha=0.9, label=f"Fed {direction} turn" if i == 0 else None)
@@ -193,11 +193,11 @@ def timeline_figure(prices: pd.Series, pivots: pd.DataFrame, confounders: Mappin
                 labelled.append(d)
                 ax.annotate(f"{d:%Y-%m-%d}", (d, 0.01), xycoords=("data", "axes fraction"), rotation=90,
                             va="bottom", ha="right", fontsize=7, color=color)
-    plots.mark_events(ax, list(confounders.values()), list(confounders.keys()), color="0.45")
+    style.mark_events(ax, list(confounders.values()), list(confounders.keys()), color="0.45")
     ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.set(title=title, ylabel="USD (log scale)", xlabel="")
     ax.legend(fontsize=8, loc="upper left")
-    return plots.finish(fig, source, last_date)
+    return style.finish(fig, source, last_date)
 
 
 def runup_figure(runups: pd.DataFrame, title: str, source: str, last_date: str | pd.Timestamp,
@@ -211,7 +211,7 @@ def runup_figure(runups: pd.DataFrame, title: str, source: str, last_date: str |
     band : (float, float, float), optional
         10th, 50th, 90th percentile of 90-day log returns of the first column's asset.
     """
-    fig, ax = plots.new(figsize=(10, 4.8))
+    fig, ax = style.new(figsize=(10, 4.8))
     runups.plot.bar(ax=ax, width=0.8, color=sns.color_palette("deep", runups.shape[1]))
     if band is not None:
         ax.axhspan(band[0], band[2], color="0.85", zorder=0,
@@ -221,4 +221,4 @@ def runup_figure(runups: pd.DataFrame, title: str, source: str, last_date: str |
     ax.set(title=title, ylabel="log return from day -90 to day 0", xlabel="")
     ax.tick_params(axis="x", labelrotation=45, labelsize=8)
     ax.legend(fontsize=8, ncol=3)
-    return plots.finish(fig, source, last_date)
+    return style.finish(fig, source, last_date)

@@ -6,7 +6,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
-from helpers import plots
+from helpers.figures import style
 
 VERDICT_COLORS = {
     "supported": "#1b7f3b",
@@ -20,7 +20,7 @@ VERDICT_COLORS = {
 
 def verdict_bar(counts: pd.Series, title: str) -> Figure:
     """Horizontal bars: number of claims per verdict."""
-    fig, ax = plots.new(figsize=(9, 3.2))
+    fig, ax = style.new(figsize=(9, 3.2))
     ax.barh(counts.index, counts.to_numpy(), color=[VERDICT_COLORS[v] for v in counts.index], edgecolor="0.4")
     for y, n in enumerate(counts.to_numpy()):
         ax.annotate(str(n), (n, y), xytext=(3, 0), textcoords="offset points", va="center")
@@ -32,7 +32,7 @@ def verdict_bar(counts: pd.Series, title: str) -> Figure:
 
 def verdict_grid(table: pd.DataFrame, title: str) -> Figure:
     """One coloured tile per claim, grouped by notebook: the ledger at a glance."""
-    fig, ax = plots.new(figsize=(10, 2.6))
+    fig, ax = style.new(figsize=(10, 2.6))
     for x, (claim_id, row) in enumerate(table.iterrows()):
         ax.add_patch(Rectangle((x, 0), 0.92, 1, color=VERDICT_COLORS[row["verdict"]], ec="0.4"))
         ax.annotate(str(claim_id), (x + 0.46, 0.5), ha="center", va="center", fontsize=7, rotation=90)

@@ -2,7 +2,7 @@
 
 Each function draws one figure that answers one question; its title states the finding using
 numbers computed from the data passed in. The caller adds the source line with
-:func:`helpers.plots.finish`.
+:func:`helpers.figures.style.finish`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 
-from helpers import plots
+from helpers.figures import style
 
 BTC_COLOR = "#f4a261"
 LIQ_COLOR = "#264653"
@@ -33,8 +33,8 @@ def _dates(index: pd.Index) -> pd.DatetimeIndex:
 
 
 def _shade_policy(ax: object, qe: Periods, qt: Periods) -> None:
-    plots.shade(ax, [(a, b) for a, b in qe], plots.QE_COLOR, "QE")  # type: ignore[arg-type]
-    plots.shade(ax, [(a, b) for a, b in qt], plots.QT_COLOR, "QT")  # type: ignore[arg-type]
+    style.shade(ax, [(a, b) for a, b in qe], style.QE_COLOR, "QE")  # type: ignore[arg-type]
+    style.shade(ax, [(a, b) for a, b in qt], style.QT_COLOR, "QT")  # type: ignore[arg-type]
 
 
 def levels_over_time(price: pd.Series, liquidity: pd.Series, price_label: str, liquidity_label: str,
@@ -52,7 +52,7 @@ def levels_over_time(price: pd.Series, liquidity: pd.Series, price_label: str, l
     qe, qt : sequence of (start, end)
         Periods to shade.
     """
-    fig, ax = plots.new(figsize=(10, 4.4))
+    fig, ax = style.new(figsize=(10, 4.4))
     r = float(np.corrcoef(np.log(price), np.log(liquidity))[0, 1])
     ax.plot(_dates(price.index), price.to_numpy(), color=BTC_COLOR, lw=1.8, label=price_label)
     ax.set_yscale("log")
@@ -83,7 +83,7 @@ def levels_vs_changes(levels: pd.DataFrame, changes: pd.DataFrame, x: str, y: st
     x_label, y_label : str
         Names for the axes (units are added).
     """
-    fig, axes = plots.new(1, 2, figsize=(10, 4.4))
+    fig, axes = style.new(1, 2, figsize=(10, 4.4))
     lv = np.log(levels[[x, y]].dropna())
     ch = changes[[x, y]].dropna()
     years = _dates(lv.index).year
@@ -117,7 +117,7 @@ def correlation_heatmap(table: pd.DataFrame, row_labels: Mapping[str, str], col_
     r = table.pivot(index="x", columns="y", values="r").loc[list(row_labels), list(col_labels)]
     n = table.pivot(index="x", columns="y", values="n").loc[list(row_labels), list(col_labels)]
     annot = r.map(lambda v: f"{v:+.2f}") + "\nN=" + n.astype(int).astype(str)
-    fig, ax = plots.new(figsize=(8, 0.7 * len(r) + 1.8))
+    fig, ax = style.new(figsize=(8, 0.7 * len(r) + 1.8))
     sns.heatmap(r.set_axis(list(row_labels.values())).set_axis(list(col_labels.values()), axis=1), annot=annot,
                 fmt="", cmap="RdBu_r", vmin=-1, vmax=1, ax=ax, cbar_kws={"label": "correlation of changes"})
     ax.set(xlabel="liquidity measure", ylabel="asset", title=title)
@@ -136,7 +136,7 @@ def rolling_correlations(rolls: Mapping[str, pd.Series], title: str, qe: Periods
     qe, qt : sequence of (start, end)
         Periods to shade.
     """
-    fig, ax = plots.new(figsize=(10, 4.4))
+    fig, ax = style.new(figsize=(10, 4.4))
     for (label, s), color in zip(rolls.items(), PALETTE, strict=False):
         ax.plot(_dates(s.index), s.to_numpy(), lw=1.4, color=color, label=label)
     ax.axhline(0, color="0.3", lw=0.8)
@@ -157,7 +157,7 @@ def subperiod_dots(tables: Mapping[str, pd.DataFrame], title: str) -> Figure:
     title : str
         The finding.
     """
-    fig, ax = plots.new(figsize=(10, 4.4))
+    fig, ax = style.new(figsize=(10, 4.4))
     k = len(tables)
     for j, ((label, t), color) in enumerate(zip(tables.items(), PALETTE, strict=False)):
         pos = np.arange(len(t)) + (j - (k - 1) / 2) * 0.8 / k
@@ -183,8 +183,8 @@ def cross_correlation(ll: pd.DataFrame, x_label: str, y_label: str) -> Figure:
     x_label, y_label : str
         Names of the leading (positive lags) and following series.
     """
-    fig, ax = plots.new(figsize=(10, 4))
-    colors = np.where(ll["r"].abs() > ll["band"], plots.QT_COLOR, "0.55")
+    fig, ax = style.new(figsize=(10, 4))
+    colors = np.where(ll["r"].abs() > ll["band"], style.QT_COLOR, "0.55")
     ax.bar(ll.index, ll["r"], color=colors, width=0.7)
     ax.fill_between(ll.index, -ll["band"], ll["band"], color="0.85", zorder=0, label="95% band if independent")
     best = int(ll["r"].abs().idxmax())
@@ -208,7 +208,7 @@ def impulse_response(lp: pd.DataFrame, shock_label: str, response_label: str, le
     level : float
         Coverage of the bands, for the legend.
     """
-    fig, ax = plots.new(figsize=(10, 4))
+    fig, ax = style.new(figsize=(10, 4))
     h = lp.index.to_numpy()
     ax.plot(h, lp["beta"] * 100, marker="o", color=BTC_COLOR, label="response")
     ax.fill_between(h, lp["lo"] * 100, lp["hi"] * 100, color=BTC_COLOR, alpha=0.25,
@@ -234,7 +234,7 @@ def regime_differences(rows: pd.DataFrame, title: str, reference: str | None = N
     reference : str, optional
         Label to highlight (the headline comparison).
     """
-    fig, ax = plots.new(figsize=(10, 0.5 * len(rows) + 1.8))
+    fig, ax = style.new(figsize=(10, 0.5 * len(rows) + 1.8))
     y = np.arange(len(rows))[::-1]
     colors = [BTC_COLOR if label == reference else LIQ_COLOR for label in rows.index]
     for yy, (d, lo, hi), color in zip(y, rows[["diff", "lo", "hi"]].to_numpy(), colors, strict=True):
@@ -264,7 +264,7 @@ def agreement_bars(table: pd.DataFrame, reported: float, reported_label: str, ti
     title : str
         The finding.
     """
-    fig, ax = plots.new(figsize=(10, 4.2))
+    fig, ax = style.new(figsize=(10, 4.2))
     x = np.arange(len(table))
     for j, (col, label, color) in enumerate([("agreement", "same direction", BTC_COLOR),
                                              ("expected", "expected if independent", "0.6"),
@@ -272,7 +272,7 @@ def agreement_bars(table: pd.DataFrame, reported: float, reported_label: str, ti
         ax.bar(x + (j - 1) * 0.27, table[col] * 100, width=0.27, color=color, label=label)
     for xi, (v, n) in enumerate(zip(table["agreement"], table["n"], strict=True)):
         ax.annotate(f"{v:.0%}\nN={int(n)}", (xi - 0.27, v * 100), ha="center", va="bottom", fontsize=7)
-    ax.axhline(reported * 100, color=plots.QT_COLOR, ls="--", lw=1, label=reported_label)
+    ax.axhline(reported * 100, color=style.QT_COLOR, ls="--", lw=1, label=reported_label)
     ax.set_xticks(x, list(table.index), fontsize=8)
     ax.set(ylim=(0, 115), ylabel="share of months (%)", title=title)
     ax.legend(fontsize=7, ncol=4, loc="upper left")
@@ -296,7 +296,7 @@ def bear_market_timeline(price: pd.Series, liquidity: Mapping[str, pd.Series], p
         date, with columns ``date`` and ``share_before`` (share of the peak-to-trough log
         decline that came before that date). Each date is marked; the title gives every share.
     """
-    fig, ax = plots.new(figsize=(10, 4.4))
+    fig, ax = style.new(figsize=(10, 4.4))
     ax.plot(price.index, price / price.loc[peak] * 100, color=BTC_COLOR, lw=1.6, label="BTC close")
     for (label, s), color in zip(liquidity.items(), PALETTE[1:], strict=False):
         ax.plot(s.index, s / s.asof(peak) * 100, color=color, lw=1.6, label=label)
@@ -304,7 +304,7 @@ def bear_market_timeline(price: pd.Series, liquidity: Mapping[str, pd.Series], p
     ax.set_yticks([20, 30, 50, 70, 100, 140])
     ax.yaxis.set_major_formatter(mticker.ScalarFormatter())
     ax.yaxis.set_minor_formatter(mticker.NullFormatter())
-    plots.mark_events(ax, [peak, *splits["date"], trough], ["BTC peak", *(f"QT {k}" for k in splits.index), "BTC trough"])
+    style.mark_events(ax, [peak, *splits["date"], trough], ["BTC peak", *(f"QT {k}" for k in splits.index), "BTC trough"])
     shares = ", ".join(f"{v:.0%} ({k})" for k, v in splits["share_before"].items())
     ax.set(ylabel="index, BTC peak = 100 (log scale)",
            title=f"Share of BTC's peak-to-trough log decline before each QT date: {shares}")
@@ -326,7 +326,7 @@ def noise_floor(table: pd.DataFrame, title: str, window: int) -> Figure:
         Rolling window in weeks (for the axis label).
     """
     rows = table.dropna(subset=["null_mean"])
-    fig, ax = plots.new(figsize=(9, 0.6 * len(rows) + 1.8))
+    fig, ax = style.new(figsize=(9, 0.6 * len(rows) + 1.8))
     y = np.arange(len(rows))[::-1]
     for yy, (label, r) in zip(y, rows.iterrows(), strict=True):
         ax.plot([r["null_low"], r["null_high"]], [yy, yy], color="0.7", lw=6, solid_capstyle="butt",

@@ -2,7 +2,7 @@
 net liquidity and its parts, QT1 against QT2, and the path after QT ended.
 
 Each function takes frames computed by :mod:`helpers.liquidity`, draws one figure that
-answers one question, adds the source line with :func:`helpers.plots.finish` and returns
+answers one question, adds the source line with :func:`helpers.figures.style.finish` and returns
 the figure. Amounts are USD bn throughout.
 """
 
@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from helpers import plots
+from helpers.figures import style
 from helpers.liquidity import periods
 
 #: Colour of reserve-management bill purchases (neither QE nor QT).
@@ -31,7 +31,7 @@ _H41 = "Federal Reserve H.4.1 via FRED"
 
 
 def _finish(fig: Figure, source: str, last_date: str | pd.Timestamp | None = None) -> Figure:
-    """:func:`helpers.plots.finish` after wrapping titles too long for the figure (no title runs off the edge)."""
+    """:func:`helpers.figures.style.finish` after wrapping titles too long for the figure (no title runs off the edge)."""
     width_px = fig.get_figwidth() * fig.dpi
     suptitle = getattr(fig, "_suptitle", None)  # matplotlib has no public getter for the Text object
     if suptitle is not None and suptitle.get_text():
@@ -43,15 +43,15 @@ def _finish(fig: Figure, source: str, last_date: str | pd.Timestamp | None = Non
         limit = max(30, int(box.width * width_px / (0.58 * float(title.get_fontsize()) * fig.dpi / 72)))
         if len(title.get_text()) > limit:
             title.set_text(textwrap.fill(title.get_text(), limit))
-    return plots.finish(fig, source, last_date)
+    return style.finish(fig, source, last_date)
 
 
 def shade_regimes(ax: object, regimes: pd.DataFrame, kinds: Sequence[str] = ("qe", "qt", "rmp")) -> None:
     """Shade QE (green), QT (orange) and reserve-management purchases (grey) on a date axis."""
-    colors = {"qe": plots.QE_COLOR, "qt": plots.QT_COLOR, "rmp": RMP_COLOR}
+    colors = {"qe": style.QE_COLOR, "qt": style.QT_COLOR, "rmp": RMP_COLOR}
     names = {"qe": "QE", "qt": "QT", "rmp": "Reserve-management bill purchases"}
     for kind in kinds:
-        plots.shade(ax, periods(regimes, kind), colors[kind], names[kind])  # type: ignore[arg-type]
+        style.shade(ax, periods(regimes, kind), colors[kind], names[kind])  # type: ignore[arg-type]
 
 
 def stock_flow(changes: pd.Series, month: str) -> Figure:
@@ -67,7 +67,7 @@ def stock_flow(changes: pd.Series, month: str) -> Figure:
     """
     assets = ["treasuries", "mbs", "other_assets", "total"]
     liabs = ["reserves", "rrp", "tga", "other_liabilities", "total"]
-    fig, axes = plots.new(1, 2, figsize=(10, 3.8), sharex=True)
+    fig, axes = style.new(1, 2, figsize=(10, 3.8), sharex=True)
     for ax, items, side in ((axes[0], assets, "Assets"), (axes[1], liabs, "Liabilities")):
         vals = changes.reindex(items).astype(float)
         labels = [_LABELS[i] if i != "total" else f"Total {side.lower()}" for i in items]
@@ -94,7 +94,7 @@ def stock_flow(changes: pd.Series, month: str) -> Figure:
 def composition(bs: pd.DataFrame, regimes: pd.DataFrame, start: str) -> Figure:
     """Assets and liabilities of the Fed since ``start``, stacked, with QE and QT periods shaded."""
     frame = bs.loc[pd.Timestamp(start):]
-    fig, axes = plots.new(2, 1, figsize=(10, 7), sharex=True)
+    fig, axes = style.new(2, 1, figsize=(10, 7), sharex=True)
     asset_cols = ["treasuries", "mbs", "other_assets"]
     a = frame[asset_cols].dropna()
     axes[0].stackplot(a.index, (a / 1000).T.to_numpy(), labels=[_LABELS[c] for c in asset_cols],
@@ -127,7 +127,7 @@ def runoff_vs_caps(tables: dict[str, pd.DataFrame], ratios: dict[str, dict[str, 
     ratios : dict
         Regime label -> {"treasury": total ratio, "mbs": total ratio}, shown in the titles.
     """
-    fig, axes = plots.new(2, len(tables), figsize=(11, 6.5), sharey="row", squeeze=False,
+    fig, axes = style.new(2, len(tables), figsize=(11, 6.5), sharey="row", squeeze=False,
                           gridspec_kw={"width_ratios": [len(t) for t in tables.values()]})
     for j, (label, table) in enumerate(tables.items()):
         edges = list(table.index.to_timestamp(how="start")) + [(table.index[-1] + 1).to_timestamp(how="start")]
@@ -137,7 +137,7 @@ def runoff_vs_caps(tables: dict[str, pd.DataFrame], ratios: dict[str, dict[str, 
             ax.bar(mids, table[f"{kind}_runoff"], width=22, color=_PARTS_COLORS["treasuries" if i == 0 else "mbs"],
                    label="runoff measured from H.4.1")
             caps = table[f"{kind}_cap"].to_numpy()
-            ax.step(edges, np.append(caps, caps[-1]), where="post", color=plots.QT_COLOR, lw=2, label="monthly cap")
+            ax.step(edges, np.append(caps, caps[-1]), where="post", color=style.QT_COLOR, lw=2, label="monthly cap")
             ax.set_title(f"{label} {name}: runoff / cap = {ratios[label][kind]:.2f}", loc="left", fontsize=10)
             ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
             ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
@@ -158,10 +158,10 @@ def net_liquidity_parts(nl: pd.DataFrame, regimes: pd.DataFrame, start: str, qt_
     The title reports the changes from ``qt_start`` to the last Wednesday before ``qt_end``.
     """
     frame = nl.loc[pd.Timestamp(start):, ["walcl", "tga", "rrp", "net_liquidity"]]
-    fig, axes = plots.new(2, 1, figsize=(12, 7.5), sharex=True)
+    fig, axes = style.new(2, 1, figsize=(12, 7.5), sharex=True)
     top = axes[0]
     top.plot(frame.index, frame["walcl"] / 1000, color="0.15", label=_LABELS["total"])
-    top.plot(frame.index, frame["net_liquidity"] / 1000, color=plots.QE_COLOR, lw=2, label=_LABELS["net_liquidity"])
+    top.plot(frame.index, frame["net_liquidity"] / 1000, color=style.QE_COLOR, lw=2, label=_LABELS["net_liquidity"])
     top.plot(frame.index, frame["rrp"] / 1000, color=_PARTS_COLORS["rrp"], label="Reverse repo (RRPONTSYD)")
     top.plot(frame.index, frame["tga"] / 1000, color=_PARTS_COLORS["tga"], label="TGA (WDTGAL)")
     top.set_ylabel("USD trillion")
@@ -173,7 +173,7 @@ def net_liquidity_parts(nl: pd.DataFrame, regimes: pd.DataFrame, start: str, qt_
                 label="minus change in reverse repo (RRP drain adds to net liquidity)")
     bottom.plot(since.index, -(since["tga"] - base["tga"]), color=_PARTS_COLORS["tga"], lw=0.9,
                 label="minus change in TGA")
-    bottom.plot(since.index, since["net_liquidity"] - base["net_liquidity"], color=plots.QE_COLOR, lw=2,
+    bottom.plot(since.index, since["net_liquidity"] - base["net_liquidity"], color=style.QE_COLOR, lw=2,
                 label="change in net liquidity (sum of the three)")
     bottom.axhline(0, color="0.3", lw=0.8)
     bottom.set_ylabel(f"USD bn since {pd.Timestamp(qt_start):%Y-%m-%d}")
@@ -199,17 +199,17 @@ def c02_comparison(changes: pd.Series, window: pd.Series | None = None) -> Figur
         Optional ``min``/``max`` for the net-liquidity bar (its sensitivity to the dates),
         drawn as an error bar on the bar labelled with "net liquidity".
     """
-    fig, ax = plots.new(figsize=(10, 4.2))
+    fig, ax = style.new(figsize=(10, 4.2))
     y = np.arange(len(changes))
-    colors = [plots.QE_COLOR if "net liquidity" in k.lower() else
+    colors = [style.QE_COLOR if "net liquidity" in k.lower() else
               "0.2" if "balance sheet" in k.lower() else "#9c9c9c" for k in changes.index]
     ax.barh(y, changes.to_numpy(), color=colors)
     ax.set_yticks(y, list(changes.index))
     ax.invert_yaxis()
     ax.axvline(0, color="0.2", lw=0.8)
-    ax.axvline(-2000, color=plots.QT_COLOR, ls="--", lw=1.2)
+    ax.axvline(-2000, color=style.QT_COLOR, ls="--", lw=1.2)
     ax.annotate("article: about -2,000", (-2000, 1.0), xycoords=("data", "axes fraction"), va="top", ha="left",
-                fontsize=8, color=plots.QT_COLOR, xytext=(3, -2), textcoords="offset points")
+                fontsize=8, color=style.QT_COLOR, xytext=(3, -2), textcoords="offset points")
     for i, v in enumerate(changes.to_numpy()):
         ax.annotate(f"{v:+,.0f}", (max(v, 0), i), xytext=(4, 0), textcoords="offset points",
                     ha="left", va="center", fontsize=9)
@@ -243,7 +243,7 @@ def qt_aligned(aligned: dict[str, pd.DataFrame], caps_path: pd.DataFrame | None 
     units : sequence of str
         y-axis label of each panel, in order.
     """
-    fig, axes = plots.new(1, len(aligned), figsize=(11, 4.2), squeeze=False)
+    fig, axes = style.new(1, len(aligned), figsize=(11, 4.2), squeeze=False)
     colors = {"QT1": "#f4a261", "QT2": "#9d0208"}
     for ax, (title, frame), unit in zip(axes[0], aligned.items(), units, strict=False):
         for col in frame.columns:
@@ -275,17 +275,17 @@ def after_qt(changes: pd.DataFrame, qt_end: str, rmp_start: str) -> Figure:
         Columns named like :data:`_LABELS` keys (``total``, ``treasuries``, ``mbs``,
         ``reserves``, ``net_liquidity``), USD bn change since the base date, weekly.
     """
-    fig, ax = plots.new(figsize=(10, 4.8))
+    fig, ax = style.new(figsize=(10, 4.8))
     styles = {"total": ("0.15", 2.2), "treasuries": (_PARTS_COLORS["treasuries"], 1.4),
               "mbs": ("#c9a227", 1.4), "reserves": ("#577590", 1.4),
-              "net_liquidity": (plots.QE_COLOR, 2.2)}
+              "net_liquidity": (style.QE_COLOR, 2.2)}
     for col in changes.columns:
         color, lw = styles.get(col, ("0.5", 1.0))
         s = changes[col].dropna()
         ls = ":" if col == "net_liquidity" else "-"
         ax.plot(s.index, s, color=color, lw=lw, ls=ls, label=_LABELS.get(col, col))
     ax.axhline(0, color="0.3", lw=0.8)
-    plots.mark_events(ax, [qt_end, rmp_start], ["QT ends", "bill purchases begin"])
+    style.mark_events(ax, [qt_end, rmp_start], ["QT ends", "bill purchases begin"])
     ax.set_ylabel("USD bn since the last QT Wednesday")
     ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3)
     last = changes.ffill().iloc[-1]

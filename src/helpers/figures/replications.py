@@ -1,7 +1,7 @@
-"""Figures for notebook 08 (published results replicated on our data), built on :mod:`helpers.plots`.
+"""Figures for notebook 08 (published results replicated on our data), built on :mod:`helpers.figures.style`.
 
 Each figure sets our estimate, with its interval, beside the published figure, with the source line
-and the data's last date (:func:`helpers.plots.finish`).
+and the data's last date (:func:`helpers.figures.style.finish`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from helpers import plots
+from helpers.figures import style
 
 _PUB_COLOR = "0.15"
 
@@ -32,17 +32,17 @@ def correlation_figure(rolling: pd.Series, table: pd.DataFrame, published: Mappi
         Published correlations, drawn as black diamonds.
     """
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 7), height_ratios=[1.2, 1])
-    top.plot(rolling.index, rolling.to_numpy(), color=plots.QE_COLOR, lw=1)
+    top.plot(rolling.index, rolling.to_numpy(), color=style.QE_COLOR, lw=1)
     top.axhline(0, color="0.2", lw=0.6)
     for label, row in table.iterrows():
-        top.hlines(row["r"], row["start"], row["end"], color=plots.QT_COLOR, lw=2.5,
+        top.hlines(row["r"], row["start"], row["end"], color=style.QT_COLOR, lw=2.5,
                    label="period correlation" if label == table.index[0] else None)
     top.set(ylabel=f"{window}-day rolling correlation", title="Rolling and period correlations of daily returns")
     top.legend(fontsize=8, loc="upper left")
     x = np.arange(len(table))
     lo = table["lo_boot"].where(table["lo_boot"].notna(), table["lo_fisher"])
     hi = table["hi_boot"].where(table["hi_boot"].notna(), table["hi_fisher"])
-    bottom.bar(x, table["r"], color=plots.QT_COLOR, width=0.6, label="ours")
+    bottom.bar(x, table["r"], color=style.QT_COLOR, width=0.6, label="ours")
     bottom.errorbar(x, table["r"], yerr=np.vstack([table["r"] - lo, hi - table["r"]]), fmt="none", ecolor="0.2",
                     capsize=4, lw=1, label="95% block-bootstrap interval")
     pub_x = [i for i, lab in enumerate(table.index) if lab in published]
@@ -55,7 +55,7 @@ def correlation_figure(rolling: pd.Series, table: pd.DataFrame, published: Mappi
     bottom.set(ylabel="correlation of daily log returns")
     bottom.legend(fontsize=8, loc="upper left")
     fig.suptitle(title, fontweight="bold")
-    return plots.finish(fig, source, last_date)
+    return style.finish(fig, source, last_date)
 
 
 def agreement_figure(table: pd.DataFrame, published: Mapping[int, float], title: str, source: str,
@@ -69,14 +69,14 @@ def agreement_figure(table: pd.DataFrame, published: Mapping[int, float], title:
     published : mapping window -> share
         Callahan and Alden's shares with global M2.
     """
-    fig, ax = plots.new(figsize=(9, 4.2))
+    fig, ax = style.new(figsize=(9, 4.2))
     x = np.arange(len(table))
-    ax.bar(x - 0.2, table["agreement"], width=0.38, color=plots.QT_COLOR, label="BTC and US M2, same direction")
+    ax.bar(x - 0.2, table["agreement"], width=0.38, color=style.QT_COLOR, label="BTC and US M2, same direction")
     ax.bar(x + 0.2, table["null_mean"], width=0.38, color="0.7", label="unrelated (one series shifted)")
     ax.errorbar(x + 0.2, table["null_mean"],
                 yerr=np.vstack([table["null_mean"] - table["null_lo"], table["null_hi"] - table["null_mean"]]),
                 fmt="none", ecolor="0.2", capsize=4, lw=1, label="95% of shifts")
-    ax.plot(x - 0.2, table["btc_up"], "_", color=plots.QE_COLOR, ms=30, mew=2.5, label="base rate: BTC rose")
+    ax.plot(x - 0.2, table["btc_up"], "_", color=style.QE_COLOR, ms=30, mew=2.5, label="base rate: BTC rose")
     pub = [(i, published[w]) for i, w in enumerate(table.index) if w in published]
     if pub:
         ax.plot([p[0] - 0.2 for p in pub], [p[1] for p in pub], "D", color=_PUB_COLOR, ms=8,
@@ -86,7 +86,7 @@ def agreement_figure(table: pd.DataFrame, published: Mapping[int, float], title:
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
     ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, frameon=False)
     ax.set_title(title)
-    return plots.finish(fig, source, last_date)
+    return style.finish(fig, source, last_date)
 
 
 def weekday_figure(tables: Mapping[str, pd.DataFrame], title: str, source: str,
@@ -105,7 +105,7 @@ def weekday_figure(tables: Mapping[str, pd.DataFrame], title: str, source: str,
     for ax, name in zip(axes[0], names, strict=True):
         t = tables[name]
         x = np.arange(len(t))
-        colors = [plots.QT_COLOR if d == highlight else "0.65" for d in t.index]
+        colors = [style.QT_COLOR if d == highlight else "0.65" for d in t.index]
         ax.bar(x, 100 * t["diff"], color=colors, width=0.7)
         ax.errorbar(x, 100 * t["diff"], yerr=100 * np.vstack([t["diff"] - t["lo"], t["hi"] - t["diff"]]),
                     fmt="none", ecolor="0.2", capsize=3, lw=1)
@@ -115,4 +115,4 @@ def weekday_figure(tables: Mapping[str, pd.DataFrame], title: str, source: str,
                      fontsize=9)
     axes[0, 0].set_ylabel("day minus other days, % log return")
     fig.suptitle(title, fontweight="bold")
-    return plots.finish(fig, source, last_date)
+    return style.finish(fig, source, last_date)

@@ -1,8 +1,8 @@
-"""Figures for notebook 04 (sector rotation), built on :mod:`helpers.plots`.
+"""Figures for notebook 04 (sector rotation), built on :mod:`helpers.figures.style`.
 
 Every function returns a finished figure: a title that states the finding (passed by the
 notebook, which knows the numbers), axes with units, BTC's uptrend episodes shaded where time is
-on the x-axis, and the source line with the data's last date (:func:`helpers.plots.finish`).
+on the x-axis, and the source line with the data's last date (:func:`helpers.figures.style.finish`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from helpers import plots
+from helpers.figures import style
 
 #: Colours of the sectors, used in every figure of the notebook.
 SECTOR_COLORS: dict[str, str] = {"btc": "#f2a900", "eth": "#627eea", "alt": "#2a9d8f", "defi": "#9b5de5",
@@ -38,7 +38,7 @@ def _color(name: str, i: int) -> str:
 
 def _shade_episodes(ax: Axes, episodes: pd.DataFrame, end: pd.Timestamp, label: str = "BTC uptrend") -> None:
     spans = [(r.confirmed, end if pd.isna(r.ended) else r.ended) for r in episodes.itertuples()]
-    plots.shade(ax, spans, UPTREND_COLOR, label, alpha=0.35)
+    style.shade(ax, spans, UPTREND_COLOR, label, alpha=0.35)
 
 
 def sector_levels(levels: pd.DataFrame, members: pd.DataFrame, episodes: pd.DataFrame, title: str, source: str,
@@ -56,7 +56,7 @@ def sector_levels(levels: pd.DataFrame, members: pd.DataFrame, episodes: pd.Data
     episodes : DataFrame
         BTC uptrend episodes (``confirmed``, ``ended``).
     """
-    fig, (ax, ax2) = plots.new(2, 1, figsize=(10, 6.4), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
+    fig, (ax, ax2) = style.new(2, 1, figsize=(10, 6.4), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
     btc = levels.iloc[:, 0].dropna()
     for i, col in enumerate(levels.columns):
         s = levels[col].dropna()
@@ -70,13 +70,13 @@ def sector_levels(levels: pd.DataFrame, members: pd.DataFrame, episodes: pd.Data
         ax2.step(members.index, members[col], where="post", color=_color(col, i), lw=1.2, label=col)
     ax2.set(ylabel="basket members", xlabel="date (daily close, 00:00 UTC)")
     ax2.legend(fontsize=8, loc="upper left")
-    return plots.finish(fig, source, last_date)
+    return style.finish(fig, source, last_date)
 
 
 def relative_strength_lines(rs: pd.DataFrame, episodes: pd.DataFrame, title: str, source: str,
                             last_date: str | pd.Timestamp) -> Figure:
     """Relative strength ln(sector / BTC) over time, each line starting at 0, BTC uptrends shaded."""
-    fig, ax = plots.new(figsize=(10, 4.8))
+    fig, ax = style.new(figsize=(10, 4.8))
     for i, col in enumerate(rs.columns):
         s = rs[col].dropna()
         ax.plot(s.index, s - s.iloc[0], color=_color(col, i), lw=1.1, label=col)
@@ -84,7 +84,7 @@ def relative_strength_lines(rs: pd.DataFrame, episodes: pd.DataFrame, title: str
     ax.axhline(0, color="0.3", lw=0.7)
     ax.set(title=title, ylabel="ln(sector / BTC), 0 at the line's start", xlabel="date")
     ax.legend(fontsize=8, ncol=4, loc="upper left")
-    return plots.finish(fig, source, last_date)
+    return style.finish(fig, source, last_date)
 
 
 def episode_paths(paths: Mapping[str, pd.DataFrame], band: tuple[int, int], title: str, source: str,
@@ -99,7 +99,7 @@ def episode_paths(paths: Mapping[str, pd.DataFrame], band: tuple[int, int], titl
     band : (int, int)
         The claimed window (days 30-90), shaded.
     """
-    fig, axes = plots.new(1, len(paths), figsize=(4.2 * len(paths), 4.6), sharey=True, squeeze=False)
+    fig, axes = style.new(1, len(paths), figsize=(4.2 * len(paths), 4.6), sharey=True, squeeze=False)
     episodes = sorted({str(c) for frame in paths.values() for c in frame.columns})
     colors = dict(zip(episodes, sns.color_palette("tab10", max(len(episodes), 1)), strict=False))
     for ax, (name, frame) in zip(axes[0], paths.items(), strict=True):
@@ -117,7 +117,7 @@ def episode_paths(paths: Mapping[str, pd.DataFrame], band: tuple[int, int], titl
     axes[0][widest].legend(handles, [*episodes, "median", f"days {band[0]}-{band[1]}"], loc="upper left", ncol=2,
                            fontsize=7)
     fig.suptitle(title, fontweight="bold")
-    return plots.finish(fig, source, last_date)
+    return style.finish(fig, source, last_date)
 
 
 def onset_lags_figure(lags: pd.DataFrame, band: tuple[int, int], title: str, source: str,
@@ -136,7 +136,7 @@ def onset_lags_figure(lags: pd.DataFrame, band: tuple[int, int], title: str, sou
     clip : int, optional
         If given, lags beyond +-clip are drawn at the edge with their value written beside them.
     """
-    fig, ax = plots.new(figsize=(10, 4.6))
+    fig, ax = style.new(figsize=(10, 4.6))
     ax.axvspan(*band, color=ALTSEASON_COLOR, alpha=0.15, lw=0, label=f"claim: {band[0]}-{band[1]} days after BTC")
     ax.axvline(0, color="0.3", lw=0.8)
     y = np.arange(len(lags))
@@ -160,13 +160,13 @@ def onset_lags_figure(lags: pd.DataFrame, band: tuple[int, int], title: str, sou
     ax.set(title=title, xlabel="days from BTC's uptrend to the sector's own (negative: the sector was first; "
                                "log scale beyond ±100)", ylabel="BTC uptrend established on")
     ax.legend(fontsize=8, loc="lower right")
-    return plots.finish(fig, source, last_date)
+    return style.finish(fig, source, last_date)
 
 
 def cross_correlation_grid(profiles: Mapping[str, pd.DataFrame], title: str, source: str,
                            last_date: str | pd.Timestamp, unit: str = "weeks") -> Figure:
     """Cross-correlations corr(BTC_t, sector_{t+k}) with the band under independence, one panel per sector."""
-    fig, axes = plots.new(1, len(profiles), figsize=(4.2 * len(profiles), 3.8), sharey=True, squeeze=False)
+    fig, axes = style.new(1, len(profiles), figsize=(4.2 * len(profiles), 3.8), sharey=True, squeeze=False)
     for i, (ax, (name, prof)) in enumerate(zip(axes[0], profiles.items(), strict=True)):
         ax.bar(prof.index, prof["r"], color=_color(name, i), width=0.8)
         ax.fill_between(prof.index, -prof["band"], prof["band"], color="0.5", alpha=0.2, lw=0,
@@ -176,7 +176,7 @@ def cross_correlation_grid(profiles: Mapping[str, pd.DataFrame], title: str, sou
     axes[0][0].set_ylabel("correlation of log returns")
     axes[0][0].legend(fontsize=7, loc="upper left")
     fig.suptitle(title, fontweight="bold")
-    return plots.finish(fig, source, last_date)
+    return style.finish(fig, source, last_date)
 
 
 def dominance_breadth(dominance: pd.Series, breadth: pd.Series, episodes: pd.DataFrame,
@@ -193,24 +193,24 @@ def dominance_breadth(dominance: pd.Series, breadth: pd.Series, episodes: pd.Dat
     altseasons : sequence of (start, end)
         Periods with breadth at or above ``threshold``.
     """
-    fig, (ax, ax2) = plots.new(2, 1, figsize=(10, 6.2), sharex=True)
+    fig, (ax, ax2) = style.new(2, 1, figsize=(10, 6.2), sharex=True)
     ax.plot(dominance.index, dominance, color=SECTOR_COLORS["btc"], lw=1.1)
     _shade_episodes(ax, episodes, dominance.index[-1])
-    plots.shade(ax, altseasons, ALTSEASON_COLOR, f"altseason (breadth >= {threshold:.0%})", alpha=0.35)
+    style.shade(ax, altseasons, ALTSEASON_COLOR, f"altseason (breadth >= {threshold:.0%})", alpha=0.35)
     ax.set(title=title, ylabel="BTC dominance (%)")
     ax.legend(fontsize=8, loc="upper right")
     ax2.plot(breadth.index, breadth, color=SECTOR_COLORS["alt"], lw=0.9)
     ax2.axhline(threshold, color=ALTSEASON_COLOR, ls="--", lw=1)
-    plots.shade(ax2, altseasons, ALTSEASON_COLOR, None, alpha=0.35)
+    style.shade(ax2, altseasons, ALTSEASON_COLOR, None, alpha=0.35)
     ax2.yaxis.set_major_formatter(mticker.PercentFormatter(1.0))
     ax2.set(ylabel="share beating BTC (90 d)", xlabel="date")
-    return plots.finish(fig, source, last_date)
+    return style.finish(fig, source, last_date)
 
 
 def interval_plot(table: pd.DataFrame, title: str, xlabel: str, source: str, last_date: str | pd.Timestamp,
                   est: str = "diff", lo: str = "lo", hi: str = "hi", n: str | None = "n") -> Figure:
     """Point estimates with intervals, one row per line of ``table`` (labelled by its index), zero marked."""
-    fig, ax = plots.new(figsize=(10, 0.55 * len(table) + 1.6))
+    fig, ax = style.new(figsize=(10, 0.55 * len(table) + 1.6))
     y = np.arange(len(table))
     colors = [_color(str(k), i) for i, k in enumerate(table.index)]
     ax.hlines(y, table[lo], table[hi], colors=colors, lw=2.5)
@@ -220,7 +220,7 @@ def interval_plot(table: pd.DataFrame, title: str, xlabel: str, source: str, las
     ax.set_yticks(y, labels)
     ax.invert_yaxis()
     ax.set(title=title, xlabel=xlabel)
-    return plots.finish(fig, source, last_date)
+    return style.finish(fig, source, last_date)
 
 
 def rally_anatomy(rallies: pd.DataFrame, order: Sequence[str], title: str, source: str,
@@ -238,7 +238,7 @@ def rally_anatomy(rallies: pd.DataFrame, order: Sequence[str], title: str, sourc
     """
     panels = [("gain", "trough-to-peak gain (log; 0.69 = doubling)"), ("days_to_peak", "days from trough to peak"),
               ("drawdown_after", "fall within 365 days after the peak (log)")]
-    fig, axes = plots.new(1, 3, figsize=(12, 4.4))
+    fig, axes = style.new(1, 3, figsize=(12, 4.4))
     palette = {b: SECTOR_COLORS.get(b, "0.4") for b in order}
     rallies = rallies.assign(drawdown_after=rallies["drawdown_after"].where(rallies["after_complete"]))
     for ax, (col, label) in zip(axes, panels, strict=True):
@@ -251,6 +251,6 @@ def rally_anatomy(rallies: pd.DataFrame, order: Sequence[str], title: str, sourc
         ax.set_xticks(range(len(order)), [f"{b}\nN={counts[b]}" for b in order])
         ax.set(ylabel=label, xlabel="")
     fig.suptitle(title, fontweight="bold")
-    return plots.finish(fig, f"{source.rstrip('.')}. Boxes: median and quartiles, one dot per token and episode; the buckets are "
+    return style.finish(fig, f"{source.rstrip('.')}. Boxes: median and quartiles, one dot per token and episode; the buckets are "
                              "described, not tested here: the tests with intervals (Holm) are in the C19 table",
                         last_date)

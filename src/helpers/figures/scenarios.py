@@ -1,8 +1,8 @@
-"""Figures for notebook 06 (risk scenarios and strategies), built on :mod:`helpers.plots`.
+"""Figures for notebook 06 (risk scenarios and strategies), built on :mod:`helpers.figures.style`.
 
 Every function returns a finished figure: a title that states the finding (passed in by the
 notebook, which knows the numbers), axes with units, and the source line with the data's last
-date (:func:`helpers.plots.finish`).
+date (:func:`helpers.figures.style.finish`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 
-from helpers import plots
+from helpers.figures import style
 from helpers.scenarios import MEASURES
 
 _USD = mticker.FuncFormatter(lambda v, _: f"{v:,.0f}")
@@ -55,23 +55,23 @@ def fan_chart(quantiles: pd.DataFrame, start: str | pd.Timestamp, start_price: f
     other_medians : mapping of label to Series, optional
         Medians of other samples (relative, indexed by day), drawn dashed.
     """
-    fig, ax = plots.new(figsize=(10, 5.2))
+    fig, ax = style.new(figsize=(10, 5.2))
     days = pd.DatetimeIndex(pd.Timestamp(start) + pd.to_timedelta(quantiles.index, unit="D"))
     q = list(quantiles.columns)
     fan = quantiles * start_price
-    ax.fill_between(days, fan[q[0]], fan[q[-1]], color=plots.QE_COLOR, alpha=0.15, lw=0,
+    ax.fill_between(days, fan[q[0]], fan[q[-1]], color=style.QE_COLOR, alpha=0.15, lw=0,
                     label=f"simulated {round(100 * q[0])}-{round(100 * q[-1])}th pct")
-    ax.fill_between(days, fan[q[1]], fan[q[-2]], color=plots.QE_COLOR, alpha=0.3, lw=0,
+    ax.fill_between(days, fan[q[1]], fan[q[-2]], color=style.QE_COLOR, alpha=0.3, lw=0,
                     label=f"simulated {round(100 * q[1])}-{round(100 * q[-2])}th pct")
-    ax.plot(days, fan[q[len(q) // 2]], color=plots.QE_COLOR, lw=1.5, label="simulated median")
+    ax.plot(days, fan[q[len(q) // 2]], color=style.QE_COLOR, lw=1.5, label="simulated median")
     for i, (label, med) in enumerate((other_medians or {}).items()):
         ax.plot(days, med.to_numpy() * start_price, color=sns.color_palette("deep")[i + 1], lw=1.2, ls="--",
                 label=f"median, {label}")
     ax.plot(realised.index, realised.to_numpy(), color="0.1", lw=2, label="realised close")
     for i, lv in enumerate(sorted(levels)):
-        ax.axhline(lv, color=plots.QT_COLOR, ls=":", lw=1.2)
+        ax.axhline(lv, color=style.QT_COLOR, ls=":", lw=1.2)
         ax.annotate(f"{lv:,.0f}", (days[-1], lv), xytext=(-2, -10 if i == 0 else 3), textcoords="offset points",
-                    fontsize=8, color=plots.QT_COLOR, ha="right")
+                    fontsize=8, color=style.QT_COLOR, ha="right")
     ax.set_yscale("log")
     low = min(float(fan[q[0]].min()), float(realised.min()))
     ax.set_ylim(low * 0.9, float(fan[q[-1]].max()) * 1.1)
@@ -80,7 +80,7 @@ def fan_chart(quantiles: pd.DataFrame, start: str | pd.Timestamp, start_price: f
     ax.yaxis.set_major_formatter(_USD)
     ax.set(title=title, ylabel="BTC close, USD (log scale)", xlabel="")
     ax.legend(fontsize=8, loc="upper left", ncol=2)
-    return plots.finish(fig, source, last_date)
+    return style.finish(fig, source, last_date)
 
 
 def improvement_forest(table: pd.DataFrame, strategies: Sequence[str], measures: Sequence[str], title: str,
@@ -98,7 +98,7 @@ def improvement_forest(table: pd.DataFrame, strategies: Sequence[str], measures:
     """
     frame = table if "horizon" in (table.index.names or []) else pd.concat({0: table}, names=["horizon"])
     horizons = list(dict.fromkeys(frame.index.get_level_values("horizon")))
-    fig, axes = plots.new(1, len(measures), figsize=(3.0 * len(measures) + 1.5, 0.45 * len(strategies) + 2.2),
+    fig, axes = style.new(1, len(measures), figsize=(3.0 * len(measures) + 1.5, 0.45 * len(strategies) + 2.2),
                           sharey=True, squeeze=False)
     palette = sns.color_palette("deep", len(horizons))
     y = np.arange(len(strategies))[::-1]
@@ -122,7 +122,7 @@ def improvement_forest(table: pd.DataFrame, strategies: Sequence[str], measures:
         axes.ravel()[-1].legend(fontsize=8, title="holding period", title_fontsize=8)
     fig.supxlabel(xlabel, fontsize=9)
     fig.suptitle(title, fontweight="bold")
-    return plots.finish(fig, source, last_date)
+    return style.finish(fig, source, last_date)
 
 
 def sorted_pair(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -133,27 +133,27 @@ def sorted_pair(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def difference_over_time(final: pd.DataFrame, strategy: str, baseline: str, prices: pd.Series, title: str,
                          source: str, last_date: str | pd.Timestamp) -> Figure:
     """Strategy minus baseline final return by start day, above the price: where staging won and lost."""
-    fig, (ax0, ax1) = plots.new(2, 1, figsize=(10, 6), sharex=True, height_ratios=[1, 1.4])
+    fig, (ax0, ax1) = style.new(2, 1, figsize=(10, 6), sharex=True, height_ratios=[1, 1.4])
     p = prices.loc[final.index[0]:final.index[-1]]
     ax0.plot(p.index, p.to_numpy(), color="0.15", lw=1)
     ax0.set_yscale("log")
     ax0.yaxis.set_major_formatter(_USD)
     ax0.set_ylabel("close on the start day, USD", fontsize=8)
     d = final[strategy] - final[baseline]
-    ax1.fill_between(d.index, 0, d.clip(lower=0).to_numpy(), color=plots.QE_COLOR, lw=0, label=f"{strategy_label(strategy)} ahead")
-    ax1.fill_between(d.index, 0, d.clip(upper=0).to_numpy(), color=plots.QT_COLOR, lw=0, label=f"{strategy_label(baseline)} ahead")
+    ax1.fill_between(d.index, 0, d.clip(lower=0).to_numpy(), color=style.QE_COLOR, lw=0, label=f"{strategy_label(strategy)} ahead")
+    ax1.fill_between(d.index, 0, d.clip(upper=0).to_numpy(), color=style.QT_COLOR, lw=0, label=f"{strategy_label(baseline)} ahead")
     ax1.axhline(0, color="0.2", lw=0.6)
     ax1.yaxis.set_major_formatter(mticker.PercentFormatter(1.0, decimals=0))
     ax1.set_ylabel("difference in final return\n(percentage points of the stake)", fontsize=8)
     ax1.legend(fontsize=8, loc="upper left")
     ax0.set_title(title)
-    return plots.finish(fig, source, last_date)
+    return style.finish(fig, source, last_date)
 
 
 def payoff_scatter(final: pd.DataFrame, baseline: str, strategies: Sequence[str], title: str, source: str,
                    last_date: str | pd.Timestamp, max_points: int = 3000) -> Figure:
     """Final value of each strategy against buy-and-hold's on the same path (log-log): the payoff profile."""
-    fig, ax = plots.new(figsize=(8, 6))
+    fig, ax = style.new(figsize=(8, 6))
     rows = final.iloc[:: max(1, len(final) // max_points)]
     x = 1 + rows[baseline].to_numpy()
     palette = sns.color_palette("deep", len(strategies))
@@ -168,25 +168,25 @@ def payoff_scatter(final: pd.DataFrame, baseline: str, strategies: Sequence[str]
         axis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:g}x"))
     ax.set(title=title, xlabel=f"{strategy_label(baseline)}: final value per 1 invested", ylabel="strategy: final value per 1 invested")
     ax.legend(fontsize=8, markerscale=3, loc="upper left")
-    return plots.finish(fig, source, last_date)
+    return style.finish(fig, source, last_date)
 
 
 def stress_timeline(prices: pd.Series, flags: pd.DataFrame, recessions: Sequence[tuple[str, str]], title: str,
                     source: str, last_date: str | pd.Timestamp, start: str = "2015-01-01") -> Figure:
     """BTC on a log axis with VIX-above-threshold days, HY-widening days and NBER recessions shaded."""
-    fig, ax = plots.new(figsize=(11, 4.8))
+    fig, ax = style.new(figsize=(11, 4.8))
     p = prices.loc[start:]
     ax.plot(p.index, p.to_numpy(), color="0.15", lw=1, label="BTC close")
     ax.set_yscale("log")
     ax.yaxis.set_major_formatter(_USD)
-    plots.shade(ax, [p for p in recessions if p[1] >= start], "0.4", "NBER recession", alpha=0.25)
+    style.shade(ax, [p for p in recessions if p[1] >= start], "0.4", "NBER recession", alpha=0.25)
     for col, color, label, alpha in (("vix_high", "#e9c46a", "VIX above threshold", 0.35),
-                                     ("hy_widening", plots.QT_COLOR, "HY spread widening", 0.6)):
+                                     ("hy_widening", style.QT_COLOR, "HY spread widening", 0.6)):
         f = flags[col].loc[start:last_date].fillna(False).astype(bool)
-        plots.shade(ax, _runs(f), color, label, alpha=alpha)
+        style.shade(ax, _runs(f), color, label, alpha=alpha)
     ax.set(title=title, ylabel="USD (log scale)", xlabel="")
     ax.legend(fontsize=8, loc="upper left")
-    return plots.finish(fig, source, last_date)
+    return style.finish(fig, source, last_date)
 
 
 def _runs(flag: pd.Series) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
@@ -214,14 +214,14 @@ def event_strip(returns: pd.DataFrame, groups: pd.Series, horizon: int, band: tu
         5th, 50th, 95th percentile of the same-length return over random days.
     """
     order = list(dict.fromkeys(groups))
-    fig, ax = plots.new(figsize=(10, 0.6 * len(order) + 2.2))
+    fig, ax = style.new(figsize=(10, 0.6 * len(order) + 2.2))
     ax.axvspan(band[0], band[2], color="0.88", lw=0, label="random days, 5-95th pct")
     ax.axvline(band[1], color="0.45", ls="--", lw=1, label="random days, median")
     for i, g in enumerate(order):
         r = returns.loc[(groups == g).to_numpy(), horizon]
         y = np.full(len(r), len(order) - 1 - i) + np.linspace(-0.15, 0.15, len(r)) if len(r) > 1 else \
             np.array([len(order) - 1 - i])
-        ax.scatter(r.to_numpy(), y, s=28, color=plots.QT_COLOR if "adverse" in g else plots.QE_COLOR, zorder=3)
+        ax.scatter(r.to_numpy(), y, s=28, color=style.QT_COLOR if "adverse" in g else style.QE_COLOR, zorder=3)
         for x, yy, d in zip(r.to_numpy(), y, r.index, strict=True):
             ax.annotate(f"{d:%Y-%m}", (x, yy), xytext=(0, 5), textcoords="offset points", fontsize=6, ha="center")
         ax.plot([r.mean()], [len(order) - 1 - i], marker="|", ms=22, mew=2.5, color="0.1")
@@ -230,7 +230,7 @@ def event_strip(returns: pd.DataFrame, groups: pd.Series, horizon: int, band: tu
     ax.set(title=title, xlabel=f"BTC log return from the close before the event to {horizon} days after "
            "(black bar: group mean)")
     ax.legend(fontsize=8, loc="lower right")
-    return plots.finish(fig, source, last_date)
+    return style.finish(fig, source, last_date)
 
 
 def runup_scatter(table: pd.DataFrame, all_days: pd.DataFrame, days: int, title: str, source: str,
@@ -246,17 +246,17 @@ def runup_scatter(table: pd.DataFrame, all_days: pd.DataFrame, days: int, title:
     days : int
         Length of both windows.
     """
-    fig, ax = plots.new(figsize=(8, 6))
+    fig, ax = style.new(figsize=(8, 6))
     ax.hexbin(all_days["runup"], all_days["after"], gridsize=40, cmap="Greys", mincnt=1, bins="log", alpha=0.6)
     ax.axhline(0, color="0.2", lw=0.6)
     ax.axvline(0, color="0.2", lw=0.6)
     ax.fill_between([0, max(1.0, float(all_days["runup"].max()))], 0, float(all_days["after"].min()),
-                    color=plots.QT_COLOR, alpha=0.15, lw=0, zorder=2, label="sell the news: rose before, fell after")
-    ax.scatter(table["runup"], table["after"], s=50, color=plots.QE_COLOR, edgecolor="0.1", zorder=3,
+                    color=style.QT_COLOR, alpha=0.15, lw=0, zorder=2, label="sell the news: rose before, fell after")
+    ax.scatter(table["runup"], table["after"], s=50, color=style.QE_COLOR, edgecolor="0.1", zorder=3,
                label="Fed easing turn")
     for i, (label, row) in enumerate(table.iterrows()):
         ax.annotate(str(label), (row["runup"], row["after"]), xytext=(5, 5 if i % 2 == 0 else -10),
                     textcoords="offset points", fontsize=7)
     ax.set(title=title, xlabel=f"BTC log return, day -{days} to 0", ylabel=f"BTC log return, day 0 to +{days}")
     ax.legend(fontsize=8, loc="upper left")
-    return plots.finish(fig, source, last_date)
+    return style.finish(fig, source, last_date)

@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from helpers import plots
+from helpers.figures import style
 from helpers.speccurve import agrees, primary_row, sorted_curve
 
 
@@ -61,4 +61,4 @@ def spec_curve(curve: pd.DataFrame, choices: Sequence[str], primary: Mapping[str
     bottom.set_yticks(range(0, y, -1), labels)
     bottom.set_xlabel("specification, sorted by estimate (black: primary; green: agrees; red: disagrees)")
     bottom.grid(False)
-    return plots.finish(fig, source, last_date)
+    return style.finish(fig, source, last_date)

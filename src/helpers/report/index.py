@@ -52,7 +52,8 @@ def index_page(out: Path, runs: dict[str, dict[str, Any]]) -> str:
     """The front page for the reports folder ``out`` and the runs of ``runs.json``."""
     import jinja2
 
-    from helpers import facts, paths
+    from helpers import paths
+    from helpers.data import facts
     from helpers.report.published import coverage
 
     rows = []

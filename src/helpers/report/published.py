@@ -13,7 +13,7 @@ from helpers.report.files import read_json
 
 
 def _manifest() -> dict[str, Any]:
-    from helpers import store
+    from helpers.data import store
 
     return dict(store.Store().manifest())
 
@@ -22,7 +22,7 @@ def last_close_date(series_id: str, entry: Any) -> str:
     """Last date in the project's convention: for crypto open snapshots, the day whose close it is."""
     import pandas as pd
 
-    from helpers import catalog
+    from helpers.data import catalog
 
     spec = catalog.CATALOG.get(series_id)
     if spec is not None and catalog.date_convention(entry.source, spec) == "open_snapshot":

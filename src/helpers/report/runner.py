@@ -29,6 +29,8 @@ from helpers import paths
 from helpers.report import cache as cache_mod
 from helpers.report import files, params
 from helpers.report.cache import ExecutionCache
+from helpers.report.missing import MissingSummary
+from helpers.report.missing import collect as collect_missing
 
 #: Default per-cell execution timeout in seconds (``--timeout`` or ``$QTLAB_CELL_TIMEOUT`` override it).
 CELL_TIMEOUT = 900
@@ -237,6 +239,7 @@ class Runner:
         self.previous = _previous_runs(self.settings.reports)
         self.series_sha = _series_sha()
         self.fallback = not site_available()
+        self.missing = MissingSummary()
         self.parameters = {n: self._checked(n, parameters or {}) for n in self.names}
 
     def _checked(self, name: str, given: dict[str, Any]) -> dict[str, Any]:
@@ -325,7 +328,16 @@ class Runner:
         else:
             self.cache.site = site
         self.cache.save()
+        for line in self.missing.lines():  # what was missing and what it cost, last
+            self.echo(line)
         return done
+
+    def _missing(self, done: list[NotebookRun]) -> MissingSummary:
+        """Missing series and what depends on them, with this run's failures and where they happened."""
+        failed = {r.name: r.error or "failed" for r in done if r.status != "ok" and r.name in self.parameters}
+        staged = {name: self.settings.executed / "stage" / name / ".executed" / f"{name}.ipynb"
+                  for name in failed if self.parameters.get(name) == {}}  # a failed stage is kept
+        return collect_missing(self.settings.root, failed, {k: v for k, v in staged.items() if v.is_file()})
 
     def _job(self, p: Planned, kernel: str) -> _Job:
         stage = self.settings.executed / "stage" / p.cache_id.replace("/", "__")
@@ -415,7 +427,8 @@ class Runner:
         merged = {**self.previous, **{r.name: r for r in published}}
         merged = {k: v for k, v in sorted(merged.items()) if k in discover()}
         files.write_json(s.reports / "runs.json", {k: asdict(v) for k, v in merged.items()})
-        write_results(s.reports)
+        self.missing = self._missing(done)
+        write_results(s.reports, self.missing.to_dict() if self.missing else None)
         inputs = _site_inputs(s)
         if self.fallback:
             for name, run in merged.items():
@@ -490,11 +503,17 @@ def _series_sha() -> dict[str, str]:
     return {k: str(v.get("sha256", "")) for k, v in sorted(entries.items()) if isinstance(v, dict)}
 
 
-def write_results(out: Path) -> dict[str, Any]:
-    """Merge ``reports/results/*.json`` into ``reports/results.json`` (schema in DESIGN.md)."""
+def write_results(out: Path, missing: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Merge ``reports/results/*.json`` into ``reports/results.json`` (schema in DESIGN.md).
+
+    ``missing`` (:meth:`helpers.report.missing.MissingSummary.to_dict`) is recorded as ``missing_data``
+    only when some series are missing, so a run on complete data keeps the file's bytes.
+    """
     from helpers.report.published import results_body
 
     body = results_body(out / "results")
+    if missing:
+        body["missing_data"] = missing
     files.write_json(out / "results.json", body)
     return body
 

@@ -366,7 +366,7 @@ def teaching_markdown(pages: Sequence[Page], src: Path) -> str:
 
 def data_markdown(results: Mapping[str, Any], pages: Sequence[str] = ()) -> str:
     """The data page: each series, its description, units, frequency and source, and its last date."""
-    catalog = _optional_attr(("helpers.catalog", "helpers.data.catalog"), "CATALOG") or {}
+    catalog = _optional_attr(("helpers.data.catalog",), "CATALOG") or {}
     rows = []
     for sid, last in sorted(results.get("data_last_date", {}).items(), key=lambda kv: kv[0].lower()):
         spec = catalog.get(sid)
@@ -441,7 +441,7 @@ def forecast_png(params: Mapping[str, Any]) -> bytes:
     data = _provider(("helpers.data", "helpers.data.load"), "closes")
     sc = _provider(("helpers.scenarios", "helpers.studies.scenarios", "helpers.methods.scenarios"), "scenario_paths")
     fig_sc = _module("helpers.figures.scenarios")
-    plots = _module("helpers.plots")
+    plots = _module("helpers.figures.style")
     plots.setup()
     qt_end = str(params.get("qt_end", FORECAST_START))
     btc = data.closes("btc")
@@ -552,7 +552,7 @@ def _digest(data: bytes) -> str:
 
 def claim_texts() -> dict[str, str]:
     """Claim id -> the paraphrased claim, from the curated ``claims.csv`` (empty when it cannot be read)."""
-    facts = _optional_module(("helpers.facts", "helpers.data.facts"))
+    facts = _optional_module(("helpers.data.facts",))
     try:
         table = facts.curated("claims", date_columns=()) if facts else None
     except (OSError, KeyError, ValueError, TypeError):

@@ -16,15 +16,23 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from helpers.catalog import SeriesSpec
+from helpers.data.catalog import SeriesSpec
 from helpers.sources.base import Fetched, Source
 
 #: Names accepted by :func:`get_source`.
 SOURCE_NAMES: tuple[str, ...] = ("fred", "coinmetrics", "defillama", "binance", "mirror")
 #: Environment variable holding the mirror directory.
 MIRROR_ENV = "QTLAB_MIRROR"
+#: Environment variables that replace a live source's root URL (a proxy, a recorded-answer server in tests):
+#: constructor argument -> variable, per source. Unset or empty keeps the provider's URL.
+URL_ENV: dict[str, dict[str, str]] = {
+    "fred": {"root_url": "QTLAB_FRED_API_URL", "graph_url": "QTLAB_FRED_GRAPH_URL"},
+    "coinmetrics": {"base_url": "QTLAB_COINMETRICS_URL"},
+    "defillama": {"stablecoins_url": "QTLAB_DEFILLAMA_STABLECOINS_URL", "api_url": "QTLAB_DEFILLAMA_API_URL"},
+    "binance": {"base_url": "QTLAB_BINANCE_URL"},
+}
 
-__all__ = ["MIRROR_ENV", "SOURCE_NAMES", "Fetched", "Source", "default_source", "get_source"]
+__all__ = ["MIRROR_ENV", "SOURCE_NAMES", "URL_ENV", "Fetched", "Source", "default_source", "get_source"]
 
 
 def get_source(name: str, *, mirror: str | Path | None = None) -> Source:
@@ -50,23 +58,31 @@ def get_source(name: str, *, mirror: str | Path | None = None) -> Source:
     ------
     ValueError
         ``name`` is unknown, or ``"mirror"`` is asked for without a directory.
+
+    Notes
+    -----
+    A live source's root URL can be replaced through the environment (:data:`URL_ENV`:
+    ``QTLAB_FRED_API_URL``, ``QTLAB_FRED_GRAPH_URL``, ``QTLAB_COINMETRICS_URL``,
+    ``QTLAB_DEFILLAMA_STABLECOINS_URL``, ``QTLAB_DEFILLAMA_API_URL``, ``QTLAB_BINANCE_URL``).
     """
     if name == "fred":
-        from helpers.sources.fred import FredSource
+        from helpers.sources.fred import FRED_API_ROOT, FRED_GRAPH_CSV_URL, FredSource
 
-        return FredSource()
+        return FredSource(root_url=source_url("fred", "root_url", FRED_API_ROOT),
+                          graph_url=source_url("fred", "graph_url", FRED_GRAPH_CSV_URL))
     if name == "defillama":
-        from helpers.sources.defillama import DefiLlamaSource
+        from helpers.sources.defillama import DEFILLAMA_API_URL, DEFILLAMA_STABLECOINS_URL, DefiLlamaSource
 
-        return DefiLlamaSource()
+        return DefiLlamaSource(stablecoins_url=source_url("defillama", "stablecoins_url", DEFILLAMA_STABLECOINS_URL),
+                               api_url=source_url("defillama", "api_url", DEFILLAMA_API_URL))
     if name == "binance":
-        from helpers.sources.binance import BinanceFundingSource
+        from helpers.sources.binance import BINANCE_FUTURES_URL, BinanceFundingSource
 
-        return BinanceFundingSource()
+        return BinanceFundingSource(base_url=source_url("binance", "base_url", BINANCE_FUTURES_URL))
     if name == "coinmetrics":
-        from helpers.sources.coinmetrics import CoinMetricsSource
+        from helpers.sources.coinmetrics import COINMETRICS_COMMUNITY_URL, CoinMetricsSource
 
-        return CoinMetricsSource()
+        return CoinMetricsSource(base_url=source_url("coinmetrics", "base_url", COINMETRICS_COMMUNITY_URL))
     if name == "mirror":
         root = mirror or os.environ.get(MIRROR_ENV)
         if not root:
@@ -75,6 +91,11 @@ def get_source(name: str, *, mirror: str | Path | None = None) -> Source:
 
         return MirrorSource(Path(root))
     raise ValueError(f"unknown source {name!r}; known: {', '.join(SOURCE_NAMES)}")
+
+
+def source_url(name: str, argument: str, default: str) -> str:
+    """The root URL ``argument`` of source ``name``: its :data:`URL_ENV` variable when set, else ``default``."""
+    return os.environ.get(URL_ENV[name][argument]) or default
 
 
 def default_source(spec: SeriesSpec, mirror: str | Path | None = None) -> str:

@@ -7,7 +7,7 @@ from typing import Protocol
 
 import pandas as pd
 
-from helpers.catalog import SeriesSpec
+from helpers.data.catalog import SeriesSpec
 
 
 @dataclass(frozen=True)
@@ -17,10 +17,10 @@ class Fetched:
     ``frame`` has a tz-naive ``DatetimeIndex`` named ``date`` (ascending, unique) and float
     columns ``spec.value_columns``; missing values are NaN. Values are in the units the source
     publishes (the catalog scales them) and dates follow the source's convention
-    (:func:`helpers.catalog.date_convention`). ``as_of`` is the UTC time the source's data
+    (:func:`helpers.data.catalog.date_convention`). ``as_of`` is the UTC time the source's data
     were retrieved, ISO 8601. ``expected_rows`` and ``expected_last`` (``YYYY-MM-DD``) are what
     the source said it would send (a count or last date in its answer's metadata), when it says
-    so; :func:`helpers.validation.validate_fetched` refuses an answer that does not match them.
+    so; :func:`helpers.data.validation.validate_fetched` refuses an answer that does not match them.
     """
 
     frame: pd.DataFrame

@@ -21,8 +21,8 @@ from typing import Literal
 import pandas as pd
 from pyrate_limiter import Limiter
 
-from helpers import catalog
-from helpers.catalog import SeriesSpec
+from helpers.data import catalog
+from helpers.data.catalog import SeriesSpec
 from helpers.errors import QtlabError, SourceUnavailableError
 from helpers.sources.base import Source
 from helpers.sources.fred import ApiKeyError

@@ -19,7 +19,7 @@ labels in one series, and the early days it could add have no market cap or supp
 metrics) to go with the price. The mirror keeps the full price history for those assets.
 
 Dates are the UTC calendar day of ``time`` as Coin Metrics labels it (the day whose close the
-value is); :data:`helpers.catalog.DATE_CONVENTIONS` tells the data layer how to align them.
+value is); :data:`helpers.data.catalog.DATE_CONVENTIONS` tells the data layer how to align them.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from typing import Any, Unpack
 import pandas as pd
 from pyrate_limiter import Duration, Rate
 
-from helpers.catalog import CRYPTO_COLUMNS, SeriesSpec
+from helpers.data.catalog import CRYPTO_COLUMNS, SeriesSpec
 from helpers.errors import SourceContractError, SourceUnavailableError
 from helpers.sources.base import Fetched
 from helpers.sources.http import host_of
@@ -47,7 +47,7 @@ COINMETRICS_PERIOD = 6.0
 #: Largest page the API serves.
 MAX_PAGE_SIZE = 10_000
 
-#: Coin Metrics metric -> column of the crypto frame (:data:`helpers.catalog.CRYPTO_COLUMNS`).
+#: Coin Metrics metric -> column of the crypto frame (:data:`helpers.data.catalog.CRYPTO_COLUMNS`).
 #: ``volume_reported_spot_usd_1d`` is the asset-level sum of reported spot trading volume in USD
 #: over the day, the counterpart of CoinGecko's ``total_volume`` in the mirror.
 METRIC_COLUMNS: dict[str, str] = {
@@ -114,7 +114,7 @@ class CoinMetricsSource(RemoteSource):
         -------
         Fetched
             Frame with a ``date`` index (UTC day of ``time``, not shifted) and float columns
-            exactly :data:`~helpers.catalog.CRYPTO_COLUMNS`; metrics the API does not serve are NaN.
+            exactly :data:`~helpers.data.catalog.CRYPTO_COLUMNS`; metrics the API does not serve are NaN.
 
         Raises
         ------
@@ -236,7 +236,7 @@ def rows_to_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Index ``date`` (tz-naive UTC day of ``time``, ascending, unique: the last row of a day
-        wins), float columns exactly :data:`~helpers.catalog.CRYPTO_COLUMNS`.
+        wins), float columns exactly :data:`~helpers.data.catalog.CRYPTO_COLUMNS`.
 
     Raises
     ------

@@ -30,7 +30,7 @@ from typing import Any, Unpack
 import pandas as pd
 from pyrate_limiter import Duration, Rate
 
-from helpers.catalog import SeriesSpec
+from helpers.data.catalog import SeriesSpec
 from helpers.errors import SourceContractError
 from helpers.sources.base import Fetched
 from helpers.sources.http import host_of

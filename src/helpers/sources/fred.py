@@ -24,7 +24,7 @@ import fredapi
 import pandas as pd
 from pyrate_limiter import Duration, Rate
 
-from helpers.catalog import SeriesSpec
+from helpers.data.catalog import SeriesSpec
 from helpers.errors import QtlabError, SourceContractError, SourceUnavailableError
 from helpers.sources.base import Fetched
 from helpers.sources.http import (

@@ -1,7 +1,7 @@
 """A local directory laid out like ``../shared/data`` (``fred/<ID>.csv``, ``crypto/<symbol>.csv``).
 
 The mirror stands in for FRED and CoinGecko-style snapshots on machines without internet.
-It is read in place and never copied into the repository; :mod:`helpers.store` caches what
+It is read in place and never copied into the repository; :mod:`helpers.data.store` caches what
 is read under ``data/raw/`` like any other source.
 """
 
@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.catalog import SeriesSpec
+from helpers.data.catalog import SeriesSpec
+from helpers.data.validation import parse_csv_frame
 from helpers.errors import MissingDataError
 from helpers.sources.base import Fetched
-from helpers.validation import parse_csv_frame
 
 MIRROR_ENV = "QTLAB_MIRROR"
 _COLLECTED = re.compile(r"Collected\s+(\d{4}-\d{2}-\d{2})")

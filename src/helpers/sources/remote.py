@@ -20,7 +20,7 @@ import pandas as pd
 import requests
 from pyrate_limiter import Limiter, Rate
 
-from helpers.catalog import SeriesSpec
+from helpers.data.catalog import SeriesSpec
 from helpers.errors import SourceContractError, SourceUnavailableError
 from helpers.sources.base import Fetched
 from helpers.sources.http import Answer, HttpClient, HttpPolicy, Sleep, host_of, utc_now

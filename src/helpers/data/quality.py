@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from helpers import catalog
+from helpers.data import catalog
 from helpers.errors import DataGapWarning
 
 #: Largest step between consecutive dates that is not a gap, by catalog frequency (days).

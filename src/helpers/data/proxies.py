@@ -35,9 +35,10 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from helpers import catalog, data
+from helpers import data
+from helpers.data import catalog
+from helpers.data.store import Store
 from helpers.errors import MissingDataError
-from helpers.store import Store
 
 #: The assets summed by the proxy: every priced crypto asset of the catalog (coins, DeFi tokens and
 #: the three stablecoins), each with a Coin Metrics asset id so that it can be fetched live.

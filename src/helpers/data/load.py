@@ -14,24 +14,20 @@ Windows and gaps
 ----------------
 Every loader takes an optional ``start`` / ``end`` (inclusive): the values returned are cut to
 that window, and a hole longer than the series' catalog frequency allows inside it (the whole
-series when no window is given) is reported by :func:`helpers.quality.report_gaps`: a
-:class:`helpers.errors.DataGapWarning` and a record in :func:`helpers.quality.gaps_seen`.
+series when no window is given) is reported by :func:`helpers.data.quality.report_gaps`: a
+:class:`helpers.errors.DataGapWarning` and a record in :func:`helpers.data.quality.gaps_seen`.
 :func:`series_read` lists the series read in this process (the results recorder reads both;
 the data layer imports nothing above it).
 """
 
 from __future__ import annotations
 
-from typing import TypeAlias
-
 import pandas as pd
 
-from helpers import catalog, quality
+from helpers.aliases import Date
+from helpers.data import catalog, quality
+from helpers.data.store import Store
 from helpers.errors import DataValidationError, MissingDataError
-from helpers.store import Store
-
-#: A window bound: a date, an ISO string, or ``None`` (open).
-Date: TypeAlias = pd.Timestamp | str | None
 
 _SERIES_READ: list[str] = []
 

@@ -142,7 +142,7 @@ def _series(values: pd.Series, series_id: str) -> pd.Series:
 
 
 def _write(path: Path, table: pd.DataFrame) -> None:
-    from helpers.store import atomic_write
+    from helpers.data.store import atomic_write
 
     with atomic_write(path) as handle:
         table.to_csv(handle, index=False, date_format="%Y-%m-%d", lineterminator="\n")

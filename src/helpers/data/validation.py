@@ -26,7 +26,7 @@ import pandas as pd
 from helpers.errors import DataValidationError
 
 if TYPE_CHECKING:
-    from helpers.catalog import SeriesSpec
+    from helpers.data.catalog import SeriesSpec
     from helpers.sources.base import Fetched
 
 DATE_HEADERS = ("date", "observation_date", "DATE")
@@ -142,7 +142,7 @@ def check_frame(
     expected_last: str | None = None,
     tail_start: pd.Timestamp | None = None,
 ) -> pd.DataFrame:
-    """Check a typed frame of ``spec`` (a :class:`helpers.catalog.SeriesSpec`) and return it as floats.
+    """Check a typed frame of ``spec`` (a :class:`helpers.data.catalog.SeriesSpec`) and return it as floats.
 
     Parameters
     ----------

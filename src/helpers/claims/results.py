@@ -143,7 +143,7 @@ def start(notebook: str) -> None:
 def current() -> Recorder:
     """The current recorder; raises if :func:`start` was not called."""
     if _current is None:
-        raise RuntimeError("call helpers.results.start('<notebook>') before recording results")
+        raise RuntimeError("call helpers.claims.results.start('<notebook>') before recording results")
     return _current
 
 
@@ -226,14 +226,14 @@ def _series_read() -> set[str]:
 
 
 def _data_gaps() -> list[dict[str, Any]]:
-    """Data gaps :func:`helpers.quality.gaps_seen` reports since :func:`start`, as dicts."""
-    quality = _loaded("helpers.quality")
+    """Data gaps :func:`helpers.data.quality.gaps_seen` reports since :func:`start`, as dicts."""
+    quality = _loaded("helpers.data.quality")
     return [g.to_dict() for g in quality.gaps_seen()] if quality is not None else []
 
 
 def _forget_reads() -> None:
     """Start afresh: clear the data layer's registries of series read and gaps seen."""
-    for name, clear in (("helpers.data", "clear_series_read"), ("helpers.quality", "clear_gaps_seen")):
+    for name, clear in (("helpers.data", "clear_series_read"), ("helpers.data.quality", "clear_gaps_seen")):
         module = _loaded(name)
         if module is not None:
             getattr(module, clear)()

@@ -7,7 +7,7 @@ CSV's sha256, size and mtime, and the revisions its last refresh brought.
 
 Rules
 -----
-- Everything a source returns is checked by :func:`helpers.validation.validate_fetched` before
+- Everything a source returns is checked by :func:`helpers.data.validation.validate_fetched` before
   anything is written; a bad answer leaves the cache untouched.
 - A refresh merges: new dates are appended, values inside the overlap window may be revised
   (counted), but an answer that is empty, ends before the cache or lacks dates the cache holds
@@ -37,10 +37,11 @@ import numpy as np
 import pandas as pd
 from filelock import FileLock, Timeout
 
-from helpers import catalog, paths
+from helpers import paths
+from helpers.data import catalog
+from helpers.data.validation import check_frame, parse_csv_frame, validate_fetched
 from helpers.errors import CacheIntegrityError, CacheIOError, DataValidationError, MissingDataError, cache_io_error
 from helpers.sources.base import Fetched, Source
-from helpers.validation import check_frame, parse_csv_frame, validate_fetched
 
 #: Days refetched before the last cached date, to pick up revisions.
 REFRESH_OVERLAP_DAYS = 14

@@ -70,7 +70,7 @@ class SeriesSpec:
         (funding rates are labelled with the day they were paid: ``observation``).
     non_negative : bool
         Whether every value must be >= 0 (prices, caps, balance-sheet levels, indexes); rates and
-        spreads, which may turn negative, say ``False``. :mod:`helpers.validation` refuses a negative
+        spreads, which may turn negative, say ``False``. :mod:`helpers.data.validation` refuses a negative
         value of a non-negative series before anything is cached.
     max_jump : float or None
         Largest ratio between consecutive non-zero observations that is plausible in the recent tail
