@@ -52,10 +52,11 @@ def run() -> dict[str, float]:
     os.environ["QTLAB_MIRROR"] = mirror
     os.environ["QTLAB_HOME"] = tempfile.mkdtemp(prefix="qtlab-bench-data-")
     try:
-        from helpers import catalog, data
-        from helpers import store as store_module
+        from helpers import data
+        from helpers.data import catalog
+        from helpers.data import store as store_module
         from helpers.sources.mirror import MirrorSource
-        from helpers.store import Store
+        from helpers.data.store import Store
 
         source = MirrorSource(mirror)
         ids = list(catalog.CATALOG)

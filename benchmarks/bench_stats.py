@@ -31,7 +31,7 @@ def _btc_closes():  # type: ignore[no-untyped-def]
     """BTC closes from a temporary cache filled from the mirror (``$QTLAB_MIRROR`` or ../shared/data)."""
     from helpers import data
     from helpers.sources.mirror import MirrorSource
-    from helpers.store import Store
+    from helpers.data.store import Store
 
     mirror = Path(os.environ.get("QTLAB_MIRROR") or Path(__file__).resolve().parents[1] / ".." / "shared" / "data")
     home = tempfile.mkdtemp(prefix="qtlab_bench_stats_")
