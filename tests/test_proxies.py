@@ -155,3 +155,23 @@ def test_mirror_proxy_has_no_fall_from_coverage_loss() -> None:
     residual = (step - common)[consecutive]
     assert len(residual) > 4000
     assert float(residual.min()) >= math.log(proxies.MIN_COVERAGE) - 1e-9
+
+
+def test_implied_caps_fill_holes_from_the_last_known_supply_only() -> None:
+    """A hole takes the last supply (cap / price) times that day's price, never a later supply, and only so long."""
+    idx = pd.date_range("2021-01-01", periods=6, freq="D")
+    prices = pd.DataFrame({"a": [1.0, 2.0, 4.0, 4.0, 8.0, 8.0], "b": [1.0] * 6}, index=idx)
+    caps = pd.DataFrame({"a": [10.0, 20.0, np.nan, np.nan, np.nan, 160.0],  # supply 10, then 20 on the last day
+                         "c": [1.0] * 6}, index=idx)  # c has no price: dropped
+    out = proxies.implied_caps(caps, prices, max_age_days=2)
+    assert list(out.columns) == ["a"]
+    np.testing.assert_allclose(out["a"].to_numpy(), [10.0, 20.0, 40.0, 40.0, np.nan, 160.0])  # 3rd hole too old
+
+
+def test_implied_caps_ignore_a_zero_price_and_span_a_daily_grid() -> None:
+    """A zero price implies no supply; the output covers every calendar day of either frame."""
+    prices = pd.DataFrame({"a": [2.0, 0.0, 3.0]}, index=pd.to_datetime(["2021-01-01", "2021-01-02", "2021-01-04"]))
+    caps = pd.DataFrame({"a": [6.0, 5.0, np.nan]}, index=pd.to_datetime(["2021-01-01", "2021-01-02", "2021-01-04"]))
+    out = proxies.implied_caps(caps, prices)
+    assert list(out.index) == list(pd.date_range("2021-01-01", "2021-01-04", freq="D"))
+    np.testing.assert_allclose(out["a"].to_numpy(), [6.0, 5.0, np.nan, 9.0])  # supply 3 from day 1, not 5/0

@@ -9,7 +9,7 @@ it is *below* the total and BTC's share of it is *above* BTC's true dominance;
 :func:`compare_with_mirror` measures by how much wherever both exist.
 
 A day on which an asset has a price but no market cap (holes in the source) takes the asset's
-last known supply times that day's price (:func:`helpers.rotation.implied_caps`), so a hole
+last known supply times that day's price (:func:`implied_caps`), so a hole
 does not show as a fall of the total.
 
 **Coverage rule.** A hole in the *price* (an asset without any close that day, or a series that
@@ -64,8 +64,6 @@ def asset_caps(assets: tuple[str, ...] = PROXY_ASSETS, store: Store | None = Non
     MissingDataError
         If none of the assets has data.
     """
-    from helpers.rotation import implied_caps
-
     caps, prices = {}, {}
     with warnings.catch_warnings():  # per-asset gap warnings: the holes are filled below, as documented
         warnings.simplefilter("ignore")
@@ -78,6 +76,38 @@ def asset_caps(assets: tuple[str, ...] = PROXY_ASSETS, store: Store | None = Non
     if not caps:
         raise MissingDataError(f"no market caps for any of {', '.join(assets)}: fetch them with `qtlab fetch`")
     return implied_caps(pd.DataFrame(caps), pd.DataFrame(prices), max_age_days)
+
+
+def implied_caps(caps: pd.DataFrame, prices: pd.DataFrame, max_age_days: int = 730) -> pd.DataFrame:
+    """Market caps with gaps filled by the last known supply times the day's price (point in time).
+
+    A market cap is supply x price. Where a source has a price but no cap for a day, the supply
+    implied by the last day with both (cap / price) times that day's price stands in for it, so a
+    hole in the caps does not show as a fall of a sum of caps (the proxy total, a basket's size).
+
+    Parameters
+    ----------
+    caps : DataFrame
+        Daily market caps (USD), one column per asset; holes where the source has none.
+    prices : DataFrame
+        Daily closes of the same assets (columns not in ``caps`` are ignored).
+    max_age_days : int
+        The implied supply (cap / price on the last day with both) is carried forward at most
+        this many days; older gaps stay missing.
+
+    Returns
+    -------
+    DataFrame
+        On a daily calendar grid from the first to the last date of either frame, one column per
+        asset present in both: the reported cap where present, else ``price x implied supply``.
+        Only past values are used, so each day's figure was knowable on that day.
+    """
+    cols = [c for c in caps.columns if c in prices.columns]
+    grid = pd.date_range(min(caps.index.min(), prices.index.min()), max(caps.index.max(), prices.index.max()),
+                         freq="D")
+    c, px = caps[cols].reindex(grid), prices[cols].reindex(grid)
+    supply = (c / px).where(c.notna() & (px > 0))
+    return c.combine_first(px * supply.ffill(limit=max_age_days))
 
 
 def fill_interior_holes(caps: pd.DataFrame) -> pd.DataFrame:
