@@ -8,7 +8,8 @@ from what the project records, nothing hard-coded per notebook:
   ``qtlab fetch`` gave (:func:`record_fetch` keeps it in ``data/raw/fetch_failures.json``);
 * **which notebooks** - those whose published results list the series in ``series_used`` (what each
   notebook read the last time it ran with it), and those that failed in this run;
-* **which claims** - the declared series of each claim's test, ``data/claim_series.csv``;
+* **which claims** - the declared series of each claim's test, ``data/claim_series.csv``, each with the
+  notebook that records it (from the published results);
 * **which sections** - the headings of the sections whose outputs say they could not run
   (:data:`MARKERS`, e.g. notebook 04's "This section cannot run here"), or where a notebook failed.
 
@@ -76,6 +77,7 @@ class MissingSummary:
     series: tuple[SeriesCost, ...] = ()
     sections: tuple[SectionNote, ...] = ()
     failed: tuple[tuple[str, str], ...] = field(default=())
+    claim_notebook: tuple[tuple[str, str], ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.series)
@@ -89,8 +91,10 @@ class MissingSummary:
         """The summary as lines for a terminal (empty when nothing is missing)."""
         if not self:
             return []
+        where = dict(self.claim_notebook)
+        named = [f"{c} ({where[c]})" if c in where else c for c in self.claims]
         out = [f"missing data: {len(self.series)} series unavailable"
-               + (f"; claims depending on them: {', '.join(self.claims)}" if self.claims else "")]
+               + (f"; claims depending on them: {', '.join(named)}" if named else "")]
         for s in self.series:
             out.append(f"  {s.series_id}: {s.reason}")
             out.append(f"    read by: {', '.join(s.notebooks) or 'no notebook'}; "
@@ -108,7 +112,7 @@ class MissingSummary:
         return {
             "series": {s.series_id: {"reason": s.reason, "notebooks": list(s.notebooks), "claims": list(s.claims)}
                        for s in self.series},
-            "claims": list(self.claims),
+            "claims": {c: dict(self.claim_notebook).get(c, "") for c in self.claims},
             "sections": [{"notebook": n.notebook, "section": n.section, "note": n.note} for n in self.sections],
             "failed_notebooks": dict(self.failed),
         }
@@ -116,7 +120,8 @@ class MissingSummary:
 
 def summarize(unavailable: Mapping[str, str], reads: Mapping[str, Iterable[str]],
               claim_series: Mapping[str, Iterable[str]], notes: Iterable[SectionNote] = (),
-              failed: Mapping[str, str] | None = None) -> MissingSummary:
+              failed: Mapping[str, str] | None = None,
+              claim_notebook: Mapping[str, str] | None = None) -> MissingSummary:
     """Put together what is missing and what depends on it.
 
     Parameters
@@ -131,6 +136,8 @@ def summarize(unavailable: Mapping[str, str], reads: Mapping[str, Iterable[str]]
         Sections that said they could not run.
     failed : mapping, optional
         Notebook -> error, for the notebooks that failed in this run.
+    claim_notebook : mapping, optional
+        Claim id -> the notebook that records its verdict.
 
     Returns
     -------
@@ -144,7 +151,9 @@ def summarize(unavailable: Mapping[str, str], reads: Mapping[str, Iterable[str]]
         for sid, reason in sorted(unavailable.items()))
     if not costs:
         return MissingSummary()
-    return MissingSummary(costs, tuple(notes), tuple(sorted((failed or {}).items())))
+    claims = {c for cost in costs for c in cost.claims}
+    where = tuple(sorted((c, nb) for c, nb in (claim_notebook or {}).items() if c in claims))
+    return MissingSummary(costs, tuple(notes), tuple(sorted((failed or {}).items())), where)
 
 
 def unavailable(catalog_ids: Iterable[str], cached: Iterable[str], reasons: Mapping[str, str]) -> dict[str, str]:
@@ -246,12 +255,17 @@ def notebook_reads(results: Path) -> dict[str, list[str]]:
     """Notebook -> ``series_used`` of its result file in ``results`` (the published edition)."""
     out: dict[str, list[str]] = {}
     for path in sorted(results.glob("*.json")):
-        try:
-            body = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        used = body.get("series_used") if isinstance(body, dict) else None
+        used = _json(path).get("series_used")
         out[path.stem] = [str(s) for s in used] if isinstance(used, list) else []
+    return out
+
+
+def claim_notebooks(results: Path) -> dict[str, str]:
+    """Claim id -> the notebook whose result file in ``results`` records its verdict."""
+    out: dict[str, str] = {}
+    for path in sorted(results.glob("*.json")):
+        claims = _json(path).get("claims")
+        out |= {str(c): path.stem for c in claims} if isinstance(claims, dict) else {}
     return out
 
 
@@ -287,7 +301,7 @@ def collect(root: Path | None = None, failed: Mapping[str, str] | None = None,
     notebooks = {p.stem: p for p in sorted(s.executed.glob("*.ipynb"))} | dict(executed or {})
     found = [n for name, path in sorted(notebooks.items()) for n in section_notes(name, _json(path))] if notes else []
     return summarize(missing, notebook_reads(s.published_results), declared_claims(s.curated / "claim_series.csv"),
-                     found, failed)
+                     found, failed, claim_notebooks(s.published_results))
 
 
 def _json(path: Path) -> dict[str, Any]:
