@@ -13,12 +13,25 @@ that every source yields the same *close* series, close(D) = price at 00:00 UTC 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeAlias
 
 from helpers.errors import UnknownSeriesError
 
-Kind = Literal["fred", "crypto"]
-DateConvention = Literal["observation", "open_snapshot", "close"]
+#: Which mirror folder and family of remote sources holds a series.
+Kind: TypeAlias = Literal["fred", "crypto"]
+#: How a source labels a daily value (see :data:`DATE_CONVENTIONS`).
+DateConvention: TypeAlias = Literal["observation", "open_snapshot", "close"]
+#: Every source a series can come from: the four remote ones and the local mirror.
+SourceName: TypeAlias = Literal["fred", "coinmetrics", "defillama", "binance", "mirror"]
+#: The sources reached over the network (``qtlab data check`` probes these).
+LiveSourceName: TypeAlias = Literal["fred", "coinmetrics", "defillama", "binance"]
+#: Observation frequency of a series: what :mod:`helpers.data.quality` measures gaps against.
+Frequency: TypeAlias = Literal["daily", "business daily", "weekly (Wed)", "monthly"]
+#: Units a series is published in (money scaled to USD bn by ``scale_to_usd_bn``).
+Units: TypeAlias = Literal[
+    "USD millions", "USD billions", "USD", "USD; percent", "percent", "index", "index (1971-02-05 = 100)",
+    "index (Jan 2006 = 100)", "0/1", "fraction per 8 h",
+]
 
 #: Columns of a crypto asset frame, as in the mirror's ``crypto/<symbol>.csv``.
 CRYPTO_COLUMNS: tuple[str, ...] = ("price_usd", "market_cap_usd", "volume_usd", "supply")
@@ -27,7 +40,7 @@ CRYPTO_COLUMNS: tuple[str, ...] = ("price_usd", "market_cap_usd", "volume_usd", 
 #: ``open_snapshot``: the value at 00:00 UTC at the *start* of the labelled day (CoinGecko
 #: ``snapped_at``, the mirror). ``close``: the value at 00:00 UTC at the *end* of the labelled
 #: day (Coin Metrics ``PriceUSD``). ``observation``: FRED, the day the value refers to.
-DATE_CONVENTIONS: dict[str, DateConvention] = {
+DATE_CONVENTIONS: dict[str, DateConvention] = {  # keys: a remote source, or "mirror:<kind>"
     "mirror:crypto": "open_snapshot",
     "coinmetrics": "close",
     "defillama": "open_snapshot",
@@ -36,9 +49,9 @@ DATE_CONVENTIONS: dict[str, DateConvention] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SeriesSpec:
-    """Metadata of one series.
+    """Metadata of one series, built with keywords only (with this many fields, a positional slip would go unseen).
 
     Parameters
     ----------
@@ -48,16 +61,16 @@ class SeriesSpec:
         Which mirror folder and which family of remote sources holds it.
     description : str
         One line for tables and figure captions.
-    units : str
+    units : Units
         Units as published by the source.
-    frequency : str
+    frequency : Frequency
         ``daily``, ``business daily``, ``weekly (Wed)`` or ``monthly``.
     scale_to_usd_bn : float or None
         Multiply a published value by this to get USD billions; ``None`` for non-money series.
     publication_lag_days : int
         Days after the observation date before the value is public (H.4.1: Wednesday level
         published Thursday, lag 1).
-    sources : tuple of str
+    sources : tuple of SourceName
         Remote sources that can fetch it, in order of preference; the mirror always can.
     coinmetrics_asset : str or None
         Asset id in the Coin Metrics community API, for crypto series it covers.
@@ -65,7 +78,7 @@ class SeriesSpec:
         Value columns of the stored frame.
     mirror_file : str or None
         Path inside the mirror when it is not ``<kind folder>/<id>.csv``.
-    own_convention : str or None
+    own_convention : DateConvention or None
         Date convention of this series whatever the source, when it differs from its kind's
         (funding rates are labelled with the day they were paid: ``observation``).
     non_negative : bool
@@ -85,11 +98,11 @@ class SeriesSpec:
     id: str
     kind: Kind
     description: str
-    units: str
-    frequency: str
+    units: Units
+    frequency: Frequency
     scale_to_usd_bn: float | None = None
     publication_lag_days: int = 0
-    sources: tuple[str, ...] = ("mirror",)
+    sources: tuple[SourceName, ...] = ("mirror",)
     coinmetrics_asset: str | None = None
     columns: tuple[str, ...] = field(default=())
     mirror_file: str | None = None
@@ -114,22 +127,25 @@ class SeriesSpec:
 
 
 def _fred(
-    sid: str, description: str, units: str, frequency: str, scale: float | None = None, lag: int = 1,
+    sid: str, description: str, units: Units, frequency: Frequency, scale: float | None = None, lag: int = 1,
     max_jump: float | None = 100.0, regular_from: str | None = None,
 ) -> SeriesSpec:
     # rates and spreads (percent) may be negative; levels, indexes and prices may not
-    return SeriesSpec(sid, "fred", description, units, frequency, scale, lag, ("fred", "mirror"),
+    return SeriesSpec(id=sid, kind="fred", description=description, units=units, frequency=frequency,
+                      scale_to_usd_bn=scale, publication_lag_days=lag, sources=("fred", "mirror"),
                       non_negative=units != "percent", max_jump=max_jump, regular_from=regular_from)
 
 
 def _coin(sid: str, description: str, cm: str | None = None) -> SeriesSpec:
-    sources = ("coinmetrics", "mirror") if cm else ("mirror",)
-    return SeriesSpec(sid, "crypto", description, "USD", "daily", None, 0, sources, cm)
+    sources: tuple[SourceName, ...] = ("coinmetrics", "mirror") if cm else ("mirror",)
+    return SeriesSpec(id=sid, kind="crypto", description=description, units="USD", frequency="daily",
+                      sources=sources, coinmetrics_asset=cm)
 
 
-def _aggregate(sid: str, description: str, units: str, columns: tuple[str, ...],
-               sources: tuple[str, ...] = ("mirror",)) -> SeriesSpec:
-    return SeriesSpec(sid, "crypto", description, units, "daily", None, 0, sources, None, columns)
+def _aggregate(sid: str, description: str, units: Units, columns: tuple[str, ...],
+               sources: tuple[SourceName, ...] = ("mirror",)) -> SeriesSpec:
+    return SeriesSpec(id=sid, kind="crypto", description=description, units=units, frequency="daily",
+                      sources=sources, columns=columns)
 
 
 _SERIES: list[SeriesSpec] = [
@@ -188,11 +204,11 @@ _SERIES: list[SeriesSpec] = [
     _aggregate("stablecoins_total_supply", "Total stablecoin supply (DefiLlama)", "USD", ("total_stablecoin_supply_usd",),
                ("defillama", "mirror")),
     _aggregate("defi_tvl", "Total DeFi total value locked (DefiLlama)", "USD", ("defi_tvl_usd",), ("defillama", "mirror")),
-    SeriesSpec("btc_funding_binance", "crypto",
-               "BTCUSDT perpetual funding rate, daily mean of 8-hourly rates (Binance)",
-               "fraction per 8 h", "daily", None, 0, ("binance", "mirror"), None,
-               ("funding_rate_mean", "funding_rate_abs_mean"),
-               "crypto/derivatives/btc_funding_rate_binance_daily.csv", "observation",
+    SeriesSpec(id="btc_funding_binance", kind="crypto",
+               description="BTCUSDT perpetual funding rate, daily mean of 8-hourly rates (Binance)",
+               units="fraction per 8 h", frequency="daily", sources=("binance", "mirror"),
+               columns=("funding_rate_mean", "funding_rate_abs_mean"),
+               mirror_file="crypto/derivatives/btc_funding_rate_binance_daily.csv", own_convention="observation",
                non_negative=False, max_jump=None),
 ]
 
@@ -216,8 +232,21 @@ def get(series_id: str) -> SeriesSpec:
         ) from None
 
 
+def resolve(series: str | SeriesSpec) -> SeriesSpec:
+    """The spec of ``series``: a :class:`SeriesSpec` as given, an id looked up once with :func:`get`.
+
+    Entry points (the loaders of :mod:`helpers.data.load`, :class:`helpers.data.store.Store`'s public
+    methods) accept either and resolve here, once; everything below them takes the spec, so a series
+    is looked up in the catalog once however far its spec travels.
+    """
+    return series if isinstance(series, SeriesSpec) else get(series)
+
+
 def date_convention(source: str, spec: SeriesSpec) -> DateConvention:
-    """How ``source`` labels the dates of ``spec`` (see :data:`DATE_CONVENTIONS`)."""
+    """How ``source`` labels the dates of ``spec`` (see :data:`DATE_CONVENTIONS`).
+
+    ``source`` is a :data:`SourceName`, typed ``str`` because it is read back from the manifest.
+    """
     if spec.own_convention is not None:
         return spec.own_convention
     if source == "mirror":
