@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import shutil
 import warnings
 from collections.abc import Iterator
@@ -89,7 +88,7 @@ def test_the_hole_is_reported_once_and_only_inside_the_window(holed_btc: Store) 
 )
 def test_gap_thresholds_follow_the_catalog_frequency(frequency_of: str, dates: list[str],
                                                      expected: list[tuple[str, str, int]]) -> None:
-    found = quality.window_gaps(frequency_of, pd.DatetimeIndex(pd.to_datetime(dates)))
+    found = quality.window_gaps(catalog.get(frequency_of), pd.DatetimeIndex(pd.to_datetime(dates)))
     assert [(g.start, g.end, g.days) for g in found] == expected
 
 

@@ -18,6 +18,12 @@ series when no window is given) is reported by :func:`helpers.data.quality.repor
 :class:`helpers.errors.DataGapWarning` and a record in :func:`helpers.data.quality.gaps_seen`.
 :func:`series_read` lists the series read in this process (the results recorder reads both;
 the data layer imports nothing above it).
+
+Catalog lookups
+---------------
+Each public loader resolves its series id to the catalog's :class:`~helpers.data.catalog.SeriesSpec`
+once, where it enters; the spec then travels down (the private loaders here, the store, the gap
+check, validation and the source all take the spec), so one call looks the series up once.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import pandas as pd
 
 from helpers.aliases import Date
 from helpers.data import catalog, quality
+from helpers.data.catalog import SeriesSpec
 from helpers.data.store import Store
 from helpers.errors import DataValidationError, MissingDataError
 
@@ -42,14 +49,14 @@ def clear_series_read() -> None:
     _SERIES_READ.clear()
 
 
-def _window(values: pd.Series, series_id: str, start: Date, end: Date,
+def _window(values: pd.Series, spec: SeriesSpec, start: Date, end: Date,
             dated: pd.Index | None = None) -> pd.Series:
-    """Report gaps inside ``[start, end]`` and return ``values`` cut to that window.
+    """Report gaps of ``spec`` inside ``[start, end]`` and return ``values`` cut to that window.
 
     Gaps are those of ``dated`` (the dates that hold the series' primary value), by default the
     non-missing dates of ``values``.
     """
-    quality.report_gaps(series_id, pd.DatetimeIndex(values.index if dated is None else dated), start, end)
+    quality.report_gaps(spec, pd.DatetimeIndex(values.index if dated is None else dated), start, end)
     if start is not None:
         values = values.loc[values.index >= pd.Timestamp(start)]
     if end is not None:
@@ -63,8 +70,9 @@ def load(series_id: str, store: Store | None = None, *, start: Date = None, end:
     ``start`` / ``end`` cut the frame to a window (source date labels) and report gaps of its
     first value column inside it.
     """
-    frame = _load(series_id, store)
-    _window(frame[catalog.get(series_id).value_columns[0]].dropna(), series_id, start, end)
+    spec = catalog.get(series_id)
+    frame = _load(spec, store)
+    _window(frame[spec.value_columns[0]].dropna(), spec, start, end)
     if start is not None:
         frame = frame.loc[frame.index >= pd.Timestamp(start)]
     if end is not None:
@@ -72,22 +80,21 @@ def load(series_id: str, store: Store | None = None, *, start: Date = None, end:
     return frame
 
 
-def _load(series_id: str, store: Store | None = None) -> pd.DataFrame:
-    """The cached frame, fetched if absent; notes the read in :func:`series_read`."""
+def _load(spec: SeriesSpec, store: Store | None = None) -> pd.DataFrame:
+    """The cached frame of ``spec``, fetched if absent; notes the read in :func:`series_read`."""
     store = store or Store()
-    if not store.has(series_id):
+    if not store.has(spec.id):
         from helpers.sources import default_source, get_source
 
-        spec = catalog.get(series_id)
-        if not available(series_id, store):
+        if not _available(spec, store):
             raise MissingDataError(
-                f"series {series_id!r} has no live source yet, only the mirror: set QTLAB_MIRROR to a directory "
+                f"series {spec.id!r} has no live source yet, only the mirror: set QTLAB_MIRROR to a directory "
                 "laid out like ../shared/data and rerun"
             )
-        store.update(series_id, get_source(default_source(spec)))
-    if series_id not in _SERIES_READ:
-        _SERIES_READ.append(series_id)
-    return store.read(series_id)
+        store.update(spec, get_source(default_source(spec)))
+    if spec.id not in _SERIES_READ:
+        _SERIES_READ.append(spec.id)
+    return store.read(spec)
 
 
 def available(series_id: str, store: Store | None = None) -> bool:
@@ -96,10 +103,14 @@ def available(series_id: str, store: Store | None = None) -> bool:
     Aggregates such as ``market_total`` have no live fetcher yet, only the mirror: without
     ``$QTLAB_MIRROR`` and an empty cache they are unavailable, and notebooks say so.
     """
+    return _available(catalog.get(series_id), store)
+
+
+def _available(spec: SeriesSpec, store: Store | None = None) -> bool:
+    """:func:`available` for a resolved spec."""
     from helpers.sources.mirror import mirror_root
 
-    spec = catalog.get(series_id)
-    return (store or Store()).has(series_id) or mirror_root() is not None or spec.sources != ("mirror",)
+    return (store or Store()).has(spec.id) or mirror_root() is not None or spec.sources != ("mirror",)
 
 
 def series(series_id: str, usd_bn: bool = False, store: Store | None = None, *, start: Date = None,
@@ -114,15 +125,20 @@ def series(series_id: str, usd_bn: bool = False, store: Store | None = None, *, 
     ValueError
         If ``usd_bn`` is asked of a series that is not money (no ``scale_to_usd_bn``).
     """
-    spec = catalog.get(series_id)
+    return _series(catalog.get(series_id), usd_bn, store, start=start, end=end)
+
+
+def _series(spec: SeriesSpec, usd_bn: bool = False, store: Store | None = None, *, start: Date = None,
+            end: Date = None) -> pd.Series:
+    """:func:`series` for a resolved spec."""
     if spec.kind != "fred":
-        raise ValueError(f"series({series_id!r}) is for FRED series; use closes({series_id!r}) for crypto")
-    values = _window(_load(series_id, store)[series_id].dropna(), series_id, start, end)
+        raise ValueError(f"series({spec.id!r}) is for FRED series; use closes({spec.id!r}) for crypto")
+    values = _window(_load(spec, store)[spec.id].dropna(), spec, start, end)
     if usd_bn:
         if spec.scale_to_usd_bn is None:
-            raise ValueError(f"{series_id} is in {spec.units}, not money; usd_bn=True does not apply")
+            raise ValueError(f"{spec.id} is in {spec.units}, not money; usd_bn=True does not apply")
         values = values * spec.scale_to_usd_bn
-    values.name = series_id
+    values.name = spec.id
     return values
 
 
@@ -141,13 +157,19 @@ def closes(symbol: str, column: str = "price_usd", store: Store | None = None, *
         (the price, for an asset) inside it are reported. Secondary columns (an asset's market cap,
         volume, supply) are empty by construction on some sources' rows; notebooks handle that.
     """
-    spec = catalog.get(symbol)
+    return _closes(catalog.get(symbol), column, store, start=start, end=end)
+
+
+def _closes(spec: SeriesSpec, column: str = "price_usd", store: Store | None = None, *, start: Date = None,
+            end: Date = None) -> pd.Series:
+    """:func:`closes` for a resolved spec."""
+    symbol = spec.id
     if spec.kind != "crypto":
         raise ValueError(f"closes({symbol!r}) is for crypto series; use series({symbol!r}) for FRED")
     if column not in spec.value_columns:
         raise ValueError(f"{symbol} has no column {column!r}; choose from {spec.value_columns}")
     store = store or Store()
-    frame = _load(symbol, store)
+    frame = _load(spec, store)
     convention = catalog.date_convention(store.manifest()[symbol].source, spec)
     shift = pd.Timedelta(days=1 if convention == "open_snapshot" else 0)
     values = frame[column].dropna()
@@ -155,7 +177,7 @@ def closes(symbol: str, column: str = "price_usd", store: Store | None = None, *
     values.index.name = "date"
     values.name = symbol if column == "price_usd" else f"{symbol}_{column}"
     dated = frame.index[frame[spec.value_columns[0]].notna().to_numpy()] - shift
-    return _window(values, symbol, start, end, dated)
+    return _window(values, spec, start, end, dated)
 
 
 def last_dates(series_ids: list[str] | None = None, store: Store | None = None) -> dict[str, str]:
@@ -177,8 +199,8 @@ def primary(series_id: str, store: Store | None = None, *, start: Date = None, e
     """The main value of any catalog series: the FRED value, or the close of a crypto file's first column."""
     spec = catalog.get(series_id)
     if spec.kind == "fred":
-        return series(series_id, store=store, start=start, end=end)
-    return closes(series_id, spec.value_columns[0], store=store, start=start, end=end)
+        return _series(spec, store=store, start=start, end=end)
+    return _closes(spec, spec.value_columns[0], store=store, start=start, end=end)
 
 
 def sources_of(series_ids: list[str], store: Store | None = None) -> dict[str, str]:

@@ -13,21 +13,22 @@ import numpy as np
 import pandas as pd
 
 from helpers.data import catalog
+from helpers.data.catalog import Frequency, SeriesSpec
 from helpers.errors import DataGapWarning
 
 #: Largest step between consecutive dates that is not a gap, by catalog frequency (days).
 #: Business-daily series skip weekends and holidays (up to 5 days over a long holiday weekend).
-_NORMAL_STEP: dict[str, int] = {"daily": 1, "business daily": 5, "weekly (Wed)": 7, "monthly": 31}
+_NORMAL_STEP: dict[Frequency, int] = {"daily": 1, "business daily": 5, "weekly (Wed)": 7, "monthly": 31}
 
 
-def gaps(index: pd.DatetimeIndex, frequency: str) -> pd.DataFrame:
+def gaps(index: pd.DatetimeIndex, frequency: Frequency) -> pd.DataFrame:
     """Runs of missing dates longer than the frequency allows.
 
     Parameters
     ----------
     index : DatetimeIndex
         Dates that hold a value, ascending.
-    frequency : str
+    frequency : Frequency
         A catalog frequency (``daily``, ``business daily``, ``weekly (Wed)``, ``monthly``).
 
     Returns
@@ -50,7 +51,7 @@ def gaps(index: pd.DatetimeIndex, frequency: str) -> pd.DataFrame:
 #: holiday weekend or a market closure of under a week (2001-09-11 to 09-17) is not a gap that changes
 #: an analysis; three missing days of a daily series, a missing week of a weekly series or a missing
 #: month of a monthly one is.
-GAP_STEP_DAYS: dict[str, int] = {"daily": 3, "business daily": 7, "weekly (Wed)": 10, "monthly": 35}
+GAP_STEP_DAYS: dict[Frequency, int] = {"daily": 3, "business daily": 7, "weekly (Wed)": 10, "monthly": 35}
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ class GapRecord:
     start: str
     end: str
     days: int
-    frequency: str
+    frequency: Frequency
 
     def to_dict(self) -> dict[str, str | int]:
         """JSON-able form, for a notebook's results file."""
@@ -90,14 +91,15 @@ def clear_gaps_seen() -> None:
     _GAPS_SEEN.clear()
 
 
-def window_gaps(series_id: str, index: pd.DatetimeIndex, start: pd.Timestamp | str | None = None,
+def window_gaps(spec: SeriesSpec, index: pd.DatetimeIndex, start: pd.Timestamp | str | None = None,
                 end: pd.Timestamp | str | None = None) -> list[GapRecord]:
-    """Holes of ``series_id`` longer than :data:`GAP_STEP_DAYS` allows that overlap ``[start, end]``.
+    """Holes of the series ``spec`` longer than :data:`GAP_STEP_DAYS` allows that overlap ``[start, end]``.
 
     Parameters
     ----------
-    series_id : str
-        Catalog id (its frequency and ``regular_from`` decide what counts as a gap).
+    spec : SeriesSpec
+        The catalog entry (its frequency and ``regular_from`` decide what counts as a gap), resolved
+        by the loader that read the values.
     index : DatetimeIndex
         Dates that hold a value, ascending.
     start, end : Timestamp or str, optional
@@ -109,9 +111,8 @@ def window_gaps(series_id: str, index: pd.DatetimeIndex, start: pd.Timestamp | s
     list of GapRecord
         Missing runs clipped to the window.
     """
-    spec = catalog.get(series_id)
     if spec.frequency not in GAP_STEP_DAYS:
-        raise ValueError(f"frequency {spec.frequency!r} of {series_id} must be one of {sorted(GAP_STEP_DAYS)}")
+        raise ValueError(f"frequency {spec.frequency!r} of {spec.id} must be one of {sorted(GAP_STEP_DAYS)}")
     if len(index) < 2:
         return []
     stamps = index.to_numpy()
@@ -132,19 +133,19 @@ def window_gaps(series_id: str, index: pd.DatetimeIndex, start: pd.Timestamp | s
             last = min(last, hi)
         if first > last:
             continue
-        out.append(GapRecord(series_id, f"{first:%Y-%m-%d}", f"{last:%Y-%m-%d}", (last - first).days + 1,
+        out.append(GapRecord(spec.id, f"{first:%Y-%m-%d}", f"{last:%Y-%m-%d}", (last - first).days + 1,
                              spec.frequency))
     return out
 
 
-def report_gaps(series_id: str, index: pd.DatetimeIndex, start: pd.Timestamp | str | None = None,
+def report_gaps(spec: SeriesSpec, index: pd.DatetimeIndex, start: pd.Timestamp | str | None = None,
                 end: pd.Timestamp | str | None = None) -> list[GapRecord]:
     """Find :func:`window_gaps`, record each new one in :func:`gaps_seen` and warn once per gap.
 
     Each gap is a :class:`helpers.errors.DataGapWarning` the first time this process sees it, so a
     notebook shows it next to the numbers, and a record the runner copies into the results.
     """
-    found = window_gaps(series_id, index, start, end)
+    found = window_gaps(spec, index, start, end)
     for gap in found:
         if gap not in _GAPS_SEEN:
             _GAPS_SEEN.append(gap)

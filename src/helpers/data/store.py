@@ -19,6 +19,9 @@ Rules
   state) the next time the cache is written. Stray temporary files are removed then.
 - A cached CSV whose sha256 differs from the manifest is an error naming the file and the
   repair command; OS errors are one line naming the path (:class:`helpers.errors.CacheIOError`).
+- :meth:`Store.read`, :meth:`Store.write` and :meth:`Store.update` take a catalog id or its
+  :class:`~helpers.data.catalog.SeriesSpec` and resolve it once (:func:`helpers.data.catalog.resolve`);
+  everything below them (merging, validation, the source) is handed the spec.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from filelock import FileLock, Timeout
 
 from helpers import paths
 from helpers.data import catalog
+from helpers.data.catalog import SeriesSpec
 from helpers.data.validation import check_frame, parse_csv_frame, validate_fetched
 from helpers.errors import CacheIntegrityError, CacheIOError, DataValidationError, MissingDataError, cache_io_error
 from helpers.sources.base import Fetched, Source
@@ -198,15 +202,16 @@ class Store:
     def has(self, series_id: str) -> bool:
         return series_id in self.manifest() and self.path(series_id).is_file()
 
-    def read(self, series_id: str) -> pd.DataFrame:
-        """The cached frame of ``series_id``, validated; raises naming the file and bad row.
+    def read(self, series: str | SeriesSpec) -> pd.DataFrame:
+        """The cached frame of ``series`` (an id or its spec), validated; raises naming the file and bad row.
 
         When the CSV's size and mtime are those the manifest recorded, its parquet copy (written
         from the same validated frame, tagged with the same sha256) is read instead of parsing the
         CSV again. Otherwise the CSV is parsed and validated, and its sha256 compared with the
         manifest's: a mismatch names the file and the command that repairs it.
         """
-        spec = catalog.get(series_id)
+        spec = catalog.resolve(series)
+        series_id = spec.id
         path = self.path(series_id)
         try:
             st = path.stat()
@@ -282,9 +287,11 @@ class Store:
     # writing
     # ----------------------------------------------------------------------------------------
 
-    def write(self, series_id: str, fetched: Fetched, *, revisions: int = 0, fingerprint: str | None = None,
-              today: pd.Timestamp | None = None) -> ManifestEntry:
-        """Validate a whole frame and write it (CSV, parquet copy, manifest entry); skip if unchanged.
+    def write(self, series: str | SeriesSpec, fetched: Fetched, *, revisions: int = 0,
+              fingerprint: str | None = None, today: pd.Timestamp | None = None) -> ManifestEntry:
+        """Validate a whole frame of ``series`` (an id or its spec) and write it (CSV, parquet copy, manifest entry).
+
+        Nothing is written when the frame is what the cache already holds.
 
         Raises
         ------
@@ -293,20 +300,20 @@ class Store:
         CacheIOError
             The operating system refused a write; one line naming the path.
         """
-        spec = catalog.get(series_id)
+        spec = catalog.resolve(series)
         if fetched.frame.empty:
-            raise DataValidationError(f"series {series_id!r}: {fetched.source} returned no rows; nothing written")
+            raise DataValidationError(f"series {spec.id!r}: {fetched.source} returned no rows; nothing written")
         frame = validate_fetched(fetched, spec, today=today)
-        return self._store(series_id, frame, fetched.source, fetched.as_of, revisions, fingerprint)[0]
+        return self._store(spec, frame, fetched.source, fetched.as_of, revisions, fingerprint)[0]
 
-    def update(self, series_id: str, source: Source, refresh: bool = False, force: bool = False,
+    def update(self, series: str | SeriesSpec, source: Source, refresh: bool = False, force: bool = False,
                today: pd.Timestamp | None = None) -> UpdateResult:
-        """Fetch ``series_id`` into the cache without ever losing cached rows.
+        """Fetch ``series`` into the cache without ever losing cached rows.
 
         Parameters
         ----------
-        series_id : str
-            Catalog id.
+        series : str or SeriesSpec
+            Catalog id, or its spec (a caller that resolved it already: no second lookup).
         source : Source
             Where to fetch it from.
         refresh : bool
@@ -324,7 +331,8 @@ class Store:
             The manifest entry afterwards and what happened (``kept`` with a note when the answer
             was empty, ended earlier than the cache or lacked cached dates).
         """
-        spec = catalog.get(series_id)
+        spec = catalog.resolve(series)
+        series_id = spec.id
         entry = self.manifest().get(series_id)
         cached = entry is not None and self.path(series_id).is_file()
         fingerprint = _fingerprint(source, spec)
@@ -333,12 +341,12 @@ class Store:
             if fetched.frame.empty:
                 raise DataValidationError(f"series {series_id!r}: {fetched.source} returned no rows; nothing written")
             frame = validate_fetched(fetched, spec, today=today)
-            new_entry, changed = self._store(series_id, frame, fetched.source, fetched.as_of, 0, fingerprint)
+            new_entry, changed = self._store(spec, frame, fetched.source, fetched.as_of, 0, fingerprint)
             status: Status = "new" if not cached else ("replaced" if changed else "unchanged")
             return UpdateResult(new_entry, status, added=len(frame) if not cached else 0)
         assert entry is not None
         if entry.source != source.name:
-            return self._switch_source(series_id, spec, source, entry, fingerprint, today)
+            return self._switch_source(spec, source, entry, fingerprint, today)
         if not refresh:
             return UpdateResult(entry, "cached")
         if fingerprint is not None and fingerprint == entry.fingerprint:
@@ -348,10 +356,10 @@ class Store:
         if fetched.frame.empty:
             return UpdateResult(entry, "kept", note=f"{source.name} returned no rows from {start:%Y-%m-%d}; cache kept")
         new = validate_fetched(fetched, spec, today=today)
-        old = self.read(series_id)
-        return self._merge(series_id, spec, old, new, start, fetched, entry, fingerprint, today)
+        old = self.read(spec)
+        return self._merge(spec, old, new, start, fetched, entry, fingerprint, today)
 
-    def _switch_source(self, series_id: str, spec: catalog.SeriesSpec, source: Source, entry: ManifestEntry,
+    def _switch_source(self, spec: SeriesSpec, source: Source, entry: ManifestEntry,
                        fingerprint: str | None, today: pd.Timestamp | None) -> UpdateResult:
         """Another source's full history replaces the cache only if it reaches as far (a day's label aside)."""
         fetched = source.fetch(spec)
@@ -362,10 +370,10 @@ class Store:
             return UpdateResult(entry, "kept", note=(
                 f"{source.name} ends {frame.index[-1]:%Y-%m-%d}, before the cache ({entry.source}, {entry.last_date}); "
                 f"cache kept (--force replaces it)"))
-        new_entry, _ = self._store(series_id, frame, fetched.source, fetched.as_of, 0, fingerprint)
+        new_entry, _ = self._store(spec, frame, fetched.source, fetched.as_of, 0, fingerprint)
         return UpdateResult(new_entry, "replaced", note=f"was {entry.source}")
 
-    def _merge(self, series_id: str, spec: catalog.SeriesSpec, old: pd.DataFrame, new: pd.DataFrame,
+    def _merge(self, spec: SeriesSpec, old: pd.DataFrame, new: pd.DataFrame,
                start: pd.Timestamp, fetched: Fetched, entry: ManifestEntry, fingerprint: str | None,
                today: pd.Timestamp | None) -> UpdateResult:
         """Merge a refresh answer into the cached frame, or keep the cache when the answer would lose rows."""
@@ -392,12 +400,12 @@ class Store:
         merged = pd.concat([merged, fresh]).sort_index()
         if len(fresh) == 0 and revisions == 0:
             if fingerprint is not None and fingerprint != entry.fingerprint:
-                entry = self._set_fingerprint(series_id, fingerprint)
+                entry = self._set_fingerprint(spec.id, fingerprint)
             return UpdateResult(entry, "unchanged")
         tail_start = min([*fresh.index[:1], *both[~same.all(axis=1).to_numpy()][:1]])
-        merged = check_frame(merged, spec, f"series {series_id!r} from {fetched.source} (merged with the cache)",
+        merged = check_frame(merged, spec, f"series {spec.id!r} from {fetched.source} (merged with the cache)",
                              today=today, tail_start=tail_start)
-        new_entry, _ = self._store(series_id, merged, fetched.source, fetched.as_of, revisions, fingerprint)
+        new_entry, _ = self._store(spec, merged, fetched.source, fetched.as_of, revisions, fingerprint)
         return UpdateResult(new_entry, "updated", added=len(fresh), revisions=revisions)
 
     def _set_fingerprint(self, series_id: str, fingerprint: str) -> ManifestEntry:
@@ -408,9 +416,10 @@ class Store:
             self._commit([(self._temp_manifest(manifest), self.manifest_path)])
             return entry
 
-    def _store(self, series_id: str, frame: pd.DataFrame, source: str, as_of: str, revisions: int,
+    def _store(self, spec: SeriesSpec, frame: pd.DataFrame, source: str, as_of: str, revisions: int,
                fingerprint: str | None) -> tuple[ManifestEntry, bool]:
-        """Write a validated frame and its manifest entry under the lock; ``(entry, changed)``."""
+        """Write a validated frame of ``spec`` and its manifest entry under the lock; ``(entry, changed)``."""
+        series_id = spec.id
         text = csv_text(frame)
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         with self._locked():
@@ -562,7 +571,7 @@ def _as_written(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype(float).apply(lambda col: col.map(fmt))
 
 
-def _fingerprint(source: Source, spec: catalog.SeriesSpec) -> str | None:
+def _fingerprint(source: Source, spec: SeriesSpec) -> str | None:
     """A cheap identity of what ``source`` would send for ``spec``, when it has one (else ``None``).
 
     A source may define ``fingerprint(spec) -> str | None``; a mirror's is its file's size and
