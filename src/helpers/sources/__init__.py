@@ -16,16 +16,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from helpers.data.catalog import SeriesSpec
+from helpers.data.catalog import LiveSourceName, SeriesSpec, SourceName
 from helpers.sources.base import Fetched, Source
 
 #: Names accepted by :func:`get_source`.
-SOURCE_NAMES: tuple[str, ...] = ("fred", "coinmetrics", "defillama", "binance", "mirror")
+SOURCE_NAMES: tuple[SourceName, ...] = ("fred", "coinmetrics", "defillama", "binance", "mirror")
 #: Environment variable holding the mirror directory.
 MIRROR_ENV = "QTLAB_MIRROR"
 #: Environment variables that replace a live source's root URL (a proxy, a recorded-answer server in tests):
 #: constructor argument -> variable, per source. Unset or empty keeps the provider's URL.
-URL_ENV: dict[str, dict[str, str]] = {
+URL_ENV: dict[LiveSourceName, dict[str, str]] = {
     "fred": {"root_url": "QTLAB_FRED_API_URL", "graph_url": "QTLAB_FRED_GRAPH_URL"},
     "coinmetrics": {"base_url": "QTLAB_COINMETRICS_URL"},
     "defillama": {"stablecoins_url": "QTLAB_DEFILLAMA_STABLECOINS_URL", "api_url": "QTLAB_DEFILLAMA_API_URL"},
@@ -35,7 +35,7 @@ URL_ENV: dict[str, dict[str, str]] = {
 __all__ = ["MIRROR_ENV", "SOURCE_NAMES", "URL_ENV", "Fetched", "Source", "default_source", "get_source"]
 
 
-def get_source(name: str, *, mirror: str | Path | None = None) -> Source:
+def get_source(name: SourceName, *, mirror: str | Path | None = None) -> Source:
     """Build the source called ``name``.
 
     Parameters
@@ -93,12 +93,12 @@ def get_source(name: str, *, mirror: str | Path | None = None) -> Source:
     raise ValueError(f"unknown source {name!r}; known: {', '.join(SOURCE_NAMES)}")
 
 
-def source_url(name: str, argument: str, default: str) -> str:
+def source_url(name: LiveSourceName, argument: str, default: str) -> str:
     """The root URL ``argument`` of source ``name``: its :data:`URL_ENV` variable when set, else ``default``."""
     return os.environ.get(URL_ENV[name][argument]) or default
 
 
-def default_source(spec: SeriesSpec, mirror: str | Path | None = None) -> str:
+def default_source(spec: SeriesSpec, mirror: str | Path | None = None) -> SourceName:
     """Name of the source to fetch ``spec`` from when the user did not choose one.
 
     Parameters
@@ -110,7 +110,7 @@ def default_source(spec: SeriesSpec, mirror: str | Path | None = None) -> str:
 
     Returns
     -------
-    str
+    SourceName
         ``"mirror"`` when ``mirror`` is given or ``QTLAB_MIRROR`` is set, else ``spec.sources[0]``.
     """
     if mirror or os.environ.get(MIRROR_ENV):

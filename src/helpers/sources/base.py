@@ -7,7 +7,7 @@ from typing import Protocol
 
 import pandas as pd
 
-from helpers.data.catalog import SeriesSpec
+from helpers.data.catalog import SeriesSpec, SourceName
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class Fetched:
     """
 
     frame: pd.DataFrame
-    source: str
+    source: SourceName
     as_of: str
     expected_rows: int | None = None
     expected_last: str | None = None
@@ -33,7 +33,10 @@ class Fetched:
 class Source(Protocol):
     """A place series come from: FRED, Coin Metrics, or a local mirror directory."""
 
-    name: str
+    @property
+    def name(self) -> SourceName:
+        """The source's name, stamped on what it fetches (``Fetched.source``) and in the manifest."""
+        ...
 
     def fetch(self, spec: SeriesSpec, start: pd.Timestamp | None = None) -> Fetched:
         """Fetch ``spec`` from ``start`` (inclusive; ``None`` = full history)."""

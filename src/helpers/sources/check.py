@@ -22,7 +22,7 @@ import pandas as pd
 from pyrate_limiter import Limiter
 
 from helpers.data import catalog
-from helpers.data.catalog import SeriesSpec
+from helpers.data.catalog import LiveSourceName, SeriesSpec
 from helpers.errors import QtlabError, SourceUnavailableError
 from helpers.sources.base import Source
 from helpers.sources.fred import ApiKeyError
@@ -33,14 +33,14 @@ Status = Literal["ok", "unreachable", "schema"]
 #: Exit code of each status; the check exits with the largest.
 EXIT_CODES: dict[Status, int] = {"ok": 0, "unreachable": 1, "schema": 2}
 #: Live source -> (catalog series, days of history asked for). DefiLlama's two series live on two hosts.
-PROBES: dict[str, tuple[tuple[str, int], ...]] = {
+PROBES: dict[LiveSourceName, tuple[tuple[str, int], ...]] = {
     "fred": (("WALCL", 45),),
     "coinmetrics": (("btc", 10),),
     "defillama": (("stablecoins_total_supply", 10), ("defi_tvl", 10)),
     "binance": (("btc_funding_binance", 5),),
 }
 #: Columns that must hold at least one value (the others may be empty, e.g. a metric a tier lacks).
-REQUIRED: dict[str, tuple[str, ...]] = {"coinmetrics": ("price_usd", "market_cap_usd")}
+REQUIRED: dict[LiveSourceName, tuple[str, ...]] = {"coinmetrics": ("price_usd", "market_cap_usd")}
 #: A check should be quick: two attempts, a minute per request.
 CHECK_POLICY = HttpPolicy(max_retries=1, base_delay=1.0, max_delay=10.0, timeout=20.0, deadline=60.0, budget=120.0)
 
@@ -49,7 +49,7 @@ CHECK_POLICY = HttpPolicy(max_retries=1, base_delay=1.0, max_delay=10.0, timeout
 class CheckResult:
     """The outcome of one probe."""
 
-    source: str
+    source: LiveSourceName
     series: str
     status: Status
     detail: str
@@ -60,7 +60,7 @@ class CheckResult:
 
 
 def build_source(
-    name: str, clock: Callable[[], datetime], policy: HttpPolicy, limiter: Limiter | None = None
+    name: LiveSourceName, clock: Callable[[], datetime], policy: HttpPolicy, limiter: Limiter | None = None
 ) -> Source:
     """The live source ``name`` with the check's policy, clock and (default: per-host) limiter."""
     if name == "fred":
@@ -82,7 +82,7 @@ def build_source(
     raise ValueError(f"unknown live source {name!r}; known: {', '.join(PROBES)}")
 
 
-def schema_problems(spec: SeriesSpec, frame: pd.DataFrame, source: str) -> list[str]:
+def schema_problems(spec: SeriesSpec, frame: pd.DataFrame, source: LiveSourceName) -> list[str]:
     """What in ``frame`` differs from what the fetcher promises for ``spec`` (empty when nothing does)."""
     problems: list[str] = []
     if tuple(frame.columns) != tuple(spec.value_columns):
@@ -100,9 +100,9 @@ def schema_problems(spec: SeriesSpec, frame: pd.DataFrame, source: str) -> list[
     return problems
 
 
-def check_probe(name: str, source: Source, series_id: str, days: int, today: pd.Timestamp) -> CheckResult:
-    """Fetch ``days`` days of ``series_id`` from ``source`` and classify the outcome."""
-    spec = catalog.get(series_id)
+def check_probe(name: LiveSourceName, source: Source, spec: SeriesSpec, days: int, today: pd.Timestamp) -> CheckResult:
+    """Fetch ``days`` days of ``spec`` from ``source`` and classify the outcome."""
+    series_id = spec.id
     try:
         frame = source.fetch(spec, start=today - pd.Timedelta(days=days)).frame
     except (SourceUnavailableError, ApiKeyError) as exc:  # a malformed key: no answer to judge either
@@ -116,7 +116,7 @@ def check_probe(name: str, source: Source, series_id: str, days: int, today: pd.
 
 
 def check(
-    names: Iterable[str] | None = None,
+    names: Iterable[LiveSourceName] | None = None,
     *,
     sources: Mapping[str, Source] | None = None,
     now: datetime | None = None,
@@ -153,7 +153,7 @@ def check(
     for name in chosen:
         source = (sources or {}).get(name) or build_source(name, lambda: moment, policy or CHECK_POLICY, limiter)
         for series_id, days in PROBES[name]:
-            results.append(check_probe(name, source, series_id, days, today))
+            results.append(check_probe(name, source, catalog.get(series_id), days, today))
     return results
 
 

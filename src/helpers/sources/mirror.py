@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.data.catalog import SeriesSpec
+from helpers.data.catalog import SeriesSpec, SourceName
 from helpers.data.validation import parse_csv_frame
 from helpers.errors import MissingDataError
 from helpers.sources.base import Fetched
@@ -38,7 +38,7 @@ class MirrorSource:
         Directory with ``fred/`` and ``crypto/`` subfolders, each with a ``PROVENANCE.md``.
     """
 
-    name = "mirror"
+    name: SourceName = "mirror"
 
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root).expanduser().resolve()

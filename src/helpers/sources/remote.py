@@ -20,7 +20,7 @@ import pandas as pd
 import requests
 from pyrate_limiter import Limiter, Rate
 
-from helpers.data.catalog import SeriesSpec
+from helpers.data.catalog import SeriesSpec, SourceName
 from helpers.errors import SourceContractError, SourceUnavailableError
 from helpers.sources.base import Fetched
 from helpers.sources.http import Answer, HttpClient, HttpPolicy, Sleep, host_of, utc_now
@@ -58,7 +58,7 @@ class RemoteSource:
     """
 
     #: Source name, stamped on results (``Fetched.source``).
-    name: str
+    name: SourceName
     #: Rate limit of the source's hosts.
     rates: ClassVar[list[Rate]]
 
@@ -139,7 +139,7 @@ def number(value: object, what: str = "value") -> float:
 
 def fetched(
     frame: pd.DataFrame,
-    source: str,
+    source: SourceName,
     as_of: str,
     *,
     expected_rows: int | None = None,
