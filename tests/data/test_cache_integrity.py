@@ -20,7 +20,7 @@ from helpers.errors import CacheIntegrityError, CacheIOError, DataValidationErro
 from helpers.sources.base import Fetched
 
 TODAY = pd.Timestamp("2026-12-01")
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _frame(sid: str, n: int = 6, bump: float = 0.0) -> pd.DataFrame:
