@@ -1,6 +1,6 @@
 """End to end without the mirror: `make reports`' steps against local servers that answer like the providers.
 
-Four local HTTP servers stand in for FRED (keyless graph CSV), Coin Metrics (API v4 JSON pages with
+Four local HTTP servers stand in for FRED (keyless graph CSV, and the API's XML for a fake key), Coin Metrics (API v4 JSON pages with
 ``next_page_token``), DefiLlama (stablecoin and TVL JSON) and Binance (``fundingRate``), pointed at
 through the sources' URL variables (``QTLAB_FRED_GRAPH_URL`` and the others, see
 :data:`helpers.sources.URL_ENV`). Their answers are built here from the mirror's real values, converted to
@@ -9,7 +9,8 @@ unavailable: Binance answers HTTP 451 (as it does in some countries), FRED answe
 the total market cap has no live source at all. With ``QTLAB_MIRROR`` unset, in a temporary copy of the
 project, ``qtlab fetch --refresh`` goes through every catalog series, then ``qtlab run`` executes a subset
 of the notebooks (the full run takes several minutes on two cores; notebook 00 reads every series and
-fails without them) and both end with the summary of what was missing and what it cost.
+fails without them) and both end with the summary of what was missing and what it cost. Last, two series
+are fetched again through fredapi's XML with a fake ``FRED_API_KEY``.
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ BINANCE_451 = {"code": 0, "msg": "Service unavailable from a restricted location
 METRICS = {"PriceUSD": "price_usd", "CapMrktCurUSD": "market_cap_usd", "volume_reported_spot_usd_1d": "volume_usd",
            "SplyCur": "supply"}
 EXPECTED_MISSING = {"btc_funding_binance", FRED_GONE, "market_total"}
+#: A key of the right shape (32 letters and digits) that no server knows.
+FAKE_KEY = "0123456789abcdef0123456789abcdef"
+KEYED = ("WALCL", "M2SL")
 
 
 @cache
@@ -67,6 +71,7 @@ class Recorded:
     def __init__(self, mirror: Path) -> None:
         self.mirror = mirror
         self.assets = {s.coinmetrics_asset: s.id for s in catalog.CATALOG.values() if s.coinmetrics_asset}
+        self.keyed: list[str] = []
 
     def fred_graph(self, request: Request) -> Response:
         """``fredgraph.csv?id=<ID>[&cosd=YYYY-MM-DD]``: FRED's download format."""
@@ -79,6 +84,30 @@ class Recorded:
         lines = [f"observation_date,{sid}", *(f"{r['observation_date']},{r[sid]}" for r in rows)]
         return Response("\n".join(lines) + "\n", 200, content_type="text/csv")
 
+    def fred_api(self, request: Request) -> Response:
+        """``/fred/series/observations?series_id=<ID>&api_key=...``: the FRED API's XML, as fredapi reads it."""
+        sid, key = request.args.get("series_id", ""), request.args.get("api_key", "")
+        path = self.mirror / "fred" / f"{sid}.csv"
+        if key != FAKE_KEY:
+            body = '<?xml version="1.0" encoding="utf-8" ?>\n<error code="400" message="Bad Request.  The value for ' \
+                   'variable api_key is not registered." />'
+            return Response(body, 400, content_type="text/xml")
+        if not path.is_file():
+            body = '<?xml version="1.0" encoding="utf-8" ?>\n<error code="400" message="Bad Request.  The series ' \
+                   'does not exist." />'
+            return Response(body, 400, content_type="text/xml")
+        self.keyed.append(sid)
+        start = request.args.get("observation_start", "")
+        rows = [r for r in _rows(path) if r["observation_date"] >= start]
+        stamp = 'realtime_start="2026-11-27" realtime_end="2026-11-27"'
+        items = "".join(f'  <observation {stamp} date="{r["observation_date"]}" value="{r[sid] or "."}"/>\n'
+                        for r in rows)
+        body = (f'<?xml version="1.0" encoding="utf-8" ?>\n<observations {stamp} observation_start="1600-01-01" '
+                f'observation_end="9999-12-31" units="lin" output_type="1" file_type="xml" '
+                f'order_by="observation_date" sort_order="asc" count="{len(rows)}" offset="0" limit="100000">\n'
+                f"{items}</observations>\n")
+        return Response(body, 200, content_type="text/xml; charset=UTF-8")
+
     def coinmetrics(self, request: Request) -> Response:
         """``/v4/timeseries/asset-metrics``: JSON pages, numbers as strings, ``time`` the end of the day.
 
@@ -89,8 +118,8 @@ class Recorded:
         asset = args.get("assets", "")
         sid = self.assets.get(asset)
         if sid is None:
-            body = {"error": {"type": "bad_parameter", "message": f"Bad parameter 'assets'. Value '{asset}' is not supported."}}
-            return Response(json.dumps(body), 400, content_type="application/json")
+            error = {"error": {"type": "bad_parameter", "message": f"Bad parameter 'assets'. Value '{asset}' is not supported."}}
+            return Response(json.dumps(error), 400, content_type="application/json")
         metrics = args.get("metrics", "").split(",")
         start = args.get("start_time", "")
         data = []
@@ -109,8 +138,8 @@ class Recorded:
         if offset + size < len(data):
             token = base64.urlsafe_b64encode(str(offset + size).encode()).decode()
             query = {k: v for k, v in args.items() if k != "next_page_token"} | {"next_page_token": token}
-            body |= {"next_page_token": token, "next_page_url": f"{request.host_url}v4/timeseries/asset-metrics?"
-                     f"{urlencode(query)}"}
+            body["next_page_token"] = token
+            body["next_page_url"] = f"{request.host_url}v4/timeseries/asset-metrics?{urlencode(query)}"
         return Response(json.dumps(body), 200, content_type="application/json")
 
     def stablecoins(self, request: Request) -> Response:
@@ -134,13 +163,18 @@ def _unix(day: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def servers(mirror_dir: Path) -> Iterator[dict[str, str]]:
+def recorded(mirror_dir: Path) -> Recorded:
+    return Recorded(mirror_dir)
+
+
+@pytest.fixture(scope="module")
+def servers(recorded: Recorded) -> Iterator[dict[str, str]]:
     """The four recorded providers, and the environment variables that point the sources at them."""
-    recorded = Recorded(mirror_dir)
     started = {name: HTTPServer(host="127.0.0.1", port=0) for name in ("fred", "coinmetrics", "defillama", "binance")}
     for server in started.values():
         server.start()
     started["fred"].expect_request("/graph/fredgraph.csv").respond_with_handler(recorded.fred_graph)
+    started["fred"].expect_request("/fred/series/observations").respond_with_handler(recorded.fred_api)
     started["coinmetrics"].expect_request("/v4/timeseries/asset-metrics").respond_with_handler(recorded.coinmetrics)
     started["defillama"].expect_request("/stablecoincharts/all").respond_with_handler(recorded.stablecoins)
     started["defillama"].expect_request("/v2/historicalChainTvl").respond_with_handler(recorded.tvl)
@@ -178,6 +212,9 @@ def live(servers: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> d
         done = subprocess.run(cmd, env=env, cwd=home, capture_output=True, text=True, timeout=900)
         steps[step] = done
         steps[f"{step}_seconds"] = time.perf_counter() - began
+    keyed = [str(BIN / "qtlab"), "fetch", "--source", "fred", "--series", *KEYED, "--force"]
+    steps["keyed"] = subprocess.run(keyed, env=env | {"FRED_API_KEY": FAKE_KEY}, cwd=home, capture_output=True,
+                                    text=True, timeout=300)
     return steps
 
 
@@ -246,3 +283,17 @@ def test_run_completes_and_records_what_was_missing(live: dict[str, object]) -> 
     readme = live["readme"]
     assert isinstance(readme, subprocess.CompletedProcess) and readme.returncode == 0, _out(readme)[-2000:]
     print(f"\nfetch {live['fetch_seconds']:.0f} s, run {live['run_seconds']:.0f} s, readme {live['readme_seconds']:.0f} s")
+
+
+def test_the_keyed_path_reads_fredapis_xml_and_never_shows_the_key(live: dict[str, object], recorded: Recorded,
+                                                                   mirror_dir: Path) -> None:
+    keyed = live["keyed"]
+    assert isinstance(keyed, subprocess.CompletedProcess)
+    text = _out(keyed)
+    assert keyed.returncode == 0, text[-3000:]
+    assert sorted(set(recorded.keyed)) == sorted(KEYED) and FAKE_KEY not in text
+    store = Store(Path(str(live["home"])) / "data" / "raw")
+    for sid in KEYED:
+        mirror = pd.read_csv(mirror_dir / "fred" / f"{sid}.csv", index_col=0, parse_dates=True)[sid]
+        got = store.read(sid)[sid]
+        assert store.manifest()[sid].source == "fred" and (got.to_numpy() == mirror.to_numpy()).all()
