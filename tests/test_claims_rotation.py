@@ -193,7 +193,7 @@ def test_c25_rule_takes_the_weakest_dimension() -> None:
 
 
 def test_c25_evidence_states_the_sample_split_and_the_confound() -> None:
-    from helpers.rotation import RiskAdjustedDifference
+    from helpers.methods.masked_bootstrap import RiskAdjustedDifference
 
     c25 = RiskAdjustedDifference(0.69, -0.36, 1.05, 0.33, 1.88, 0.001, 481)
     other = RiskAdjustedDifference(0.5, 0.46, 0.04, -0.86, 1.01, 0.9, 582)
@@ -202,8 +202,9 @@ def test_c25_evidence_states_the_sample_split_and_the_confound() -> None:
         "left out": ["none", "none", "none", "2023-11-14"], "estimate": [1.05, -0.26, -0.35, 1.08],
         "low": [0.33, -1.35, -1.3, -0.73], "high": [1.88, 1.08, 0.74, 2.78], "n": [481, 783, 892, 144],
         "first": ["2021-10-31", "2020-05-29", "2019-07-18", "2021-10-31"]})
-    text = rules.c25_evidence(c25, -0.44, -0.55, 6, "s.", curve, other, ["uni", "aave", "avax"], ["uni", "aave"])
+    text = rules.c25_evidence(c25, 0.356, 0.421, 6, "s.", curve, other, ["uni", "aave", "avax"], ["uni", "aave"])
     assert text.startswith("On N=481 liquidity-driven rally days from 2021-10-31")
+    assert "large 36% vs small 42%" in text  # drawdowns are positive fractions of the running peak
     assert "2 declared bucket rules that keep earlier episodes (from 2019-07-18) give -0.35 to -0.26, 2 of them" in text
     assert "episode of 2023-11-14 leaves 144 days" in text and "2 of them DeFi" in text
     assert "not shown to be specific to liquidity" in text and text.endswith("Survivorship: s.")

@@ -49,8 +49,8 @@ REQUIRED: dict[str, str] = {
     "small_cap_drawdown_after_peak_median": "log return",
     "spearman_size_rank_vs_excess_drawdown": "rank correlation",
     "large_minus_small_return_per_vol_liquidity_rallies": "ratio",
-    "large_cap_worst_drawdown_liquidity_rallies": "log return",
-    "small_cap_worst_drawdown_liquidity_rallies": "log return",
+    "large_cap_worst_drawdown_liquidity_rallies": "fraction",
+    "small_cap_worst_drawdown_liquidity_rallies": "fraction",
 }
 
 pytestmark = pytest.mark.slow

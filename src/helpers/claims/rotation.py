@@ -100,7 +100,7 @@ def c15_leader_rule(first: pd.DataFrame, leads: pd.DataFrame, alpha: float = 0.0
         Per follower: ``n`` (episodes), ``share_positive`` (BTC's uptrend first) and ``p_holm``
         (sign test, Holm-adjusted within C15).
     leads : DataFrame
-        Per follower (:func:`helpers.rotation.lead_lag_table`): ``asym_lo`` (lower end of the lead
+        Per follower (:func:`helpers.methods.leadlag.lead_lag_table`): ``asym_lo`` (lower end of the lead
         asymmetry interval) and ``hi`` (upper end of the best weekly lag's bootstrap interval).
     alpha : float
         Level after Holm's correction.
@@ -136,7 +136,7 @@ def c15_evidence(lags: pd.DataFrame, first: pd.DataFrame, leads: Mapping[str, ob
                  granger_min_p_holm: float, liquidity_sd: pd.Series, last_date: pd.Timestamp) -> str:
     """Evidence of C15: onset lags, the sign test, the weekly lead-lag and Granger tests.
 
-    ``leads`` maps each sector to its :class:`helpers.rotation.LeadLag`; ``liquidity_sd`` holds
+    ``leads`` maps each sector to its :class:`helpers.methods.leadlag.LeadLag`; ``liquidity_sd`` holds
     the 13-week liquidity response in SD units per series (``btc`` and the sectors).
     """
     alt = leads["alt"]
@@ -190,7 +190,7 @@ def c16_risk_on_rule(table: pd.DataFrame, primary: str, minimum_effect: float, m
 
 
 def c16_evidence(table: pd.DataFrame, late: Mapping[str, float], late_label: str, last_date: pd.Timestamp) -> str:
-    """Evidence of C16 from :func:`helpers.rotation.regime_means_table` rows and the late sub-period."""
+    """Evidence of C16 from :func:`helpers.methods.masked_bootstrap.regime_means_table` rows and the late sub-period."""
     first = table.iloc[0]
     parts = "; ".join(f"{k} {r['mean_on']:+.4f} [{r['lo_on']:+.4f}, {r['hi_on']:+.4f}] (N={int(r['n_on'])}, "
                       f"two-sided p={r['p_on']:.2f})" for k, r in table.iterrows())
@@ -255,7 +255,7 @@ def c17_timing_part(lags: pd.Series, band: Sequence[int], window_mean: float, wi
     Parameters
     ----------
     lags : Series
-        Onset lags of the alt basket in days (:func:`helpers.rotation.onset_lags`).
+        Onset lags of the alt basket in days (:func:`helpers.methods.episodes.onset_lags`).
     band : (int, int)
         The claimed lag in days, inclusive.
     window_mean, window_p_holm : float
@@ -350,7 +350,7 @@ def c17_evidence(decision: Decision, parts: Mapping[str, Decision], lags: pd.Ser
     ``vol_ratios`` and ``base_ratios`` are the alt basket's in-rally and usual (pre-episode,
     non-uptrend) volatility ratios to BTC per episode; ``vs_btc`` the mean log in-rally ratio with
     its interval at the volatility part's level (the declared alternative: against a ratio of 1);
-    ``loo`` maps a part's name to its :func:`helpers.rotation.leave_one_out` table.
+    ``loo`` maps a part's name to its :func:`helpers.methods.rally_anatomy.leave_one_episode_out` table.
     """
     held = [k for k, d in parts.items() if d.verdict == SUPPORTED]
     failed = [k for k, d in parts.items() if d.verdict == NOT_SUPPORTED]
@@ -449,7 +449,7 @@ def aspect_decision(tests: pd.DataFrame, predicted: Mapping[str, int], aspect: s
     ----------
     tests : DataFrame
         Indexed by (riskiness measure, rally measure) with ``rho``, ``lo``, ``hi`` and ``p_holm``
-        (:func:`helpers.rotation.spearman_table`, Holm over the whole family).
+        (:func:`helpers.methods.small_sample.spearman_table`, Holm over the whole family).
     predicted : mapping of str to int
         The rally measures of this aspect and the sign of ``rho`` the claim predicts (+1: riskier
         assets have larger values).
@@ -496,7 +496,7 @@ def c19_rule(tests: pd.DataFrame, explosive: Mapping[str, int], short_lived: Map
 
 
 def correlation_text(tests: pd.DataFrame, pairs: Sequence[tuple[str, str]]) -> str:
-    """Rows of a :func:`helpers.rotation.spearman_table` family as text: rho, 95% interval and Holm p."""
+    """Rows of a :func:`helpers.methods.small_sample.spearman_table` family as text: rho, 95% interval and Holm p."""
     out = []
     for m, k in pairs:
         r = tests.loc[(m, k)]
@@ -540,7 +540,7 @@ def c25_rule(diff: float, lo: float, hi: float, minimum_effect: float,
     Parameters
     ----------
     agreement : DataFrame, optional
-        :func:`helpers.rotation.dimension_agreement` of the declared alternatives (bucket rule,
+        :func:`helpers.studies.rotation.dimension_agreement` of the declared alternatives (bucket rule,
         minimum members, leave one episode out). The robustness share is the *smallest* share of
         agreeing alternatives over the dimensions: a result that survives many alternatives of one
         kind but none of another (the bucket rules that keep the 2019-21 episodes) is not robust,
@@ -557,9 +557,11 @@ def c25_rule(diff: float, lo: float, hi: float, minimum_effect: float,
 def c25_evidence(c25: object, drawdown_large: float, drawdown_small: float, n_runs: int, survivorship: str,
                  curve: pd.DataFrame | None = None, other_days: object | None = None,
                  small_members: Sequence[str] = (), defi: Sequence[str] = (), decision: Decision | None = None) -> str:
-    """Evidence of C25 from a :class:`helpers.rotation.RiskAdjustedDifference` and the declared alternatives.
+    """Evidence of C25 from a :class:`helpers.methods.masked_bootstrap.RiskAdjustedDifference` and the alternatives.
 
-    ``curve`` is :func:`helpers.rotation.large_small_curve`; ``other_days`` the same difference on
+    ``drawdown_large`` and ``drawdown_small`` are worst drawdowns as positive fractions of the running peak
+    (:func:`helpers.methods.masked_bootstrap.return_per_vol_table`). ``curve`` is
+    :func:`helpers.studies.rotation.large_small_curve`; ``other_days`` the same difference on
     uptrend days *without* expanding liquidity; ``small_members`` the tokens in the primary small
     bucket on the rally days used, ``defi`` the DeFi tokens among the catalog's.
     """
@@ -570,8 +572,8 @@ def c25_evidence(c25: object, drawdown_large: float, drawdown_small: float, n_ru
     text = (f"On N={c25.n} liquidity-driven rally days{first} (BTC uptrend and net liquidity expanding, {n_runs} runs) "  # type: ignore[attr-defined]
             f"the large-cap basket earned {c25.ratio_a:.2f} per unit of volatility against {c25.ratio_b:.2f} for "  # type: ignore[attr-defined]
             f"small caps, a difference of {c25.diff:+.2f} (95% stationary bootstrap {c25.lo:+.2f} to {c25.hi:+.2f}); "  # type: ignore[attr-defined]
-            f"size buckets from trailing market caps at each episode start. Worst drawdown large "
-            f"{drawdown_large:.2f} vs small {drawdown_small:.2f} log.")
+            f"size buckets from trailing market caps at each episode start. Worst drawdown (fall from the running "
+            f"peak within one run of rally days) large {drawdown_large:.0%} vs small {drawdown_small:.0%}.")
     if curve is not None:
         p = curve[curve["dimension"] == "primary"].iloc[0]
         buckets = curve[curve["dimension"] == "small bucket"]
@@ -625,7 +627,7 @@ def c26_rule(chain_returns: pd.Series, btc_return: float, *, minimum_rise: float
         Days of the window after the chains' last close (0: the data cover the window).
     bound : (float, float), optional
         The largest rise and the largest fall (negative) of the chains' mean log return over
-        ``missing_days`` days seen before the window (:func:`helpers.rotation.extreme_moves`).
+        ``missing_days`` days seen before the window (:func:`helpers.studies.rotation.extreme_moves`).
 
     Returns
     -------
@@ -665,7 +667,7 @@ def c26_rule(chain_returns: pd.Series, btc_return: float, *, minimum_rise: float
 
 def c26_evidence(table: pd.DataFrame, btc_return: float, window: tuple[str, str], last_date: pd.Timestamp,
                  tvl_change: float | None, decision: Decision, btc_full_window: float | None = None) -> str:
-    """Evidence of C26 from a :func:`helpers.rotation.window_return_table` of the declared chains.
+    """Evidence of C26 from a :func:`helpers.studies.rotation.window_return_table` of the declared chains.
 
     ``btc_return`` is BTC's log return over the chains' days; ``btc_full_window`` over the whole window.
     """
@@ -706,7 +708,7 @@ SURVIVORSHIP_DIRECTION: dict[str, str] = {
 
 
 def survivorship_text(table: pd.DataFrame | None) -> str:
-    """Plain text of :func:`helpers.rotation.survivorship_table`, or why it cannot be computed (``None``)."""
+    """Plain text of :func:`helpers.studies.rotation.survivorship_table`, or why it cannot be computed (``None``)."""
     if table is None or table.empty:
         return ("not quantified: the total crypto market cap of all tokens (the mirror's CoinGecko series) is "
                 "missing, and the proxy total sums only the listed tokens")

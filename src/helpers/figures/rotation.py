@@ -189,7 +189,7 @@ def dominance_breadth(dominance: pd.Series, breadth: pd.Series, episodes: pd.Dat
     dominance : Series
         BTC market cap / total crypto market cap, percent.
     breadth : Series
-        :func:`helpers.rotation.breadth` (share of tokens beating BTC over 90 days).
+        :func:`helpers.methods.baskets.breadth` (share of tokens beating BTC over 90 days).
     altseasons : sequence of (start, end)
         Periods with breadth at or above ``threshold``.
     """
@@ -232,7 +232,7 @@ def rally_anatomy(rallies: pd.DataFrame, order: Sequence[str], title: str, sourc
     Parameters
     ----------
     rallies : DataFrame
-        :func:`helpers.rotation.episode_rallies` with a ``bucket`` column.
+        :func:`helpers.methods.rally_anatomy.episode_rallies` with a ``bucket`` column.
     order : sequence of str
         Buckets from the largest to the smallest.
     """
