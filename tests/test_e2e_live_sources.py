@@ -36,7 +36,7 @@ from werkzeug import Request, Response
 from helpers.data import catalog
 from helpers.data.store import Store
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.mirror]
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
