@@ -79,6 +79,10 @@ def test_onset_lags_running_none_and_not_yet_valid() -> None:
 def test_episodes_by_rule_rejects_unknown_rule() -> None:
     with pytest.raises(ValueError, match="'ma' or 'swing'"):
         epi.episodes_by_rule(_step_path(), ["ema", 10, 3])
+    with pytest.raises(ValueError, match="must be numbers"):
+        epi.episodes_by_rule(_step_path(), ["ma", "long", 3])
+    assert epi.parse_rule(["swing", 0.5, 0.3]) == ("swing", 0.5, 0.3)
+    assert epi.parse_rule(["ma", 200, 30]) == ("ma", 200.0, 30.0)
 
 
 def test_true_periods_and_first_true_after() -> None:

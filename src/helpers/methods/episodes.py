@@ -212,14 +212,28 @@ def episodes_by_rule(price: pd.Series, rule: Sequence[object]) -> tuple[pd.DataF
         for ``swing`` (its first trough is the first close, which may sit mid-rally).
     """
     s = price.dropna()
-    kind = str(rule[0])
+    kind, first, second = parse_rule(rule)
     if kind == "ma":
-        window, confirm = int(rule[1]), int(rule[2])  # type: ignore[call-overload]
+        window, confirm = int(first), int(second)
         return uptrend_episodes(s, window, confirm, confirm), s.index[0] + pd.Timedelta(days=window)
-    if kind == "swing":
-        rise, fall = float(rule[1]), float(rule[2])  # type: ignore[arg-type]
-        return swing_episodes(s, rise, fall), s.index[0] + pd.Timedelta(days=180)
-    raise ValueError(f"rule {rule!r} must start with 'ma' or 'swing'")
+    return swing_episodes(s, first, second), s.index[0] + pd.Timedelta(days=180)
+
+
+def parse_rule(rule: Sequence[object]) -> tuple[RuleKind, float, float]:
+    """A rule written as a list (a notebook parameter) as its kind and two numbers.
+
+    Raises
+    ------
+    ValueError
+        If the rule does not start with one of :data:`RULE_KINDS` or its two settings are not numbers.
+    """
+    if len(rule) != 3 or rule[0] not in RULE_KINDS:
+        raise ValueError(f"rule {rule!r} must start with 'ma' or 'swing' and give two numbers")
+    try:
+        first, second = float(str(rule[1])), float(str(rule[2]))
+    except ValueError:
+        raise ValueError(f"rule {rule!r}: its two settings must be numbers") from None
+    return ("ma" if rule[0] == "ma" else "swing"), first, second
 
 
 def onset_lags(reference: pd.DataFrame, other: pd.DataFrame, max_days: int = 365,
