@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 from pathlib import Path
 
 import nbformat
@@ -12,6 +13,7 @@ import pytest
 from helpers.claims import events as ce
 from helpers.claims import specs
 from helpers.claims import vocabulary as v
+from helpers.methods.cycles import CycleDrawdowns, CycleReturnGap
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "03_pivot_event_studies.ipynb"
 MIN = {"btc": 0.1, "SP500": 0.03}
@@ -173,15 +175,15 @@ def test_c28_tightening_rule_branches(gap: tuple[float, float, float], dd: tuple
 
 
 def test_c28_evidence() -> None:
-    falls = pd.DataFrame({"days": [1100, 498], "mdd": [0.84, 0.67], "random_mean": [0.69, 0.52],
+    table = pd.DataFrame({"days": [1100, 498], "mdd": [0.84, 0.67], "random_mean": [0.69, 0.52],
                           "excess": [0.15, 0.15], "percentile": [100.0, 75.0]}, index=["c1", "c2"])
-    falls.attrs.update({"effect": 0.15, "lo": -0.07, "hi": 0.44, "n": 2})
-    gap = {"diff": 0.09, "lo": -1.2, "hi": 1.2, "mean_in": 0.41, "mean_out": 0.32, "days_in": 1598, "days_out": 2984}
+    falls = CycleDrawdowns(table, effect=0.15, lo=-0.07, hi=0.44, p_value=0.2, n=2, level=0.975)
+    gap = CycleReturnGap(diff=0.09, lo=-1.2, hi=1.2, mean_in=0.41, mean_out=0.32, days_in=1598, days_out=2984, cycles=2)
     d = ce.c28_tightening_rule((0.09, -1.2, 1.2), (0.15, -0.07, 0.44), minimum_return_gap=0.2, minimum_drawdown=0.1)
     text = ce.c28_evidence(gap, falls, d, "2026-07-18", 0.975)
     assert "N=2 hiking cycles" in text and "84% and 67%" in text and "97.5%" in text
     assert "runs against the claim" in text and "+0.09 log points a year, an interval with a half-width of about 1.2" in text
-    neg = ce.c28_evidence({**gap, "diff": -0.3}, falls, d, "2026-07-18", 0.975)
+    neg = ce.c28_evidence(dataclasses.replace(gap, diff=-0.3), falls, d, "2026-07-18", 0.975)
     assert "points the claimed way" in neg
 
 

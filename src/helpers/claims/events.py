@@ -15,7 +15,7 @@ shared :func:`~helpers.claims.vocabulary.interval_rule` and
   tightening cycles". Two parts: the return gap inside hiking cycles, and the excess drawdown in
   each cycle over windows of the same length.
 
-The evidence functions turn the tables of :mod:`helpers.events` into text whose first sentence
+The evidence functions turn the tables of :mod:`helpers.studies.events` and :mod:`helpers.methods.cycles` into text whose first sentence
 is plain words (effect, interval, N, last date), as the site shows it on the front page.
 """
 
@@ -28,6 +28,7 @@ from scipy import stats as sps
 
 from helpers.claims import vocabulary as v
 from helpers.claims.vocabulary import Decision
+from helpers.methods.cycles import CycleDrawdowns, CycleReturnGap
 
 
 def agreement_share(primary: Decision, alternatives: Mapping[str, Decision]) -> float | None:
@@ -54,7 +55,7 @@ def c07_pivot_rule(table: pd.DataFrame, minimum_effects: Mapping[str, float], *,
     Parameters
     ----------
     table : pd.DataFrame
-        :func:`helpers.events.placebo_table` (rows ``(asset, horizon)``; ``n_events``, ``effect``,
+        :func:`helpers.studies.events.placebo_table` (rows ``(asset, horizon)``; ``n_events``, ``effect``,
         ``effect_lo``, ``effect_hi``: the excess over the random-day mean and its
         Bonferroni-simultaneous interval over the rows).
     minimum_effects : mapping
@@ -88,13 +89,13 @@ def c07_pivot_rule(table: pd.DataFrame, minimum_effects: Mapping[str, float], *,
 
 
 def placebo_losers(table: pd.DataFrame) -> list[tuple[str, int]]:
-    """Rows of :func:`helpers.events.placebo_table` whose event mean is at or below the random-day mean."""
+    """Rows of :func:`helpers.studies.events.placebo_table` whose event mean is at or below the random-day mean."""
     lost = table["event_mean"] <= table["placebo_mean"]
     return [(str(a), int(h)) for a, h in table.index[lost.to_numpy()]]
 
 
 def placebo_summary(table: pd.DataFrame, alpha: float = 0.05) -> str:
-    """Two sentences for a notebook, from :func:`helpers.events.placebo_table`: signs, beats and the losing rows."""
+    """Two sentences for a notebook, from :func:`helpers.studies.events.placebo_table`: signs, beats and the losing rows."""
     n = len(table)
     positive = int((table["event_mean"] > 0).sum())
     losers = placebo_losers(table)
@@ -115,13 +116,13 @@ def c07_evidence(table: pd.DataFrame, decision: Decision, alternatives: Mapping[
     Parameters
     ----------
     table : pd.DataFrame
-        The primary :func:`helpers.events.placebo_table`.
+        The primary :func:`helpers.studies.events.placebo_table`.
     decision : Decision
         :func:`c07_pivot_rule` on ``table``.
     alternatives : mapping
         Decisions of the declared alternative specifications, by name.
     loo : pd.DataFrame
-        :func:`helpers.events.leave_one_out` on the same events.
+        :func:`helpers.studies.events.placebo_leave_one_out` on the same events.
     last_date : str
         Last close used.
     reading : str
@@ -222,7 +223,7 @@ def c08_hits(best: pd.Series, pivots: Sequence[str], definitions: Sequence[tuple
 
 def c08_grid_decisions(grid: pd.DataFrame, base_rates: Mapping[str, float], *, minimum_effect: float = 0.2,
                        alpha: float = 0.05) -> dict[str, Decision]:
-    """:func:`c08_rally_rule` for every pivot set of :func:`helpers.events.rally_grid` (the alternative readings)."""
+    """:func:`c08_rally_rule` for every pivot set of :func:`helpers.studies.events.rally_grid` (the alternative readings)."""
     out = {}
     for pivots, rows in grid.groupby("pivots", sort=False):
         hits = {str(r.definition): (int(r.k), int(r.n)) for r in rows.itertuples()}
@@ -256,9 +257,9 @@ def c08_evidence(best: pd.Series, pivots: Sequence[str], definitions: Sequence[t
     definitions : sequence of (name, threshold)
         Rally definitions in log units.
     rates : pd.DataFrame
-        :func:`helpers.events.base_rates` (``base_rate``, ``lower``, ``upper``).
+        :func:`helpers.methods.rallies.base_rates` (``base_rate``, ``lower``, ``upper``).
     spaced : mapping
-        Per definition, :func:`helpers.events.chance_all_spaced` for the pivots.
+        Per definition, :func:`helpers.methods.rallies.chance_all_spaced` for the pivots.
     decision, alternatives
         :func:`c08_rally_rule` on the primary reading and on the alternative readings.
     n_days : int
@@ -316,10 +317,10 @@ def c28_tightening_rule(return_gap: tuple[float, float, float], excess_drawdown:
     ----------
     return_gap : (estimate, low, high)
         Annualised mean log return inside hiking cycles minus outside
-        (:func:`helpers.events.cycle_return_gap`); the claim says it is negative.
+        (:func:`helpers.methods.cycles.cycle_return_gap`); the claim says it is negative.
     excess_drawdown : (estimate, low, high)
         Mean over cycles of the cycle's maximum drawdown minus that of same-length windows from
-        random days (:func:`helpers.events.cycle_drawdown_placebo`); the claim says positive.
+        random days (:func:`helpers.methods.cycles.cycle_drawdown_placebo`); the claim says positive.
     minimum_return_gap, minimum_drawdown : float
         Smallest meaningful effects (log return per year; drawdown as a fraction).
 
@@ -337,29 +338,29 @@ def c28_tightening_rule(return_gap: tuple[float, float, float], excess_drawdown:
     return v.compound_rule(parts, rule=rule)
 
 
-def c28_evidence(gap: Mapping[str, float], drawdowns: pd.DataFrame, decision: Decision, last_date: str,
+def c28_evidence(gap: CycleReturnGap, drawdowns: CycleDrawdowns, decision: Decision, last_date: str,
                  coverage: float, asset: str = "BTC") -> str:
-    """Evidence for C28 from :func:`helpers.events.cycle_return_gap` and :func:`helpers.events.cycle_drawdown_placebo`."""
-    n = int(drawdowns.attrs["n"])
+    """Evidence for C28 from :func:`helpers.methods.cycles.cycle_return_gap` and :func:`helpers.methods.cycles.cycle_drawdown_placebo`."""
+    n = drawdowns.n
     falls = ", ".join(f"{c}: -{r.mdd:.0%} (random windows of {int(r.days)} days -{r.random_mean:.0%} on average, "
-                      f"percentile {r.percentile:.0f})" for c, r in drawdowns.iterrows())
-    deepest = " and ".join(f"{x:.0%}" for x in drawdowns["mdd"])
+                      f"percentile {r.percentile:.0f})" for c, r in drawdowns.table.iterrows())
+    deepest = " and ".join(f"{x:.0%}" for x in drawdowns.table["mdd"])
     first = (f"In the N={n} hiking cycles with {asset} data, {asset}'s deepest fall from a peak was {deepest}, "
              f"deeper than in a typical window of the same length by "
-             f"{drawdowns.attrs['effect']:+.2f} on average (interval {drawdowns.attrs['lo']:+.2f} to "
-             f"{drawdowns.attrs['hi']:+.2f}), while its mean return inside the cycles was "
-             f"{gap['diff']:+.2f} log points a year versus outside (interval {gap['lo']:+.2f} to {gap['hi']:+.2f}; "
+             f"{drawdowns.effect:+.2f} on average (interval {drawdowns.lo:+.2f} to "
+             f"{drawdowns.hi:+.2f}), while its mean return inside the cycles was "
+             f"{gap.diff:+.2f} log points a year versus outside (interval {gap.lo:+.2f} to {gap.hi:+.2f}; "
              f"data to {last_date}).")
     return (f"{first} Intervals at {coverage:.1%} (Bonferroni over the two parts). Deepest fall per cycle: {falls}. "
-            f"Annualised mean log return {gap['mean_in']:+.2f} on {int(gap['days_in'])} days inside the cycles and "
-            f"{gap['mean_out']:+.2f} on {int(gap['days_out'])} days outside (stationary bootstrap, blocks of a year). "
+            f"Annualised mean log return {gap.mean_in:+.2f} on {gap.days_in} days inside the cycles and "
+            f"{gap.mean_out:+.2f} on {gap.days_out} days outside (stationary bootstrap, blocks of a year). "
             f"{_c28_gap_text(gap, n)}With {n} cycles no interval can be narrow. Rule: {decision.reason}.")
 
 
-def _c28_gap_text(gap: Mapping[str, float], n: int) -> str:
+def _c28_gap_text(gap: CycleReturnGap, n: int) -> str:
     """The return part in plain words: its sign against the claim and the width of its interval."""
-    width = (gap["hi"] - gap["lo"]) / 2
-    sign = ("runs against the claim: returns were higher inside the cycles than outside" if gap["diff"] > 0
+    width = (gap.hi - gap.lo) / 2
+    sign = ("runs against the claim: returns were higher inside the cycles than outside" if gap.diff > 0
             else "points the claimed way: returns were lower inside the cycles than outside")
-    return (f"The return part {sign} ({gap['diff']:+.2f} log points a year, an interval with a half-width of about {width:.1f}), "
+    return (f"The return part {sign} ({gap.diff:+.2f} log points a year, an interval with a half-width of about {width:.1f}), "
             f"so with N={n} cycles a gap of the claimed size can be neither shown nor ruled out. ")

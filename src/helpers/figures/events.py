@@ -16,8 +16,9 @@ import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from helpers.events import PlaceboResult, RallyDefinition
 from helpers.figures import style
+from helpers.methods.placebo import PlaceboResult
+from helpers.methods.rallies import RallyDefinition
 
 _LOG_NOTE = "cumulative log return (0.69 = doubling)"
 
@@ -63,9 +64,9 @@ def event_paths_figure(paths: pd.DataFrame, band: pd.DataFrame | None, title: st
     Parameters
     ----------
     paths : pd.DataFrame
-        :func:`helpers.events.event_paths` (index event day, one column per event).
+        :func:`helpers.methods.eventstudy.event_paths` (index event day, one column per event).
     band : pd.DataFrame or None
-        :func:`helpers.events.unconditional_band` (quantile columns), drawn in grey.
+        :func:`helpers.methods.eventstudy.unconditional_band` (quantile columns), drawn in grey.
     directions : mapping label -> "easing" / "tightening", optional
         Colours easing turns cool and tightening turns red.
     highlight : str, optional
