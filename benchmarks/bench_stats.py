@@ -30,8 +30,8 @@ def _best_of(fn: Callable[[], object], repeat: int = 3) -> float:
 def _btc_closes():  # type: ignore[no-untyped-def]
     """BTC closes from a temporary cache filled from the mirror (``$QTLAB_MIRROR`` or ../shared/data)."""
     from helpers import data
-    from helpers.sources.mirror import MirrorSource
     from helpers.data.store import Store
+    from helpers.sources.mirror import MirrorSource
 
     mirror = Path(os.environ.get("QTLAB_MIRROR") or Path(__file__).resolve().parents[1] / ".." / "shared" / "data")
     home = tempfile.mkdtemp(prefix="qtlab_bench_stats_")
@@ -42,7 +42,8 @@ def _btc_closes():  # type: ignore[no-untyped-def]
 
 def run() -> dict[str, float]:
     """Seconds per figure (best of three)."""
-    from helpers import events, scenarios
+    from helpers import events
+    from helpers.methods import simulation
 
     saved = os.environ.get("QTLAB_HOME")
     try:
@@ -56,7 +57,7 @@ def run() -> dict[str, float]:
     pivots = ["2019-07-31", "2020-03-15", "2023-07-26", "2024-09-18"]
     return {
         "bootstrap_10000_paths_365d_s": _best_of(
-            lambda: scenarios.bootstrap_paths(log_returns, 10_000, 365, 30, 20251201)),
+            lambda: simulation.bootstrap_paths(log_returns, 10_000, 365, 30, 20251201)),
         "placebo_5000_draws_5_horizons_s": _best_of(
             lambda: events.placebo_table({"btc": btc}, pivots, [30, 90, 180, 365, 540], draws=5000, seed=1)),
     }

@@ -10,10 +10,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import scenarios as sc
 from helpers.claims import scenarios as cs
 from helpers.claims import specs
 from helpers.claims import vocabulary as v
+from helpers.methods import simulation as sim
+from helpers.methods import strategies as strat
+from helpers.methods import strategy_comparison as compare
+from helpers.methods.simulation import RealisedPath, RealisedPercentiles
+from helpers.studies import scenarios as study
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "06_risk_scenarios.ipynb"
 
@@ -34,7 +38,7 @@ def test_c20_risk_part_branches(effect: float, lo: float, hi: float, n: int, exp
 
 
 def _risks(rows: list[tuple[float, float, float, int]]) -> pd.DataFrame:
-    names = list(sc.RISK_ITEMS)[:len(rows)]
+    names = list(study.RISK_ITEMS)[:len(rows)]
     table = pd.DataFrame([{"effect": e, "lo": lo, "hi": hi, "meaningful": 0.10, "p": 0.5, "p_holm": 1.0,
                            "significant": False, "n": n} for e, lo, hi, n in rows], index=names)
     table.attrs["level"] = 0.9875
@@ -138,13 +142,13 @@ def cash_holder() -> tuple[pd.DataFrame, pd.DataFrame]:
     """A "staged" plan that keeps 20% in cash throughout: 20% less risk than the full lump sum, none vs the matched."""
     prices = pd.Series(np.exp(np.cumsum(np.random.default_rng(7).normal(0.002, 0.03, 900))),
                        index=pd.date_range("2020-01-01", periods=900, freq="D"))
-    paths, starts = sc.start_windows(prices, 60)
-    final, mdd = sc.strategy_outcomes(paths, {"lump_sum": lambda p: p,
-                                              "cash": lambda p: sc.static_mix_values(p, 0.8)}, starts)
-    vs_lump = pd.concat({60: sc.compare_to_baseline(final, mdd, "lump_sum", 60, 100, 1, row_level=0.95)},
+    paths, starts = sim.start_windows(prices, 60)
+    final, mdd = strat.strategy_outcomes(paths, {"lump_sum": lambda p: p,
+                                                 "cash": lambda p: strat.static_mix_values(p, 0.8)}, starts)
+    vs_lump = pd.concat({60: compare.compare_to_baseline(final, mdd, "lump_sum", 60, 100, 1, row_level=0.95)},
                         names=["horizon"])
-    matched = pd.concat({60: sc.compare_to_matched(paths, final, mdd, ["cash"], "lump_sum", 60, 100, 1,
-                                                   row_level=0.95)}, names=["horizon"])
+    matched = pd.concat({60: compare.compare_to_matched(paths, final, mdd, ["cash"], "lump_sum", 60, 100, 1,
+                                                        row_level=0.95)}, names=["horizon"])
     return vs_lump, matched
 
 
@@ -262,10 +266,11 @@ def test_c23_reachable_verdicts() -> None:
     assert v.SUPPORTED in cs.c23_reachable(0.90, 0.75, 0.85)  # an informative top can earn credit
 
 
-def _realised() -> dict[str, object]:
-    return {"close_at_date": 86281.0, "max": 97008.0, "max_date": pd.Timestamp("2026-01-14"), "min": 58573.0,
-            "min_date": pd.Timestamp("2026-06-30"), "last_date": pd.Timestamp("2026-07-18"), "n_days": 229,
-            "first_touch_90000": pd.Timestamp("2025-12-02"), "first_touch_100000": None}
+def _realised() -> RealisedPath:
+    return RealisedPath(close_at_date=86281.0, max=97008.0, max_date=pd.Timestamp("2026-01-14"), min=58573.0,
+                        min_date=pd.Timestamp("2026-06-30"), last_date=pd.Timestamp("2026-07-18"), n_days=229,
+                        first_touch={90000.0: pd.Timestamp("2025-12-02"), 100000.0: None},
+                        days_at_or_above={90000.0: 40, 100000.0: 0})
 
 
 def test_c23_and_c27_evidence() -> None:
@@ -274,7 +279,7 @@ def test_c23_and_c27_evidence() -> None:
                          columns=cols)
     d = cs.c23_range_rule(cs.LevelOutcome(90000, 0.97, True), cs.LevelOutcome(100000, 0.90, False), complete=False)
     text = cs.c23_evidence(_realised(), touch, "2025-12-01", [90000, 100000], 5000, False,
-                           {"days": 229, "max": 13.0, "last": 15.0}, "2026-12-01", d, (110000.0, 150000.0),
+                           RealisedPercentiles(max=13.0, min=5.0, last=15.0, days=229), "2026-12-01", d, (110000.0, 150000.0),
                            "since 2015", zero_drift="zero drift")
     assert text.startswith("BTC's highest close in the 12 months after 2025-12-01 so far is USD 97,008")
     assert "can never be supported" in text and "with zero drift (zero drift) 90,000 had 0.90" in text

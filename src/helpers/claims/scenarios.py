@@ -31,7 +31,8 @@ import pandas as pd
 from helpers.claims import vocabulary as v
 from helpers.claims.events import agreement_share
 from helpers.claims.vocabulary import Decision
-from helpers.scenarios import relative_interval
+from helpers.methods.simulation import RealisedPath, RealisedPercentiles
+from helpers.methods.strategy_comparison import relative_interval
 
 __all__ = ["LevelOutcome", "agreement_share", "c20_risks_rule", "c21_staging_rule", "c22_ladder_rule", "c23_range_rule",
            "c23_reachable", "c27_high_rule"]
@@ -75,7 +76,7 @@ def c20_risk_part(effect: float, lo: float, hi: float, meaningful: float, n: int
 
 
 def c20_parts(table: pd.DataFrame, *, min_events: int = 5) -> dict[str, Decision]:
-    """:func:`c20_risk_part` for every row of :func:`helpers.scenarios.risk_table`."""
+    """:func:`c20_risk_part` for every row of :func:`helpers.studies.scenarios.thesis_risk_table`."""
     return {str(name): c20_risk_part(float(r.effect), float(r.lo), float(r.hi), float(r.meaningful), int(r.n),
                                      min_events=min_events) for name, r in table.iterrows()}
 
@@ -87,7 +88,7 @@ def c20_risks_rule(table: pd.DataFrame, *, min_events: int = 5, alternative: pd.
     Parameters
     ----------
     table : pd.DataFrame
-        :func:`helpers.scenarios.risk_table` of the primary specification (forward returns after
+        :func:`helpers.studies.scenarios.thesis_risk_table` of the primary specification (forward returns after
         each risk appeared, as issue 11 requires).
     min_events : int
         See :func:`c20_risk_part`.
@@ -124,7 +125,7 @@ def c20_risks_rule(table: pd.DataFrame, *, min_events: int = 5, alternative: pd.
 
 
 def c20_status_table(table: pd.DataFrame, *, min_events: int = 5) -> pd.DataFrame:
-    """:func:`helpers.scenarios.risk_table` with each risk's verdict and a plain ``status`` label."""
+    """:func:`helpers.studies.scenarios.thesis_risk_table` with each risk's verdict and a plain ``status`` label."""
     parts = c20_parts(table, min_events=min_events)
     status = ["undecidable" if int(r.n) < min_events else RISK_STATUS[parts[str(n)].verdict] for n, r in table.iterrows()]
     return table.assign(verdict=[parts[str(n)].verdict for n in table.index], status=status)
@@ -203,7 +204,7 @@ def c21_staging_rule(rows: pd.DataFrame, *, material: float, robust_share: float
         One row per (horizon, variant, risk measure) against the full lump sum, with
         ``improvement`` (relative reduction of risk, positive = less risk), its interval at the
         family's Bonferroni level ``imp_lo``, ``imp_hi``, and each row's own interval at
-        ``row_coverage``, ``imp_lo_row``, ``imp_hi_row`` (:func:`helpers.scenarios.relative_interval`).
+        ``row_coverage``, ``imp_lo_row``, ``imp_hi_row`` (:func:`helpers.methods.strategy_comparison.relative_interval`).
     material : float
         Smallest relative reduction that counts (0.10 = 10% less risk).
     robust_share : float, optional
@@ -263,14 +264,14 @@ def c21_staging_rule(rows: pd.DataFrame, *, material: float, robust_share: float
 
 
 def c21_rows(table: pd.DataFrame, strategies: Sequence[str], measures: Sequence[str]) -> pd.DataFrame:
-    """The rows of a stacked :func:`helpers.scenarios.compare_to_baseline` that :func:`c21_staging_rule` judges.
+    """The rows of a stacked :func:`helpers.methods.strategy_comparison.compare_to_baseline` that :func:`c21_staging_rule` judges.
 
     Returns
     -------
     pd.DataFrame
         Rows (horizon, strategy, measure) of ``strategies`` x ``measures`` with ``improvement``,
         ``imp_lo`` and ``imp_hi``, and ``imp_lo_row``, ``imp_hi_row`` when the table has each row's
-        own interval (:func:`helpers.scenarios.relative_interval`).
+        own interval (:func:`helpers.methods.strategy_comparison.relative_interval`).
     """
     keep = (table.index.get_level_values("strategy").isin(strategies)
             & table.index.get_level_values("measure").isin(measures))
@@ -303,8 +304,8 @@ def c21_evidence(vs_lump: pd.DataFrame, vs_matched: pd.DataFrame, strategies: Se
     Parameters
     ----------
     vs_lump, vs_matched : DataFrame
-        :func:`helpers.scenarios.compare_to_baseline` against the full lump sum and
-        :func:`helpers.scenarios.compare_to_matched`, horizons stacked (outer level ``horizon``).
+        :func:`helpers.methods.strategy_comparison.compare_to_baseline` against the full lump sum and
+        :func:`helpers.methods.strategy_comparison.compare_to_matched`, horizons stacked (outer level ``horizon``).
     strategies, measures : sequences of str
         Rows reported (``measures`` without ``p_loss``, which is reported separately).
     start : str
@@ -319,7 +320,7 @@ def c21_evidence(vs_lump: pd.DataFrame, vs_matched: pd.DataFrame, strategies: Se
     material : float
         The rule's minimum meaningful reduction.
     cash : mapping
-        Average uninvested share per (horizon, strategy) (:func:`helpers.scenarios.cash_share`):
+        Average uninvested share per (horizon, strategy) (:func:`helpers.methods.strategies.cash_share`):
         roughly the most a staged plan can cut risk against the full lump sum by cash alone.
     seed_check : mapping, optional
         Stability of the deciding bounds over two bootstrap seeds: ``reps``, ``max_a`` and
@@ -406,7 +407,7 @@ def c22_ladder_rule(lock: tuple[float, float, float], capture: tuple[float, floa
 def c22_evidence(lock: pd.DataFrame, table: pd.DataFrame, simulated: pd.DataFrame, horizon: int, gain: float,
                  start: str, n_paths: int, decision: Decision, last_date: str, baseline: str = "buy_and_hold",
                  strategy: str = "ladder") -> str:
-    """Evidence for C22 from :func:`helpers.scenarios.lock_and_capture` and :func:`helpers.scenarios.compare_to_baseline`."""
+    """Evidence for C22 from :func:`helpers.methods.strategy_comparison.lock_and_capture` and :func:`helpers.methods.strategy_comparison.compare_to_baseline`."""
     r, b = lock.loc[strategy], lock.loc[baseline]
     first = (f"Over {horizon}-day holdings from every start day ({start} to {last_date}, N={int(r['n'])}), the ladder "
              f"turned a +{gain:.0%} paper gain into a final loss {r['up_then_loss']:.1%} of the time against "
@@ -530,18 +531,18 @@ def c27_high_rule(high: LevelOutcome, *, complete: bool, near_certain: float = 0
     return Decision(d.verdict, d.rule, f"prior record close {d.reason}{cond}")
 
 
-def c23_evidence(realised: Mapping[str, object], touch: pd.DataFrame, date: str, levels: Sequence[float],
-                 n_paths: int, complete: bool, percentiles: Mapping[str, float], window_end: object,
+def c23_evidence(realised: RealisedPath, touch: pd.DataFrame, date: str, levels: Sequence[float],
+                 n_paths: int, complete: bool, percentiles: RealisedPercentiles, window_end: object,
                  decision: Decision, band: tuple[float, float] | None, main: str, near_certain: float = 0.85,
                  zero_drift: str | None = None) -> str:
     """Evidence for C23: plain first sentence, the realised closes, the ex-ante probabilities, the rule's reason.
 
     Parameters
     ----------
-    realised : mapping
-        :func:`helpers.scenarios.realised_after` over the claim's window.
+    realised : RealisedPath
+        :func:`helpers.methods.simulation.realised_after` over the claim's window.
     touch : DataFrame
-        :func:`helpers.scenarios.touch_table` (rows samples, the main one named ``main``).
+        :func:`helpers.methods.simulation.touch_table` (rows samples, the main one named ``main``).
     date : str
         Forecast day.
     levels : sequence of float
@@ -550,8 +551,8 @@ def c23_evidence(realised: Mapping[str, object], touch: pd.DataFrame, date: str,
         Simulated paths per sample.
     complete : bool
         Whether the window is over.
-    percentiles : mapping
-        :func:`helpers.scenarios.realised_percentiles` of the realised path among the main paths.
+    percentiles : RealisedPercentiles
+        :func:`helpers.methods.simulation.realised_percentiles` of the realised path among the main paths.
     window_end : date
         Last day of the window.
     decision : Decision
@@ -569,10 +570,10 @@ def c23_evidence(realised: Mapping[str, object], touch: pd.DataFrame, date: str,
     h = max(d for lv, d in touch.columns if lv != "median close")
     p_low, p_high = touch[(low, h)], touch[(high, h)]
     state = "complete" if complete else "still open"
-    first = (f"BTC's highest close in the 12 months after {date} so far is USD {realised['max']:,.0f} (first close >= "
-             f"{low:,.0f} on {_date(realised[f'first_touch_{low:g}'])}, >= {high:,.0f}: "
-             f"{_date(realised[f'first_touch_{high:g}'])}; N={realised['n_days']} closes to "
-             f"{_date(realised['last_date'])}, window to {pd.Timestamp(str(window_end)):%Y-%m-%d} {state}), while the "
+    first = (f"BTC's highest close in the 12 months after {date} so far is USD {realised.max:,.0f} (first close >= "
+             f"{low:,.0f} on {_date(realised.first_touch[float(low)])}, >= {high:,.0f}: "
+             f"{_date(realised.first_touch[float(high)])}; N={realised.n_days} closes to "
+             f"{_date(realised.last_date)}, window to {pd.Timestamp(str(window_end)):%Y-%m-%d} {state}), while the "
              f"simulation gave {low:,.0f} a {p_low[main]:.0%} and {high:,.0f} a {p_high[main]:.0%} chance ex ante.")
     def kind(p: float) -> str:
         return "informative" if informative(p, near_certain) else ("near certain" if p >= near_certain else "a long shot")
@@ -592,14 +593,14 @@ def c23_evidence(realised: Mapping[str, object], touch: pd.DataFrame, date: str,
                  f"{low:,.0f} had {z_low:.2f} ({kind(z_low)}) and {high:,.0f} {z_high:.2f} ({kind(z_high)})"
                  + (f", so a touch of {high:,.0f} would earn credit there." if informative(z_high, near_certain)
                     else "."))
-    return (f"{first} Close on {date} USD {realised['close_at_date']:,.0f}; highest close USD {realised['max']:,.0f} on "
-            f"{_date(realised['max_date'])}; lowest USD {realised['min']:,.0f} on {_date(realised['min_date'])}. "
+    return (f"{first} Close on {date} USD {realised.close_at_date:,.0f}; highest close USD {realised.max:,.0f} on "
+            f"{_date(realised.max_date)}; lowest USD {realised.min:,.0f} on {_date(realised.min_date)}. "
             f"Ex ante, stationary bootstrap of daily log returns up to {date} (N={n_paths} paths per sample, "
             f"{len(touch)} samples, main: {main}): P(touch {low:,.0f} within {h} d) {p_low.min():.2f}-"
             f"{p_low.max():.2f}, P(touch {high:,.0f}) {p_high.min():.2f}-{p_high.max():.2f} over the samples."
             + (declared + "." if band else "")
-            + f" Over the {percentiles['days']:.0f} days observed, the realised highest close sits at the "
-            f"{percentiles['max']:.0f}th and the last close at the {percentiles['last']:.0f}th percentile of the "
+            + f" Over the {percentiles.days:.0f} days observed, the realised highest close sits at the "
+            f"{percentiles.max:.0f}th and the last close at the {percentiles.last:.0f}th percentile of the "
             f"simulated paths ({main}).{can}{drift} Rule: {decision.reason}.")
 
 
@@ -617,7 +618,7 @@ def c23_reachable(p_low: float, p_high: float, near_certain: float, low: float =
     return out
 
 
-def c27_evidence(record: float, record_date: object, realised: Mapping[str, object], probability: float,
+def c27_evidence(record: float, record_date: object, realised: RealisedPath, probability: float,
                  probability_range: tuple[float, float], complete: bool, window_end: object, decision: Decision,
                  date: str, n_paths: int, main: str, last_close: float | None = None,
                  zero_drift_probability: float | None = None, zero_drift: str = "zero drift") -> str:
@@ -628,8 +629,8 @@ def c27_evidence(record: float, record_date: object, realised: Mapping[str, obje
     new record in the zero-drift sample named ``zero_drift``.
     """
     state = "complete" if complete else "still open"
-    gap = float(str(realised["max"])) / record - 1
-    start = float(str(realised["close_at_date"]))
+    gap = realised.max / record - 1
+    start = realised.close_at_date
     cond = ("" if last_close is None else
             f" The claim's condition, 'if momentum holds' (declared: the window's last close at or above the close on "
             f"{date}), {'holds' if last_close >= start else 'fails'} so far: the last close USD {last_close:,.0f} is "
@@ -639,9 +640,9 @@ def c27_evidence(record: float, record_date: object, realised: Mapping[str, obje
                if last_close < start else "while the condition holds, C27 is not supported."))
     drift = ("" if zero_drift_probability is None else
              f" The chance rests on the drift of the sample: with {zero_drift} it was {zero_drift_probability:.2f}.")
-    return (f"BTC's highest close after {date} was USD {realised['max']:,.0f} on {_date(realised['max_date'])}, "
+    return (f"BTC's highest close after {date} was USD {realised.max:,.0f} on {_date(realised.max_date)}, "
             f"{gap:+.0%} against the prior record close of USD {record:,.0f} ({_date(record_date)}); the window to "
-            f"{pd.Timestamp(str(window_end)):%Y-%m-%d} is {state} (N={realised['n_days']} closes to "
-            f"{_date(realised['last_date'])}). Ex ante, the simulation ({main}, N={n_paths} paths) gave a new record "
+            f"{pd.Timestamp(str(window_end)):%Y-%m-%d} is {state} (N={realised.n_days} closes to "
+            f"{_date(realised.last_date)}). Ex ante, the simulation ({main}, N={n_paths} paths) gave a new record "
             f"close within the window a probability of {probability:.2f} ({probability_range[0]:.2f}-"
             f"{probability_range[1]:.2f} over the samples).{drift}{cond} Rule: {decision.reason}.")

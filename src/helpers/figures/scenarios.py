@@ -17,7 +17,7 @@ import seaborn as sns
 from matplotlib.figure import Figure
 
 from helpers.figures import style
-from helpers.scenarios import MEASURES
+from helpers.methods.strategy_comparison import MEASURES
 
 _USD = mticker.FuncFormatter(lambda v, _: f"{v:,.0f}")
 _MEASURE_LABELS = {"mean": "mean return", "median": "median return", "sd": "SD of returns",
@@ -44,7 +44,7 @@ def fan_chart(quantiles: pd.DataFrame, start: str | pd.Timestamp, start_price: f
     Parameters
     ----------
     quantiles : DataFrame
-        :func:`helpers.scenarios.fan_quantiles` of *relative* paths (rows days, five quantile
+        :func:`helpers.methods.simulation.fan_quantiles` of *relative* paths (rows days, five quantile
         columns, outermost first and last).
     start, start_price
         Day 0 and its close; the fan is ``start_price`` times the quantiles.
@@ -91,7 +91,7 @@ def improvement_forest(table: pd.DataFrame, strategies: Sequence[str], measures:
     Parameters
     ----------
     table : DataFrame
-        :func:`helpers.scenarios.compare_to_baseline`, possibly several horizons stacked with an
+        :func:`helpers.methods.strategy_comparison.compare_to_baseline`, possibly several horizons stacked with an
         outer index level ``horizon``.
     strategies, measures : sequences of str
         Rows drawn (one panel per measure).
@@ -205,7 +205,7 @@ def event_strip(returns: pd.DataFrame, groups: pd.Series, horizon: int, band: tu
     Parameters
     ----------
     returns : DataFrame
-        :func:`helpers.scenarios.event_returns` (rows events, columns horizons).
+        :func:`helpers.studies.scenarios.event_returns` (rows events, columns horizons).
     groups : Series
         Group label per event (same index).
     horizon : int
@@ -240,7 +240,7 @@ def runup_scatter(table: pd.DataFrame, all_days: pd.DataFrame, days: int, title:
     Parameters
     ----------
     table : DataFrame
-        :func:`helpers.scenarios.runup_reversal` table (``runup``, ``after``; index labels).
+        :func:`helpers.studies.scenarios.runup_reversal` table (``runup``, ``after``; index labels).
     all_days : DataFrame
         ``runup`` and ``after`` for every day of the sample (the cloud).
     days : int
