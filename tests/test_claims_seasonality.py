@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from helpers.claims import seasonality as rules
-from helpers.seasonality import PeriodEffect
+from helpers.methods.seasonal import PeriodEffect
 
 
 def _parts(effects: list[float], pvals: list[float], upper: list[float],

@@ -6,7 +6,7 @@ import functools
 
 import pytest
 
-from helpers import speccurve as sc
+from helpers.methods import speccurve as sc
 from helpers.report import executor as ex
 
 

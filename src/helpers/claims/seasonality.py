@@ -29,7 +29,7 @@ from helpers.claims.vocabulary import (
     compound_rule,
     untestable,
 )
-from helpers.seasonality import PeriodEffect
+from helpers.methods.seasonal import PeriodEffect
 
 #: Columns of the parts table that :func:`direction_rule` reads.
 PART_COLUMNS: tuple[str, ...] = ("part", "effect", "lower", "upper", "p_holm", "min_effect")
@@ -153,7 +153,7 @@ def c14_rule(binomial_p: float | None = None, share: float | None = None, expect
              alpha: float = 0.05) -> Decision:
     """C14, corporate purchases cluster around year-end: untestable without a purchase table.
 
-    With a table (:func:`helpers.seasonality.purchase_clustering`), ``supported`` if the share of
+    With a table (:func:`helpers.studies.seasonality.purchase_clustering`), ``supported`` if the share of
     company-months in the window exceeds the expected share with binomial ``p < alpha``, else
     ``inconclusive``.
     """
@@ -172,7 +172,7 @@ def c14_rule(binomial_p: float | None = None, share: float | None = None, expect
 
 
 def describe_effect(label: str, effect: PeriodEffect, p_holm: float | None = None, unit: str = "log") -> str:
-    """One evidence phrase for a :class:`~helpers.seasonality.PeriodEffect`: estimate, interval, p, N.
+    """One evidence phrase for a :class:`~helpers.methods.seasonal.PeriodEffect`: estimate, interval, p, N.
 
     Examples
     --------
@@ -287,7 +287,7 @@ def c10_evidence(tests: pd.DataFrame, definition: str, n_flush: int, n_other: in
 def c14_evidence() -> str:
     """Evidence of C14 without purchase data: what would decide it and the test that is ready."""
     return ("No corporate purchase data in the mirror (N=0 purchases). Would decide it: BitcoinTreasuries.net purchase "
-            "history (date, company, BTC amount) or SEC EDGAR 8-K filings with BTC amounts; se.purchase_clustering "
-            "tests the Dec-Feb share (binomial), monthly spread (chi-square) and BTC-weighted share (permutation), one "
+            "history (date, company, BTC amount) or SEC EDGAR 8-K filings with BTC amounts; "
+            "helpers.studies.seasonality.purchase_clustering tests the Dec-Feb share (binomial), monthly spread (chi-square) and BTC-weighted share (permutation), one "
             "count per company-month.")
 

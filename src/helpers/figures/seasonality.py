@@ -28,7 +28,7 @@ def month_of_year_figure(tables: Mapping[str, pd.DataFrame], title: str, source:
     Parameters
     ----------
     tables : mapping name -> DataFrame
-        :func:`helpers.seasonality.period_table` outputs (index period labels).
+        :func:`helpers.methods.seasonal.period_table` outputs (index period labels).
     alpha : float
         Bars whose Holm-adjusted p is below ``alpha`` are drawn in the accent colour.
     """
@@ -73,7 +73,7 @@ def turn_of_year_figure(tables: Mapping[str, pd.DataFrame], title: str, source: 
     Parameters
     ----------
     tables : mapping name -> DataFrame
-        :func:`helpers.seasonality.turn_of_year` outputs (columns ``nov_dec`` and ``early_jan``).
+        :func:`helpers.methods.seasonal.turn_of_year` outputs (columns ``nov_dec`` and ``early_jan``).
     """
     names = list(tables)
     fig, axes = plt.subplots(len(names), 1, figsize=(10, 2.9 * len(names)), squeeze=False)
@@ -119,9 +119,9 @@ def quarter_growth_figure(wide: pd.DataFrame, table: pd.DataFrame, title: str, s
     Parameters
     ----------
     wide : pd.DataFrame
-        :func:`helpers.seasonality.by_year` of quarterly changes (rows years, columns 1..4).
+        :func:`helpers.methods.seasonal.by_year` of quarterly changes (rows years, columns 1..4).
     table : pd.DataFrame
-        :func:`helpers.seasonality.period_table` of the same changes.
+        :func:`helpers.methods.seasonal.period_table` of the same changes.
     """
     fig, ax = style.new(figsize=(9, 5))
     x = np.arange(1, wide.shape[1] + 1)
@@ -145,7 +145,7 @@ def flush_timeline(close: pd.Series, funding: pd.Series, episodes: pd.DataFrame,
     Parameters
     ----------
     episodes : pd.DataFrame
-        :func:`helpers.seasonality.flush_episodes` (index event day, column ``flush``).
+        :func:`helpers.studies.seasonality.flush_episodes` (index event day, column ``flush``).
     missed : mapping label -> date, optional
         Known liquidation events to mark (e.g. 2025-10-10), drawn as grey dotted lines.
     """
@@ -183,7 +183,7 @@ def flush_returns_figure(episodes: pd.DataFrame, bands: Mapping[int, tuple[float
     Parameters
     ----------
     episodes : pd.DataFrame
-        :func:`helpers.seasonality.episode_returns` (columns ``flush`` and ``ret_<h>d``).
+        :func:`helpers.studies.seasonality.episode_returns` (columns ``flush`` and ``ret_<h>d``).
     bands : mapping horizon -> (10th, 50th, 90th percentile)
         Random-day h-day log returns over the same sample.
     """

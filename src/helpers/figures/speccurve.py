@@ -10,7 +10,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from helpers.figures import style
-from helpers.speccurve import agrees, primary_row, sorted_curve
+from helpers.methods.speccurve import agrees, primary_row, sorted_curve
 
 
 def spec_curve(curve: pd.DataFrame, choices: Sequence[str], primary: Mapping[str, Any], *, title: str,
@@ -20,7 +20,7 @@ def spec_curve(curve: pd.DataFrame, choices: Sequence[str], primary: Mapping[str
     Parameters
     ----------
     curve : pandas.DataFrame
-        From :func:`helpers.speccurve.run`.
+        From :func:`helpers.methods.speccurve.run`.
     choices : sequence of str
         The choice columns to mark beneath, top to bottom.
     primary : mapping

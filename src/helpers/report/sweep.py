@@ -20,7 +20,8 @@ from typing import Any
 
 import pandas as pd
 
-from helpers import paths, speccurve
+from helpers import paths
+from helpers.methods import speccurve
 from helpers.report import files, params
 from helpers.report.executor import Executor, get_executor
 

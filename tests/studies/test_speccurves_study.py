@@ -1,4 +1,4 @@
-"""Specification-curve compute functions (helpers.studies_speccurves) on constructed data with known answers,
+"""Specification-curve compute functions (helpers.studies.speccurves, helpers.claims.speccurves) on constructed data with known answers,
 the declared grids of data/claim_specs.csv, the primary specifications against the published numbers, and one
 real compute function through a Dask LocalCluster."""
 
@@ -14,11 +14,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import speccurve
-from helpers import studies_speccurves as sc
+from helpers.claims import speccurves as curve_claims
+from helpers.methods import speccurve
 from helpers.report import executor as ex
+from helpers.studies import speccurves as sc
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CURVED = ["C04", "C07", "C08", "C10", "C11", "C12", "C13", "C16", "C18", "C21", "C22"]
 
 
@@ -26,7 +27,7 @@ CURVED = ["C04", "C07", "C08", "C10", "C11", "C12", "C13", "C16", "C18", "C21", 
 
 
 def test_parse_grid_reads_blocks_types_and_the_primary() -> None:
-    g = sc.parse_grid("grid: a=1 *2 & b=x *y 0.5 | a=3 & b=z", "C99")
+    g = sc.parse_declared_grid("grid: a=1 *2 & b=x *y 0.5 | a=3 & b=z", "C99")
     assert g.choices == ["a", "b"]
     assert g.primary == {"a": 2, "b": "y"}
     specs = g.specs()
@@ -36,12 +37,12 @@ def test_parse_grid_reads_blocks_types_and_the_primary() -> None:
 
 
 def test_parse_grid_drops_duplicate_specifications_across_blocks() -> None:
-    g = sc.parse_grid("grid: a=*1 2 & b=*x | a=2 3 & b=x")
+    g = sc.parse_declared_grid("grid: a=*1 2 & b=*x | a=2 3 & b=x")
     assert g.specs() == [{"a": 1, "b": "x"}, {"a": 2, "b": "x"}, {"a": 3, "b": "x"}]
 
 
 def test_parse_grid_keeps_dates_and_signed_numbers() -> None:
-    g = sc.parse_grid("grid: start=*2015-01-01 2018-01-01 & drop=-0.05 *-0.07")
+    g = sc.parse_declared_grid("grid: start=*2015-01-01 2018-01-01 & drop=-0.05 *-0.07")
     assert g.primary == {"start": "2015-01-01", "drop": -0.07}
 
 
@@ -56,7 +57,7 @@ def test_parse_grid_keeps_dates_and_signed_numbers() -> None:
 ])
 def test_parse_grid_refuses_malformed_text_naming_the_claim(text: str, message: str) -> None:
     with pytest.raises(ValueError, match=message) as err:
-        sc.parse_grid(text, "C42")
+        sc.parse_declared_grid(text, "C42")
     assert text.startswith("a=") or "C42" in str(err.value)
 
 
@@ -74,7 +75,7 @@ def test_every_curved_claim_declares_a_grid(cid: str) -> None:
                        ).set_index("claim_id").loc[cid, "alternatives"]
     items = [p.strip() for p in cell.split(";") if p.strip().startswith("grid:")]
     assert len(items) == 1, f"{cid}: one grid item expected in {cell!r}"
-    g = sc.declared_grid(cid)
+    g = curve_claims.declared_grid(cid)
     assert len(g.specs()) == _independent_size(items[0])
     assert g.primary in g.specs()
     assert cid in sc.COMPUTE
@@ -86,7 +87,7 @@ def test_declared_grid_without_a_grid_item_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "claim_specs.csv"
     table.to_csv(path, index=False)
     with pytest.raises(ValueError, match="C04 declares 0"):
-        sc.declared_grid("C04", path)
+        curve_claims.declared_grid("C04", path)
 
 
 # -------------------------------------------------------------------------- C04 / C18: regime split
@@ -283,23 +284,23 @@ def test_curve_summary_share_text_and_keys() -> None:
         e = float(choices["a"])
         return speccurve.SpecResult(e, e - 1.5, e + 1.5, 10)
 
-    grid = sc.parse_grid("grid: a=-2 *1 2 3")
+    grid = sc.parse_declared_grid("grid: a=-2 *1 2 3")
     s = sc.compute_curve("C99", compute, grid=grid)
     # primary 1 [-0.5, 2.5] includes zero; agreeing: 1 and 2 ([0.5, 3.5] is clear: no), so 1 of 4
     assert s.count == 4 and s.share == pytest.approx(0.25)
-    assert sc.result_keys("C04") == ("spec_share_agree_c04", "spec_count_c04")
+    assert curve_claims.result_keys("C04") == ("spec_share_agree_c04", "spec_count_c04")
     text = sc.curve_text(s, "a test", "units")
     assert "1 of 4 (25%)" in text and "+1.000 units" in text
-    assert "fragile" in sc.robustness_reading(0.25)
-    assert "nearly all" in sc.robustness_reading(0.9)
-    assert "most" in sc.robustness_reading(0.6)
+    assert "fragile" in curve_claims.robustness_reading(0.25)
+    assert "nearly all" in curve_claims.robustness_reading(0.9)
+    assert "most" in curve_claims.robustness_reading(0.6)
     table = sc.summary_table({"C99": s})
     assert table.loc["C99", "share_agree"] == pytest.approx(0.25) and table.loc["C99", "min"] == -2
 
 
 def test_published_verdicts_reads_the_owning_notebooks_file(tmp_path: Path) -> None:
     (tmp_path / "02_liquidity_vs_btc.json").write_text(json.dumps({"claims": {"C04": {"verdict": "x"}}}))
-    got = sc.published_verdicts(tmp_path, ["C04"])
+    got = curve_claims.published_verdicts(tmp_path, ["C04"])
     assert got["C04"] == "x"
 
 
@@ -308,7 +309,7 @@ def test_published_verdicts_reads_the_owning_notebooks_file(tmp_path: Path) -> N
 
 def test_c04_compute_gives_the_same_curve_on_a_dask_cluster_and_a_local_pool() -> None:
     distributed = pytest.importorskip("distributed")
-    grid = sc.parse_grid("grid: window=4 *13 & horizon=4 *13 & measure=*netliq walcl")
+    grid = sc.parse_declared_grid("grid: window=4 *13 & horizon=4 *13 & measure=*netliq walcl")
     fn = functools.partial(sc.c04_spec, inputs={"weekly": _weekly(seed=5)}, reps=40, seed=3)
     local = sc.compute_curve("C04", fn, ex.LocalExecutor(2).map, grid=grid)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
@@ -340,10 +341,10 @@ def _value(pub: dict[str, Any], notebook: str, key: str) -> float:
 def test_primary_specifications_reproduce_the_published_numbers(mirror_home: Path) -> None:
     from helpers import data
     from helpers import events as ev
-    from helpers import seasonality as se
+    from helpers.studies import seasonality as se
 
     pub = _published()
-    g = {cid: sc.declared_grid(cid).primary for cid in CURVED}
+    g = {cid: curve_claims.declared_grid(cid).primary for cid in CURVED}
     n02, n03, n04 = "02_liquidity_vs_btc", "03_pivot_event_studies", "04_sector_rotation"
     n05, n06 = "05_seasonality_flows", "06_risk_scenarios"
 

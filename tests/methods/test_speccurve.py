@@ -11,8 +11,8 @@ matplotlib.use("Agg")
 import pandas as pd
 import pytest
 
-from helpers import speccurve as sc
 from helpers.figures.speccurve import spec_curve
+from helpers.methods import speccurve as sc
 
 
 def _linear(choices: sc.Choices, slope: float = 1.0) -> sc.SpecResult:
@@ -29,17 +29,17 @@ def test_grid_is_the_cartesian_product_in_a_fixed_order() -> None:
         sc.grid({"window": [1], "horizon": []})
 
 
-def test_run_and_agreement_share_on_a_known_curve() -> None:
+def test_run_and_share_agreeing_on_a_known_curve() -> None:
     specs = sc.grid({"window": [0, 1, 2, 3, 4], "horizon": [2]})
     curve = sc.run(_linear, specs)
     assert curve["estimate"].tolist() == [-2, -1, 0, 1, 2]
     assert curve["clear_of_zero"].tolist() == [True, False, False, False, True]
     # primary window 4: positive and clear of zero; only itself agrees
-    assert sc.agreement_share(curve, {"window": 4, "horizon": 2}) == pytest.approx(1 / 5)
+    assert sc.share_agreeing(curve, {"window": 4, "horizon": 2}) == pytest.approx(1 / 5)
     # primary window 3: positive, not clear; window 3 only (window 2 has estimate 0, not positive)
-    assert sc.agreement_share(curve, {"window": 3, "horizon": 2}) == pytest.approx(1 / 5)
+    assert sc.share_agreeing(curve, {"window": 3, "horizon": 2}) == pytest.approx(1 / 5)
     # primary window 1: negative, not clear: agrees with window 1 and window 2 (0 counts as not positive)
-    assert sc.agreement_share(curve, {"window": 1, "horizon": 2}) == pytest.approx(2 / 5)
+    assert sc.share_agreeing(curve, {"window": 1, "horizon": 2}) == pytest.approx(2 / 5)
 
 
 def test_primary_must_match_exactly_one_row() -> None:

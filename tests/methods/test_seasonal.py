@@ -1,6 +1,8 @@
-"""Unit tests of helpers.seasonality on series built by hand, whose answers are known by construction."""
+"""Unit tests of helpers.methods.seasonal on series built by hand, whose answers are known by construction."""
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pandas as pd
@@ -8,7 +10,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from helpers import events as ev
-from helpers import seasonality as se
+from helpers.methods import seasonal as se
 
 # --------------------------------------------------------------------------------------------
 # helpers to build series
@@ -158,51 +160,6 @@ def test_turn_of_year_windows() -> None:
     assert row["early_jan"] == pytest.approx(14 * 0.001)
 
 
-# --------------------------------------------------------------------------------------------
-# flush proxy
-# --------------------------------------------------------------------------------------------
-
-
-def _flush_world() -> tuple[pd.Series, pd.Series]:
-    """100 days at 100 with three crashes: day 20 (flush), day 25 (same episode), day 60 (no funding fall)."""
-    days = pd.date_range("2021-01-01", periods=100, freq="D")
-    ret = np.zeros(100)
-    ret[20], ret[25], ret[60] = np.log(0.85), np.log(0.9), np.log(0.8)
-    ret[61:] = 0.01  # a rally after the last crash
-    close = pd.Series(100 * np.exp(np.cumsum(ret)), index=days)
-    funding = pd.Series(0.0001, index=days)
-    funding.iloc[19], funding.iloc[20] = 0.0005, 0.0001  # crowded longs, then a reset on the crash day
-    funding.iloc[59], funding.iloc[60] = -0.0001, -0.0001  # shorts paying: no flush
-    return close, funding
-
-
-def test_flush_detection_on_a_built_series() -> None:
-    close, funding = _flush_world()
-    drops = se.drop_days(close, funding, -0.07)
-    assert [f"{d:%Y-%m-%d}" for d in drops.index] == ["2021-01-21", "2021-01-26", "2021-03-02"]
-    assert drops["logret"].iloc[0] == pytest.approx(np.log(0.85))
-    assert drops["funding_prev"].iloc[0] == pytest.approx(0.0005)
-    assert drops["funding_change"].iloc[0] == pytest.approx(-0.0004)
-    flush = se.is_flush(drops, 0.0, 0.00005)
-    assert flush.tolist() == [True, False, False]
-    eps = se.flush_episodes(drops, flush, 30)
-    assert eps["flush"].tolist() == [True, False]
-    assert eps["n_drop_days"].tolist() == [2, 1]
-    assert eps.index[0] == pd.Timestamp("2021-01-21")
-    out = se.episode_returns(close, eps, (10,))
-    assert out["ret_10d"].iloc[0] == pytest.approx(np.log(0.9))  # the second crash falls inside 10 days
-    assert out["ret_10d"].iloc[1] == pytest.approx(0.1)
-
-
-def test_flush_episode_day_is_first_flush_day() -> None:
-    close, funding = _flush_world()
-    funding.iloc[24], funding.iloc[25] = 0.0008, 0.0001  # the second crash is a flush too
-    funding.iloc[19], funding.iloc[20] = -0.0001, -0.0001  # and the first is not
-    drops = se.drop_days(close, funding, -0.07)
-    eps = se.flush_episodes(drops, se.is_flush(drops), 30)
-    assert eps.index[0] == pd.Timestamp("2021-01-26") and eps["first_drop"].iloc[0] == "2021-01-21"
-
-
 def test_permutation_diff_known_groups() -> None:
     values = pd.Series([1.0, 1.1, 0.9, 0.0, 0.1, -0.1, 0.05, -0.05])
     group = pd.Series([True] * 3 + [False] * 5)
@@ -221,109 +178,69 @@ def test_claimed_interval_flips_a_claim_of_weakness() -> None:
         se.claimed_interval(e, "two-sided")  # type: ignore[arg-type]
 
 
-def test_placebo_interval_inverts_the_placebo_spread() -> None:
-    res = ev.PlaceboResult(horizon=14, n_events=13, event_mean=0.012, placebo_mean=0.013, placebo_lower=-0.059,
-                           placebo_upper=0.086, p_value=0.51, percentile=49.0, n_candidates=4000, draws=np.array([]))
-    assert_allclose(se.placebo_interval(res), (-0.001, 0.012 - 0.086, 0.012 + 0.059), atol=1e-12)
+def test_placebo_interval_inverts_the_placebo_spread_at_its_level() -> None:
+    """Draws evenly spaced on [-0.1, 0.1] (401 of them): the a-quantile is -0.1 + 0.2 a exactly."""
+    draws = np.linspace(-0.1, 0.1, 401)
+    res = ev.PlaceboResult(horizon=14, n_events=13, event_mean=0.012, placebo_mean=0.013, placebo_lower=-0.095,
+                           placebo_upper=0.095, p_value=0.51, percentile=49.0, n_candidates=4000, draws=draws)
+    assert_allclose(se.placebo_interval(res), (-0.001, 0.012 - 0.095, 0.012 + 0.095), atol=1e-12)
+    assert_allclose(se.placebo_interval(res, 0.5), (-0.001, 0.012 - 0.05, 0.012 + 0.05), atol=1e-12)
+    with pytest.raises(ValueError, match="level"):
+        se.placebo_interval(res, 1.0)
+
+
+def _two_years(target_b: float = 1.0) -> pd.DataFrame:
+    """Year A flat; year B has ``target_b`` in period 1 and 0 elsewhere (two periods)."""
+    return pd.DataFrame([[0.0, 0.0], [target_b, 0.0]], index=[2020, 2021], columns=[1, 2])
+
+
+def test_period_effect_interval_honours_level_exactly() -> None:
+    """Resampling two years gives 0 (AA, p=1/4), 0.5 (AB, 1/2) or 1 (BB, 1/4): the quantiles are known.
+
+    The central 95% interval runs from 0 to 1; the central 20% sits on 0.5 alone. A hard-coded
+    2.5/97.5 (the level ignored) fails the second case.
+    """
+    wide = _two_years()
+    e95 = se.period_effect(wide, [1], "greater", n_perm=200, reps=4000, seed=3)
+    e20 = se.period_effect(wide, [1], "greater", n_perm=200, reps=4000, seed=3, level=0.2)
+    assert e95.estimate == pytest.approx(0.5) and e20.estimate == pytest.approx(0.5)
+    assert (e95.lower, e95.upper) == pytest.approx((0.0, 1.0), abs=1e-12)
+    assert (e20.lower, e20.upper) == pytest.approx((0.5, 0.5), abs=1e-12)
+    with pytest.raises(ValueError, match="level"):
+        se.period_effect(wide, [1], level=0.0)
+
+
+def test_period_table_mean_interval_honours_level_exactly() -> None:
+    """Q1 changes 0 and 1 in two years, other quarters 0: the year-bootstrap means are 0, 0.5, 1."""
+    q = pd.Series([0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0], index=pd.period_range("2020Q1", periods=8, freq="Q"))
+    t95 = se.period_table(q, n_perm=100, reps=4000, seed=1)
+    t20 = se.period_table(q, n_perm=100, reps=4000, seed=1, level=0.2)
+    assert list(t95.index) == list(se.QUARTERS)
+    assert (t95.loc["Q1", "mean_lower"], t95.loc["Q1", "mean_upper"]) == pytest.approx((0.0, 1.0), abs=1e-12)
+    assert (t20.loc["Q1", "mean_lower"], t20.loc["Q1", "mean_upper"]) == pytest.approx((0.5, 0.5), abs=1e-12)
+    assert (t20.loc["Q2", "mean_lower"], t20.loc["Q2", "mean_upper"]) == (0.0, 0.0)
+
+
+def test_period_effect_p_value_counts_the_observed_arrangement() -> None:
+    """Every cell equal: every permutation ties the observed difference, so p = (1 + n) / (n + 1) = 1 exactly.
+
+    Dropping the +1 of the numerator gives n / (n + 1); dropping it from the denominator gives more than 1.
+    """
+    flat = pd.DataFrame(0.01, index=[2019, 2020, 2021], columns=[1, 2, 3, 4])
+    for alternative in ("greater", "less", "two-sided"):
+        assert se.period_effect(flat, [1], alternative, n_perm=99, reps=10).p_value == 1.0  # type: ignore[arg-type]
+    one = se.period_effect(_two_years(), [1], "greater", n_perm=999, reps=10).p_value
+    assert 0.5 < one < 1.0  # the swapped arrangement (-1) never reaches +1: about half the draws do
+
+
+def test_permutation_diff_p_is_one_when_every_value_ties() -> None:
+    diff, p, n1, n0 = se.permutation_diff(pd.Series([2.0] * 6), pd.Series([True, True, False, False, False, False]),
+                                          "greater", 499, 0)
+    assert (diff, p, n1, n0) == (0.0, 1.0, 2, 4)
+    assert math.isnan(se.permutation_diff(pd.Series([1.0, 2.0]), pd.Series([True, True]))[1])
 
 
 def test_within_year_sd_removes_year_levels() -> None:
     """Two years with the same within-year pattern and very different levels: only the pattern counts."""
     w = pd.DataFrame([[0.1, 0.3, 0.2], [5.1, 5.3, 5.2]], index=[2020, 2021], columns=[1, 2, 3])
     assert se.within_year_sd(w) == pytest.approx(np.std([-0.1, 0.1, 0.0] * 2, ddof=1), abs=1e-12)
-
-
-# --------------------------------------------------------------------------------------------
-# coverage breaks
-# --------------------------------------------------------------------------------------------
-
-
-def _supply_with_jumps() -> pd.Series:
-    """Daily supply growing 0.1% a day, with a +0.30 log jump on 2020-01-10 and a -0.20 one on 2020-03-05."""
-    days = pd.date_range("2019-12-01", "2020-06-30", freq="D")
-    step = np.full(len(days), 0.001)
-    step[0] = 0.0
-    step[days.get_loc(pd.Timestamp("2020-01-10"))] += 0.30
-    step[days.get_loc(pd.Timestamp("2020-03-05"))] -= 0.20
-    step[days.get_loc(pd.Timestamp("2019-12-15"))] += 0.50  # before the sample
-    return pd.Series(100.0 * np.exp(np.cumsum(step)), index=days)
-
-
-def test_coverage_breaks_flags_jumps_both_ways_from_start() -> None:
-    s = _supply_with_jumps()
-    got = se.coverage_breaks(s, 0.15, "2020-01-01")
-    assert list(got.index) == [pd.Timestamp("2020-01-10"), pd.Timestamp("2020-03-05")]
-    assert_allclose(got["log_change"].to_numpy(), [0.301, -0.199], atol=1e-12)
-    assert_allclose(np.log(got["level_after"] / got["level_before"]).to_numpy(), got["log_change"].to_numpy())
-    assert list(se.coverage_breaks(s, 0.15).index)[0] == pd.Timestamp("2019-12-15")
-    assert list(se.coverage_breaks(s, 0.25, "2020-01-01").index) == [pd.Timestamp("2020-01-10")]
-    assert se.coverage_breaks(s, 0.6).empty
-    with pytest.raises(ValueError):
-        se.coverage_breaks(s, 0.0)
-
-
-def test_mask_breaks_removes_exactly_the_jump_from_its_period() -> None:
-    s = _supply_with_jumps()
-    clean = se.mask_breaks(s, se.coverage_breaks(s, 0.15, "2020-01-01").index)
-    assert clean.iloc[-1] == pytest.approx(s.iloc[-1])
-    raw_m = se.period_log_changes(s, "M", "2020-01-01")
-    clean_m = se.period_log_changes(clean, "M", "2020-01-01")
-    removed = pd.Series(0.0, index=raw_m.index)
-    # the whole change of the masked day goes: the jump and that day's ordinary 0.001
-    removed[pd.Period("2020-01", "M")], removed[pd.Period("2020-03", "M")] = 0.301, -0.199
-    assert_allclose((raw_m - clean_m).to_numpy(), removed.to_numpy(), atol=1e-12)
-    # the masked months keep the ordinary growth of their other days
-    assert_allclose(clean_m.to_numpy(), 0.001 * np.array([30, 29, 30, 30, 31, 30]), atol=1e-12)
-    assert_allclose(se.mask_breaks(s, []).to_numpy(), s.to_numpy(), rtol=1e-12)
-
-
-# --------------------------------------------------------------------------------------------
-# corporate purchases
-# --------------------------------------------------------------------------------------------
-
-
-def _purchases(months: list[int], companies: list[str] | None = None, amounts: list[float] | None = None) -> pd.DataFrame:
-    companies = companies or [f"C{i}" for i in range(len(months))]
-    return pd.DataFrame({"date": [pd.Timestamp(2024, m, 15) for m in months], "company": companies,
-                         "btc_amount": amounts or [1.0] * len(months)})
-
-
-def test_purchase_clustering_detects_a_year_end_cluster() -> None:
-    res = se.purchase_clustering(_purchases([12, 1, 2] * 5 + [6]), n_perm=2000, seed=0)
-    assert res.n_purchases == 16 and res.n_companies == 16
-    assert res.share_in_window == pytest.approx(15 / 16)
-    assert res.expected_share == pytest.approx(90.25 / 365.25)
-    assert res.p_binomial < 1e-6 and res.p_chi2 < 1e-3 and res.p_btc_perm < 0.01
-    assert res.monthly["count"].sum() == 16 and res.monthly.loc[12, "count"] == 5
-
-
-def test_purchase_clustering_uniform_table_shows_nothing() -> None:
-    res = se.purchase_clustering(_purchases(list(range(1, 13)) * 2), expected="uniform", n_perm=2000, seed=0)
-    assert res.share_in_window == pytest.approx(0.25)
-    assert res.expected_share == pytest.approx(0.25)
-    assert res.chi2 == pytest.approx(0.0) and res.p_chi2 == pytest.approx(1.0)
-    assert res.p_binomial > 0.4
-
-
-def test_purchase_clustering_btc_weighting_and_dedupe() -> None:
-    # one company buys every week of December (4 rows) plus 11 single purchases in other months
-    table = pd.concat([
-        pd.DataFrame({"date": pd.date_range("2024-12-02", periods=4, freq="7D"), "company": "Serial",
-                      "btc_amount": 1000.0}),
-        _purchases([1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 3]),
-    ])
-    none = se.purchase_clustering(table, dedupe="none", n_perm=1000)
-    once = se.purchase_clustering(table, dedupe="company_month", n_perm=1000)
-    assert none.n_purchases == 15 and once.n_purchases == 12
-    assert once.share_in_window == pytest.approx(2 / 12)  # Serial's December once, plus the January purchase
-    assert once.btc_share_in_window == pytest.approx(4001 / 4011)
-    assert once.monthly.loc[12, "btc"] == pytest.approx(4000.0)
-
-
-def test_purchase_clustering_rejects_bad_tables() -> None:
-    with pytest.raises(ValueError, match="missing"):
-        se.purchase_clustering(pd.DataFrame({"date": [], "company": []}))
-    with pytest.raises(ValueError, match="empty"):
-        se.purchase_clustering(pd.DataFrame({"date": [], "company": [], "btc_amount": []}))
-    with pytest.raises(ValueError, match="window"):
-        se.purchase_clustering(_purchases([1]), window=(13,))

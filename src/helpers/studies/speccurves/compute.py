@@ -1,37 +1,19 @@
-"""Specification curves of the claims whose tests have reasonable choices (notebook 09).
-
-Each claim's grid of alternatives is *declared* in ``data/claim_specs.csv``: one item of the
-``alternatives`` cell starts with ``grid:`` and lists the choices (see :func:`parse_grid`). This
-module reads that item, computes the claim's statistic under every specification with the same
-functions the owning notebook uses (:mod:`helpers.stats`, :mod:`helpers.events`,
-:mod:`helpers.seasonality`, :mod:`helpers.rotation`, :mod:`helpers.scenarios`), and hands the
-grid to :func:`helpers.speccurve.run` through an executor (a local process pool or Dask).
-
-Grid format (one ``;``-item of the ``alternatives`` cell)
----------------------------------------------------------
-``grid: name=v1 *v2 v3 & other=a *b | name=v4 & other=c``
-
-* ``&`` separates the choices of one block; the values of a choice are separated by spaces.
-* ``|`` separates blocks: the grid is the union of the cartesian product of each block, so that a
-  choice that only makes sense with some others (a coverage rule for stablecoins, not for BTC)
-  does not create duplicate specifications. Every block names the same choices.
-* ``*`` marks the primary value of a choice (exactly one value per choice, across blocks); the
-  primary specification is the combination of the starred values and must be in the grid.
-* Values are read as integers, then floats, else kept as text (dates stay ISO text).
+"""One specification of each curved claim, computed as the owning notebook computes its primary one (notebook 09).
 
 Every compute function has the form ``fn(choices, *, inputs) -> SpecResult`` and is module-level,
 so ``functools.partial(fn, inputs=...)`` pickles for a process pool or a Dask cluster. The
 ``*_detail`` functions return every number of one specification (for tables and the published
-cross-checks); ``*_spec`` wraps them into a :class:`~helpers.speccurve.SpecResult`.
+cross-checks); ``*_spec`` wraps them into a :class:`~helpers.methods.speccurve.SpecResult`. The
+``*_inputs`` functions load the series of the owning notebook. The statistics are those the owning
+notebooks use (:mod:`helpers.stats`, :mod:`helpers.events`, :mod:`helpers.methods.seasonal`,
+:mod:`helpers.rotation`, :mod:`helpers.scenarios`), with their seed offsets, so that each primary
+specification reproduces the notebook's number.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from functools import partial
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -41,148 +23,11 @@ from scipy import stats as sps
 from helpers import events as ev
 from helpers import rotation as rot
 from helpers import scenarios as sc
-from helpers import seasonality as se
-from helpers import speccurve, stats
-from helpers.speccurve import Choices, SpecResult
-
-GRID_PREFIX = "grid:"
-
-
-# ------------------------------------------------------------------------------------ the grid
-
-
-@dataclass(frozen=True)
-class DeclaredGrid:
-    """A claim's declared grid: its blocks of alternatives and its primary specification.
-
-    Attributes
-    ----------
-    claim_id : str
-        ``C04`` ...
-    blocks : tuple of dict
-        Each block maps a choice name to its values (a cartesian product).
-    primary : dict
-        The starred value of every choice.
-    """
-
-    claim_id: str
-    blocks: tuple[dict[str, list[Any]], ...]
-    primary: dict[str, Any]
-
-    @property
-    def choices(self) -> list[str]:
-        """The choice names, in declared order."""
-        return list(self.blocks[0])
-
-    def specs(self) -> list[Choices]:
-        """Every specification: the union of the blocks' products, duplicates dropped, in declared order."""
-        out: list[Choices] = []
-        for block in self.blocks:
-            for spec in speccurve.grid(block):
-                if spec not in out:
-                    out.append(spec)
-        return out
-
-
-def _value(token: str) -> Any:
-    for kind in (int, float):
-        try:
-            return kind(token)
-        except ValueError:
-            continue
-    return token
-
-
-def parse_grid(text: str, claim_id: str = "") -> DeclaredGrid:
-    """Parse a ``grid:`` item (see the module docstring) into a :class:`DeclaredGrid`.
-
-    Raises
-    ------
-    ValueError
-        Naming the claim: no ``grid:`` prefix, a part without one ``=``, blocks naming different
-        choices, a choice with no value or without exactly one starred value, or a primary
-        specification outside the grid.
-    """
-    where = f"data/claim_specs.csv, {claim_id}: " if claim_id else ""
-    body = text.strip()
-    if not body.startswith(GRID_PREFIX):
-        raise ValueError(f"{where}grid item {text!r} must start with {GRID_PREFIX!r}")
-    blocks: list[dict[str, list[Any]]] = []
-    starred: dict[str, set[Any]] = {}
-    for raw_block in body[len(GRID_PREFIX):].split("|"):
-        block: dict[str, list[Any]] = {}
-        for part in raw_block.split("&"):
-            if part.count("=") != 1:
-                raise ValueError(f"{where}grid part {part.strip()!r} must be name=values")
-            name, values = (s.strip() for s in part.split("="))
-            tokens = values.split()
-            if not name or not tokens:
-                raise ValueError(f"{where}grid part {part.strip()!r} has no name or no values")
-            vals = []
-            for tok in tokens:
-                val = _value(tok.lstrip("*"))
-                if tok.startswith("*"):
-                    starred.setdefault(name, set()).add(val)
-                vals.append(val)
-            block[name] = vals
-        if blocks and list(block) != list(blocks[0]):
-            raise ValueError(f"{where}grid blocks name different choices: {list(blocks[0])} and {list(block)}")
-        blocks.append(block)
-    names = list(blocks[0])
-    bad = [n for n in names if len(starred.get(n, set())) != 1]
-    if bad:
-        raise ValueError(f"{where}grid choices {bad} need exactly one starred (primary) value")
-    primary = {n: next(iter(starred[n])) for n in names}
-    grid = DeclaredGrid(claim_id, tuple(blocks), primary)
-    if primary not in grid.specs():
-        raise ValueError(f"{where}the primary specification {primary} is not in the grid")
-    return grid
-
-
-def declared_grid(claim_id: str, path: Path | None = None) -> DeclaredGrid:
-    """The grid declared in the ``alternatives`` cell of ``claim_id`` in ``data/claim_specs.csv``.
-
-    Raises
-    ------
-    ValueError
-        If the claim declares no ``grid:`` item (or more than one).
-    """
-    from helpers.claims import specs
-
-    items = [a for a in specs.all_specs(path)[claim_id].alternatives if a.startswith(GRID_PREFIX)]
-    if len(items) != 1:
-        raise ValueError(f"data/claim_specs.csv: {claim_id} declares {len(items)} '{GRID_PREFIX}' alternatives; "
-                         "it needs exactly one")
-    return parse_grid(items[0], claim_id)
-
-
-@dataclass(frozen=True)
-class CurveSummary:
-    """A computed curve with its primary row and the agreement share."""
-
-    claim_id: str
-    curve: pd.DataFrame
-    primary: dict[str, Any]
-    share: float
-    count: int
-
-    @property
-    def primary_row(self) -> pd.Series:
-        """The primary specification's row."""
-        return speccurve.primary_row(self.curve, self.primary)
-
-
-def compute_curve(claim_id: str, compute: Callable[[Choices], SpecResult],
-                  mapper: Callable[..., Any] | None = None, grid: DeclaredGrid | None = None) -> CurveSummary:
-    """Run ``compute`` over the declared grid of ``claim_id`` and summarise the agreement with the primary."""
-    grid = grid or declared_grid(claim_id)
-    curve = speccurve.run(compute, grid.specs(), mapper)
-    return CurveSummary(claim_id, curve, grid.primary, speccurve.agreement_share(curve, grid.primary), len(curve))
-
-
-def _nan_result() -> SpecResult:
-    return SpecResult(math.nan, math.nan, math.nan, 0)
-
+from helpers import stats
+from helpers.methods import coverage, seasonal
+from helpers.methods.speccurve import Choices, SpecResult
+from helpers.studies import seasonality as season_study
+from helpers.studies.speccurves.declared import grid_value
 
 # ------------------------------------------------------------------------------ C04 (notebook 02)
 
@@ -324,23 +169,23 @@ def c10_detail(choices: Choices, *, inputs: Mapping[str, Any], crowded: float = 
                horizons: Sequence[int] = (30, 90), draws: int = 5000, seed: int = 20251201) -> dict[str, float]:
     """Flush proxy (drop, funding fall) against random days at one horizon, as notebook 05's first test.
 
-    :func:`helpers.seasonality.drop_days`, :func:`~helpers.seasonality.is_flush`,
-    :func:`~helpers.seasonality.flush_episodes`, then :func:`helpers.events.placebo_test` from the
+    :func:`helpers.studies.seasonality.drop_days`, :func:`~helpers.studies.seasonality.is_flush`,
+    :func:`~helpers.studies.seasonality.flush_episodes`, then :func:`helpers.events.placebo_test` from the
     first funding day (seed ``seed + i`` for the ``i``-th of notebook 05's horizons) and
-    :func:`helpers.seasonality.placebo_interval` (95%).
+    :func:`helpers.methods.seasonal.placebo_interval` (95%).
     """
 
     btc, funding = inputs["btc"], inputs["funding"]
     h = int(choices["horizon"])
-    drops = se.drop_days(btc, funding, float(choices["drop"]))
-    eps = se.flush_episodes(drops, se.is_flush(drops, crowded, float(choices["fall"])), min_gap_days)
+    drops = season_study.drop_days(btc, funding, float(choices["drop"]))
+    eps = season_study.flush_episodes(drops, season_study.is_flush(drops, crowded, float(choices["fall"])), min_gap_days)
     flush = list(eps.index[eps["flush"]])
     i = list(horizons).index(h) if h in horizons else 0
     try:
         pl = ev.placebo_test(btc, flush, h, draws, seed + i, start=funding.index[0])
     except ValueError:
         return {"estimate": math.nan, "low": math.nan, "high": math.nan, "n": 0, "event_mean": math.nan}
-    effect, lo, hi = se.placebo_interval(pl)
+    effect, lo, hi = seasonal.placebo_interval(pl)
     return {"estimate": effect, "low": lo, "high": hi, "n": pl.n_events, "event_mean": pl.event_mean,
             "p_value": pl.p_value}
 
@@ -358,11 +203,11 @@ def seasonality_inputs(coverage_jump: float = 0.15, stable_start: str = "2020-01
     from helpers.data import proxies
 
     stable_raw = data.closes("stablecoins_total_supply", column="total_stablecoin_supply_usd")
-    breaks = se.coverage_breaks(stable_raw, coverage_jump, stable_start)
+    breaks = coverage.coverage_breaks(stable_raw, coverage_jump, stable_start)
     mcap, label = proxies.total_market_cap(total_cap_source)  # type: ignore[arg-type]
     btc = data.closes("btc")
     return {"btc": btc, "sp500": data.series("SP500"), "stable_raw": stable_raw,
-            "stable": se.mask_breaks(stable_raw, breaks.index), "market_cap": mcap, "market_cap_label": label,
+            "stable": coverage.mask_breaks(stable_raw, breaks.index), "market_cap": mcap, "market_cap_label": label,
             "n_breaks": len(breaks), "last_date": f"{btc.index[-1]:%Y-%m-%d}"}
 
 
@@ -374,10 +219,10 @@ def _period_effect(inputs: Mapping[str, Any], measure: str, freq: str, start: st
     if measure not in series:
         raise ValueError(f"seasonality measure {measure!r} is not one of {sorted(series)}")
     tol = {} if measure in ("btc", "sp500") else {"tolerance_days": 2}
-    changes = se.period_log_changes(series[measure], freq, start, **tol)  # type: ignore[arg-type]
-    eff = se.period_effect(se.by_year(changes), target, alternative, n_perm, reps, seed)  # type: ignore[arg-type]
+    changes = seasonal.period_log_changes(series[measure], freq, start, **tol)  # type: ignore[arg-type]
+    eff = seasonal.period_effect(seasonal.by_year(changes), target, alternative, n_perm, reps, seed)  # type: ignore[arg-type]
     claimed = "less" if alternative == "less" else "greater"
-    est, lo, hi = se.claimed_interval(eff, claimed)  # type: ignore[arg-type]
+    est, lo, hi = seasonal.claimed_interval(eff, claimed)  # type: ignore[arg-type]
     return {"estimate": est, "low": lo, "high": hi, "n": eff.n_years, "p_value": eff.p_value, "raw": eff.estimate}
 
 
@@ -395,11 +240,11 @@ def season_detail(choices: Choices, *, inputs: Mapping[str, Any], claim: str, n_
     * ``december`` (C11): December minus other months within years (one-sided ``greater``);
     * ``novdec`` (C12): November-December minus other months, negated (the claim says weaker);
     * ``early_jan`` (C12): the ``days`` after 31 December against random windows of that length
-      (:func:`helpers.events.placebo_test`, :func:`helpers.seasonality.placebo_interval`);
+      (:func:`helpers.events.placebo_test`, :func:`helpers.methods.seasonal.placebo_interval`);
     * ``q1`` (C13): first quarter minus the other quarters.
 
-    Monthly and quarterly tests call :func:`helpers.seasonality.period_effect` (permutation within
-    years, 95% year-bootstrap interval) on :func:`~helpers.seasonality.period_log_changes`, as
+    Monthly and quarterly tests call :func:`helpers.methods.seasonal.period_effect` (permutation within
+    years, 95% year-bootstrap interval) on :func:`~helpers.methods.seasonal.period_log_changes`, as
     notebook 05 does, with its seed offsets.
     """
 
@@ -418,7 +263,7 @@ def season_detail(choices: Choices, *, inputs: Mapping[str, Any], claim: str, n_
         ends = [f"{y}-12-31" for y in range(int(start[:4]) - 1, last.year) if f"{y}-12-31" >= f"{values.index[0]:%F}"]
         res = ev.placebo_test(values, ends, int(choices["days"]), draws, seed + (measure == "sp500"),
                               start=max(start, f"{values.index[0]:%Y-%m-%d}"))
-        effect, lo, hi = se.placebo_interval(res)
+        effect, lo, hi = seasonal.placebo_interval(res)
         return {"estimate": effect, "low": lo, "high": hi, "n": res.n_events, "p_value": res.p_value,
                 "raw": effect}
     raise ValueError(f"{claim}: unknown seasonality test {test!r}")
@@ -466,7 +311,7 @@ def rotation_inputs(large_alts: Sequence[str], defi_tokens: Sequence[str], *, le
 def _rule(token: str) -> list[Any]:
     """``ma_200_30`` -> ``["ma", 200, 30]`` (the list form of :func:`helpers.rotation.episodes_by_rule`)."""
     kind, *params = token.split("_")
-    return [kind, *(_value(p) for p in params)]
+    return [kind, *(grid_value(p) for p in params)]
 
 
 #: Notebook 04's seed offsets of the C16 definitions.
@@ -646,115 +491,3 @@ def c22_spec(choices: Choices, *, inputs: Mapping[str, Any], reps: int = 500, se
     """:func:`c22_detail` as a :class:`SpecResult`."""
     d = c22_detail(choices, inputs=inputs, reps=reps, seed=seed)
     return SpecResult(d["estimate"], d["low"], d["high"], int(d["n"]))
-
-
-# ------------------------------------------------------------------------------ text and keys
-
-
-def result_keys(claim_id: str) -> tuple[str, str]:
-    """The recorded keys of a claim's curve: ``spec_share_agree_c04`` (ratio) and ``spec_count_c04`` (count)."""
-    cid = claim_id.lower()
-    return f"spec_share_agree_{cid}", f"spec_count_{cid}"
-
-
-def record_curve(summary: CurveSummary, unit: str = "estimate") -> tuple[str, str]:
-    """Record a curve's agreement share and size with :func:`helpers.claims.results.record`; returns the two keys.
-
-    Also records the primary specification's estimate as ``spec_primary_<claim>`` in ``unit``.
-    """
-    from helpers.claims import results
-
-    share_key, count_key = result_keys(summary.claim_id)
-    p = summary.primary_row
-    results.record(f"spec_primary_{summary.claim_id.lower()}", float(p["estimate"]), unit,
-                   f"the primary specification of {summary.claim_id}'s curve ("
-                   + ", ".join(f"{k}={v}" for k, v in summary.primary.items())
-                   + f"): 95% interval {p['low']:+.4f} to {p['high']:+.4f}, N={int(p['n'])}")
-    results.record(share_key, summary.share, "ratio",
-                   f"share of the {summary.count} specifications declared for {summary.claim_id} in "
-                   "data/claim_specs.csv (grid item) that agree with the primary one: same sign of the estimate, same "
-                   "status of its 95% interval (clear of zero or not); the primary included")
-    results.record(count_key, summary.count, "count",
-                   f"specifications in {summary.claim_id}'s declared grid (data/claim_specs.csv)")
-    return share_key, count_key
-
-
-def curve_text(summary: CurveSummary, what: str, unit: str) -> str:
-    """Plain sentences for a curve: the primary estimate, the range of estimates, and the share that agrees."""
-    curve = summary.curve
-    p = summary.primary_row
-    est = curve["estimate"].dropna()
-    clear = int(curve["clear_of_zero"].sum())
-    status = "clear of zero" if bool(p["clear_of_zero"]) else "including zero"
-    agree = round(summary.share * summary.count)
-    return (f"{summary.claim_id}: {what}. The primary specification gives {p['estimate']:+.3f} {unit} "
-            f"(95% interval {p['low']:+.3f} to {p['high']:+.3f}, {status}; N={int(p['n'])}). Over the "
-            f"{summary.count} declared specifications the estimate runs from {est.min():+.3f} to {est.max():+.3f} "
-            f"({int((est > 0).sum())} positive, {clear} with intervals clear of zero); {agree} of {summary.count} "
-            f"({summary.share:.0%}) agree with the primary (same sign, same status of the interval).")
-
-
-def summary_table(summaries: Mapping[str, CurveSummary]) -> pd.DataFrame:
-    """One row per claim: specifications, primary estimate and interval, range, share agreeing."""
-    rows = {}
-    for cid, s in summaries.items():
-        p = s.primary_row
-        rows[cid] = {"specifications": s.count, "primary": float(p["estimate"]), "primary_low": float(p["low"]),
-                     "primary_high": float(p["high"]), "min": float(s.curve["estimate"].min()),
-                     "max": float(s.curve["estimate"].max()), "share_clear_of_zero": float(s.curve["clear_of_zero"].mean()),
-                     "share_agree": s.share}
-    return pd.DataFrame.from_dict(rows, orient="index")
-
-
-def robustness_reading(share: float, threshold: float | None = None) -> str:
-    """What an agreement share means for a verdict, in words (the threshold is the vocabulary's robust share)."""
-    from helpers.claims import vocabulary
-
-    cut = vocabulary.ROBUST_SHARE if threshold is None else threshold
-    if share >= 0.8:
-        return "the primary conclusion holds across nearly all the declared choices"
-    if share >= cut:
-        return (f"the primary conclusion holds in most declared specifications (at least {cut:.0%}), with a "
-                "minority pointing elsewhere")
-    return (f"fewer than {cut:.0%} of the declared specifications reach the primary conclusion: it rests on the "
-            "choices, and a verdict that depends on it should be read as fragile")
-
-
-#: The notebook that publishes each curved claim's verdict.
-SOURCE_NOTEBOOKS: dict[str, str] = {"C04": "02_liquidity_vs_btc", "C07": "03_pivot_event_studies",
-                                    "C08": "03_pivot_event_studies", "C10": "05_seasonality_flows",
-                                    "C11": "05_seasonality_flows", "C12": "05_seasonality_flows",
-                                    "C13": "05_seasonality_flows", "C16": "04_sector_rotation",
-                                    "C18": "04_sector_rotation", "C21": "06_risk_scenarios",
-                                    "C22": "06_risk_scenarios"}
-
-
-def published_verdicts(folder: Path, claim_ids: Sequence[str]) -> dict[str, str]:
-    """The verdict each owning notebook recorded (its ``<notebook>.json``); empty text if absent.
-
-    Looks in ``folder`` (the run's results folder) first, then in the published ``reports/results``.
-    """
-    import json
-
-    from helpers import paths
-
-    out: dict[str, str] = {}
-    for cid in claim_ids:
-        out[cid] = ""
-        for where in (folder, paths.reports_dir() / "results"):
-            try:
-                body = json.loads((where / f"{SOURCE_NOTEBOOKS.get(cid, '')}.json").read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                continue
-            found = str(body.get("claims", {}).get(cid, {}).get("verdict", ""))
-            if found:
-                out[cid] = found
-                break
-    return out
-
-
-COMPUTE: dict[str, Callable[..., SpecResult]] = {
-    "C04": c04_spec, "C07": c07_spec, "C08": c08_spec, "C10": c10_spec, "C11": partial(season_spec, claim="C11"),
-    "C12": partial(season_spec, claim="C12"), "C13": partial(season_spec, claim="C13"), "C16": c16_spec,
-    "C18": c18_spec, "C21": c21_spec, "C22": c22_spec,
-}
