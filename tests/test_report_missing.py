@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.data import catalog
+from helpers.data import catalog, failures
 from helpers.report import missing
 from helpers.report.missing import SectionNote
 
@@ -81,20 +81,6 @@ def test_an_output_before_any_heading_and_a_long_note_are_kept_short() -> None:
     assert notes[0].section == "(top)" and len(notes[0].note) == missing.NOTE_CHARS and notes[0].note.endswith("...")
 
 
-def test_record_fetch_keeps_failures_forgets_what_was_fetched_and_removes_an_empty_file(tmp_path: Path) -> None:
-    missing.record_fetch(tmp_path, {"btc_funding_binance": "HTTP 451", "VIXCLS": "HTTP 404"}, ["WALCL"])
-    assert missing.fetch_failures(tmp_path) == {"VIXCLS": "HTTP 404", "btc_funding_binance": "HTTP 451"}
-    missing.record_fetch(tmp_path, {"VIXCLS": "HTTP 500"}, [])  # a partial fetch: the other reason stays
-    assert missing.fetch_failures(tmp_path) == {"VIXCLS": "HTTP 500", "btc_funding_binance": "HTTP 451"}
-    missing.record_fetch(tmp_path, {}, ["VIXCLS", "btc_funding_binance"])
-    assert not (tmp_path / missing.FAILURES_FILE).exists() and missing.fetch_failures(tmp_path) == {}
-
-
-def test_an_unreadable_failures_file_counts_as_none(tmp_path: Path) -> None:
-    (tmp_path / missing.FAILURES_FILE).write_text("{not json")
-    assert missing.fetch_failures(tmp_path) == {}
-
-
 def _home(tmp_path: Path, cached: list[str]) -> Path:
     raw = tmp_path / "data" / "raw"
     raw.mkdir(parents=True)
@@ -115,7 +101,7 @@ def _home(tmp_path: Path, cached: list[str]) -> Path:
 
 def test_collect_reads_the_manifest_the_reasons_the_results_and_the_executed_notebooks(tmp_path: Path) -> None:
     home = _home(tmp_path, [s for s in catalog.CATALOG if s != "btc_funding_binance"])  # claims: the checkout's table
-    missing.record_fetch(home / "data" / "raw", {"btc_funding_binance": "HTTP 451"}, [])
+    failures.record_fetch(home / "data" / "raw", {"btc_funding_binance": "HTTP 451"}, [])
     summary = missing.collect(home, failed={"09_z": "SourceUnavailableError: HTTP 451"})
     assert [(s.series_id, s.reason, s.notebooks, s.claims) for s in summary.series] == [
         ("btc_funding_binance", "HTTP 451", ("05_x",), ("C10",))]

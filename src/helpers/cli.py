@@ -152,9 +152,10 @@ def _fetch(args: argparse.Namespace) -> int:
 
 def _missing_summary(store: Store, reasons: dict[str, str], fetched: list[str]) -> None:
     """Keep this fetch's reasons and print what is missing from the cache and what depends on it."""
+    from helpers.data.failures import record_fetch
     from helpers.report import missing
 
-    missing.record_fetch(store.root, reasons, fetched)
+    record_fetch(store.root, reasons, fetched)
     for line in missing.collect(notes=False).lines():
         print(line)
 

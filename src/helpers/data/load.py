@@ -33,6 +33,7 @@ import pandas as pd
 from helpers.aliases import Date
 from helpers.data import catalog, quality
 from helpers.data.catalog import SeriesSpec
+from helpers.data.failures import fetch_failures
 from helpers.data.store import Store
 from helpers.errors import DataValidationError, MissingDataError
 
@@ -101,7 +102,10 @@ def available(series_id: str, store: Store | None = None) -> bool:
     """Whether ``series_id`` is cached or some configured source can fetch it.
 
     Aggregates such as ``market_total`` have no live fetcher yet, only the mirror: without
-    ``$QTLAB_MIRROR`` and an empty cache they are unavailable, and notebooks say so.
+    ``$QTLAB_MIRROR`` and an empty cache they are unavailable, and notebooks say so. A series that
+    is not cached and whose last ``qtlab fetch`` failed (HTTP 451 from Binance in some countries, a
+    FRED outage; :mod:`helpers.data.failures`) is unavailable too, so a notebook skips the section
+    that needs it rather than failing on a second try.
     """
     return _available(catalog.get(series_id), store)
 
@@ -110,7 +114,12 @@ def _available(spec: SeriesSpec, store: Store | None = None) -> bool:
     """:func:`available` for a resolved spec."""
     from helpers.sources.mirror import mirror_root
 
-    return (store or Store()).has(spec.id) or mirror_root() is not None or spec.sources != ("mirror",)
+    store = store or Store()
+    if store.has(spec.id):
+        return True
+    if spec.id in fetch_failures(store.root):  # the last fetch tried and failed: do not try again mid-notebook
+        return False
+    return mirror_root() is not None or spec.sources != ("mirror",)
 
 
 def series(series_id: str, usd_bn: bool = False, store: Store | None = None, *, start: Date = None,

@@ -5,7 +5,7 @@ live source serves the series yet). ``qtlab fetch`` and ``qtlab run`` end with a
 from what the project records, nothing hard-coded per notebook:
 
 * **which series** - catalog series absent from the cache (the manifest), with the reason the last
-  ``qtlab fetch`` gave (:func:`record_fetch` keeps it in ``data/raw/fetch_failures.json``);
+  ``qtlab fetch`` gave (:func:`helpers.data.failures.record_fetch` keeps it in ``data/raw/fetch_failures.json``);
 * **which notebooks** - those whose published results list the series in ``series_used`` (what each
   notebook read the last time it ran with it), and those that failed in this run;
 * **which claims** - the declared series of each claim's test, ``data/claim_series.csv``, each with the
@@ -27,10 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from helpers.data.failures import fetch_failures
+
 #: Phrases with which a notebook output says that a section could not run for want of data.
 MARKERS: tuple[str, ...] = ("cannot run here", "is missing here")
-#: File in the cache folder holding the reasons of the last fetch failures, by series.
-FAILURES_FILE = "fetch_failures.json"
 #: Reason given for a series no fetch has tried or recorded.
 NOT_CACHED = "not in the cache (run `qtlab fetch`)"
 #: Longest note quoted from a notebook output.
@@ -217,30 +217,6 @@ def _short(text: str) -> str:
 
 
 # -- files ----------------------------------------------------------------------------------------------------
-
-
-def record_fetch(raw: Path, failed: Mapping[str, str], fetched: Iterable[str]) -> None:
-    """Keep the reasons of this fetch's failures in ``<raw>/fetch_failures.json``.
-
-    Series fetched now are forgotten, failures of this fetch replace older ones, and series this fetch
-    did not try keep what an earlier fetch recorded. The file is removed when nothing is left.
-    """
-    path = raw / FAILURES_FILE
-    kept = {k: v for k, v in fetch_failures(raw).items() if k not in set(fetched)} | dict(failed)
-    if kept:
-        raw.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(dict(sorted(kept.items())), indent=1) + "\n", encoding="utf-8")
-    else:
-        path.unlink(missing_ok=True)
-
-
-def fetch_failures(raw: Path) -> dict[str, str]:
-    """Series id -> reason of the last failed fetch (empty when none is recorded or the file is unreadable)."""
-    try:
-        body = json.loads((raw / FAILURES_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {str(k): str(v) for k, v in body.items()} if isinstance(body, dict) else {}
 
 
 def declared_claims(path: Path) -> dict[str, list[str]]:
