@@ -105,6 +105,16 @@ def test_spaced_placebo_p_value_counts_the_observed_arrangement() -> None:
     assert res.percentile == pytest.approx(100 * 90 / 99)  # days 0..89 at or below the event's change
 
 
+def test_spaced_placebo_p_value_is_one_sided() -> None:
+    """ln P = c (t - 50)^2: 1-day changes c (2t - 99) run from -99c to +97c. An event on day 60 (+21c) is beaten or
+    matched by the 39 shifts from day 60 on: p = 40 / 100; a two-sided count would add the 40 below -21c."""
+    t = np.arange(100, dtype=float)
+    x = pd.Series(np.exp(0.001 * (t - 50) ** 2), index=pd.date_range("2020-01-01", periods=100, freq="D"))
+    res = ev.spaced_placebo_test(x, [x.index[60]], 1)
+    assert res.event_mean == pytest.approx(0.021)
+    assert res.p_value == pytest.approx(40 / 100, abs=1e-15)
+
+
 def test_placebo_interval_honours_level(walk: pd.Series) -> None:
     """The same draws give the 10th-90th percentiles at level 0.8 and the 2.5th-97.5th at 0.95."""
     events = ["2019-03-01", "2020-01-01", "2021-06-01"]

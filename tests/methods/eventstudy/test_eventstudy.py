@@ -120,6 +120,7 @@ def test_percentile_of_an_event_that_is_the_max_is_100(walk: pd.Series) -> None:
 
 def test_percentile_in_counts_ties_as_below() -> None:
     assert ev.percentile_in(2.0, np.array([1.0, 2.0, 3.0, 4.0])) == 50.0
+    assert ev.percentile_in(0.3, np.array([0.1 + 0.2, 0.5])) == 50.0  # 0.30000000000000004 is a tie, not above
 
 
 # ---------------------------------------------------------------- bootstrap
