@@ -115,7 +115,7 @@ def _fetch(args: argparse.Namespace) -> int:
             offline[name][1].append(sid)
             continue
         try:
-            result = store.update(sid, get_source(name, mirror=mirror), refresh=args.refresh, force=args.force)
+            result = store.update(spec, get_source(name, mirror=mirror), refresh=args.refresh, force=args.force)
         except CacheIOError as exc:
             bar.close()
             print(f"qtlab: {exc}", file=sys.stderr)
