@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -30,8 +31,11 @@ from helpers.aliases import FloatArray
 from helpers.methods import inference, risk
 from helpers.methods.strategies import final_returns, matched_weight, static_mix_values
 
+#: Which way of a measure counts as *less risk* (or more return).
+Direction: TypeAlias = Literal["higher", "lower"]
+
 #: The risk measures of :func:`risk_measures`, with the direction that counts as *less risk*.
-MEASURES: dict[str, str] = {"mean": "higher", "median": "higher", "sd": "lower", "q05": "higher",
+MEASURES: dict[str, Direction] = {"mean": "higher", "median": "higher", "sd": "lower", "q05": "higher",
                             "cvar05": "higher", "mdd_mean": "lower", "mdd_q95": "lower", "p_loss": "lower"}
 
 
