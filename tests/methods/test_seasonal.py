@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from helpers import events as ev
 from helpers.methods import seasonal as se
+from helpers.methods.placebo import PlaceboResult
 
 # --------------------------------------------------------------------------------------------
 # helpers to build series
@@ -181,7 +181,7 @@ def test_claimed_interval_flips_a_claim_of_weakness() -> None:
 def test_placebo_interval_inverts_the_placebo_spread_at_its_level() -> None:
     """Draws evenly spaced on [-0.1, 0.1] (401 of them): the a-quantile is -0.1 + 0.2 a exactly."""
     draws = np.linspace(-0.1, 0.1, 401)
-    res = ev.PlaceboResult(horizon=14, n_events=13, event_mean=0.012, placebo_mean=0.013, placebo_lower=-0.095,
+    res = PlaceboResult(horizon=14, n_events=13, event_mean=0.012, placebo_mean=0.013, placebo_lower=-0.095,
                            placebo_upper=0.095, p_value=0.51, percentile=49.0, n_candidates=4000, draws=draws)
     assert_allclose(se.placebo_interval(res), (-0.001, 0.012 - 0.095, 0.012 + 0.095), atol=1e-12)
     assert_allclose(se.placebo_interval(res, 0.5), (-0.001, 0.012 - 0.05, 0.012 + 0.05), atol=1e-12)

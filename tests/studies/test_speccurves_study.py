@@ -340,7 +340,7 @@ def _value(pub: dict[str, Any], notebook: str, key: str) -> float:
 
 def test_primary_specifications_reproduce_the_published_numbers(mirror_home: Path) -> None:
     from helpers import data
-    from helpers import events as ev
+    from helpers.studies import events as ev
     from helpers.studies import seasonality as se
 
     pub = _published()

@@ -52,7 +52,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from helpers import events as ev
+from helpers.methods import eventstudy, placebo
 from helpers.methods.inference import (
     ALTERNATIVES,
     Alternative,
@@ -370,7 +370,7 @@ def turn_of_year(values: pd.Series, years: Iterable[int], early_days: int = 14) 
     ----------
     values : pd.Series
         Daily closes (crypto) or business-day closes (indices); put on a calendar grid with
-        :func:`helpers.events.calendar_daily` (a weekend carries Friday's close).
+        :func:`helpers.methods.eventstudy.calendar_daily` (a weekend carries Friday's close).
     years : iterable of int
         Calendar years ``y``; the row holds the windows that end in ``y`` or start on 31 Dec ``y``.
     early_days : int
@@ -385,7 +385,7 @@ def turn_of_year(values: pd.Series, years: Iterable[int], early_days: int = 14) 
         ``early_jan`` (31 Dec y to 31 Dec y + ``early_days``, i.e. the start of year y+1). NaN
         where the data do not reach.
     """
-    levels = np.log(ev.calendar_daily(values))
+    levels = np.log(eventstudy.calendar_daily(values))
 
     def at(day: pd.Timestamp) -> float:
         return float(levels.at[day]) if levels.index[0] <= day <= levels.index[-1] else float("nan")
@@ -472,7 +472,7 @@ def claimed_interval(effect: PeriodEffect, claimed: Literal["greater", "less"]) 
     raise ValueError(f"claimed {claimed!r} must be 'greater' or 'less'")
 
 
-def placebo_interval(res: ev.PlaceboResult, level: float = 0.95) -> tuple[float, float, float]:
+def placebo_interval(res: placebo.PlaceboResult, level: float = 0.95) -> tuple[float, float, float]:
     """Event mean minus placebo mean, with a ``level`` interval from the placebo distribution.
 
     The placebo means are the spread of a mean of ``n_events`` random windows around the
@@ -484,7 +484,7 @@ def placebo_interval(res: ev.PlaceboResult, level: float = 0.95) -> tuple[float,
     Parameters
     ----------
     res : PlaceboResult
-        :func:`helpers.events.placebo_test` (its ``draws`` are the placebo means).
+        :func:`helpers.methods.placebo.placebo_test` (its ``draws`` are the placebo means).
     level : float
         Coverage (:func:`helpers.methods.inference.percentile_interval` of the draws).
 

@@ -8,7 +8,7 @@ are in :mod:`helpers.claims.seasonality`.
 * **Liquidation flushes** (C10): no liquidation data are available, so a *proxy*: large daily
   drops of BTC that coincide with a fall of the perpetual funding rate from positive
   (:func:`drop_days`, :func:`flush_episodes`, :func:`flush_sensitivity`), compared with random
-  days (:func:`helpers.events.placebo_test`) and with other large drops
+  days (:func:`helpers.methods.placebo.placebo_test`) and with other large drops
   (:func:`helpers.methods.seasonal.permutation_diff`).
 * **Corporate treasury purchases** (C14): :func:`purchase_clustering` tests whether purchases
   concentrate in December-February, given a table the mirror does not have.
@@ -30,7 +30,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from helpers import data
-from helpers import events as ev
+from helpers.methods import eventstudy, placebo
 from helpers.methods.inference import permutation_p_value
 
 #: Columns a corporate-purchase table must have (see :func:`purchase_clustering`).
@@ -164,11 +164,11 @@ def episode_returns(close: pd.Series, episodes: pd.DataFrame, horizons: Sequence
     Returns
     -------
     pd.DataFrame
-        ``episodes`` plus one column ``ret_<h>d`` per horizon (:func:`helpers.events.change_after`;
+        ``episodes`` plus one column ``ret_<h>d`` per horizon (:func:`helpers.methods.eventstudy.change_after`;
         NaN where the horizon is not reached).
     """
     out = episodes.copy()
-    changes = ev.horizon_changes(close, list(episodes.index), list(horizons))
+    changes = eventstudy.horizon_changes(close, list(episodes.index), list(horizons))
     for h in horizons:
         out[f"ret_{h}d"] = changes[h].to_numpy()
     return out
@@ -185,14 +185,14 @@ def flush_sensitivity(close: pd.Series, funding: pd.Series, drops: Sequence[floa
         One row per (drop, fall): ``n_flush`` and ``n_other`` episodes reaching the horizon,
         ``flush_mean`` and ``other_mean`` (mean ``horizon``-day log return after the event day),
         ``placebo_mean`` (random days since the first funding day) and ``p_vs_random``
-        (one-sided placebo p, :func:`helpers.events.placebo_test`).
+        (one-sided placebo p, :func:`helpers.methods.placebo.placebo_test`).
     """
     rows = []
     for i, d in enumerate(drops):
         days = drop_days(close, funding, d)
         for j, f in enumerate(falls):
             eps = flush_episodes(days, is_flush(days, crowded, f), min_gap_days)
-            ret = ev.horizon_changes(close, list(eps.index), [horizon])[horizon].to_numpy()
+            ret = eventstudy.horizon_changes(close, list(eps.index), [horizon])[horizon].to_numpy()
             fl = eps["flush"].to_numpy()
             row = {"drop": d, "fall": f, "n_flush": int(np.sum(fl & ~np.isnan(ret))),
                    "n_other": int(np.sum(~fl & ~np.isnan(ret))),
@@ -200,7 +200,7 @@ def flush_sensitivity(close: pd.Series, funding: pd.Series, drops: Sequence[floa
                    "other_mean": float(np.nanmean(ret[~fl])) if np.any(~fl & ~np.isnan(ret)) else np.nan,
                    "placebo_mean": np.nan, "p_vs_random": np.nan}
             if row["n_flush"]:
-                res = ev.placebo_test(close, list(eps.index[fl]), horizon, draws, seed + 10 * i + j,
+                res = placebo.placebo_test(close, list(eps.index[fl]), horizon, draws, seed + 10 * i + j,
                                       start=funding.index[0])
                 row.update(placebo_mean=res.placebo_mean, p_vs_random=res.p_value)
             rows.append(row)

@@ -5,8 +5,8 @@ so ``functools.partial(fn, inputs=...)`` pickles for a process pool or a Dask cl
 ``*_detail`` functions return every number of one specification (for tables and the published
 cross-checks); ``*_spec`` wraps them into a :class:`~helpers.methods.speccurve.SpecResult`. The
 ``*_inputs`` functions load the series of the owning notebook. The statistics are those the owning
-notebooks use (:mod:`helpers.stats`, :mod:`helpers.events`, :mod:`helpers.methods.seasonal`,
-:mod:`helpers.rotation`, :mod:`helpers.scenarios`), with their seed offsets, so that each primary
+notebooks use (:mod:`helpers.stats` and the event-study, seasonal, basket, episode and strategy modules
+of :mod:`helpers.methods`), with their seed offsets, so that each primary
 specification reproduces the notebook's number.
 """
 
@@ -20,12 +20,22 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from helpers import events as ev
-from helpers import rotation as rot
-from helpers import scenarios as sc
 from helpers import stats
 from helpers.methods import coverage, seasonal
+from helpers.methods.baskets import equal_weight_basket, prepare_prices, trim_after_last
+from helpers.methods.episodes import episodes_by_rule, state_from_episodes
+from helpers.methods.masked_bootstrap import regime_means
+from helpers.methods.placebo import effect_interval, placebo_test, spaced_placebo_test
+from helpers.methods.rallies import best_change, rally_definitions, unconditional_best
+from helpers.methods.simulation import start_windows
 from helpers.methods.speccurve import Choices, SpecResult
+from helpers.methods.strategies import exit_strategies, staged_strategies, strategy_outcomes
+from helpers.methods.strategy_comparison import (
+    compare_to_baseline,
+    compare_to_matched,
+    lock_and_capture,
+    relative_interval,
+)
 from helpers.studies import seasonality as season_study
 from helpers.studies.speccurves.declared import grid_value
 
@@ -96,9 +106,9 @@ def c07_detail(choices: Choices, *, inputs: Mapping[str, Any], draws: int = 5000
                start: str = "2016-01-01") -> dict[str, float]:
     """Events' mean log return minus the mean over as many random days, for one (events, spacing, asset, horizon).
 
-    :func:`helpers.events.placebo_test` (asset ``i`` of notebook 03's order with seed ``seed + i``)
-    or :func:`helpers.events.spaced_placebo_test`, the effect and its 95% interval from
-    :func:`helpers.events.effect_interval`. NaN where no event reaches the horizon.
+    :func:`helpers.methods.placebo.placebo_test` (asset ``i`` of notebook 03's order with seed ``seed + i``)
+    or :func:`helpers.methods.placebo.spaced_placebo_test`, the effect and its 95% interval from
+    :func:`helpers.methods.placebo.effect_interval`. NaN where no event reaches the horizon.
     """
 
     prices = inputs["prices"]
@@ -107,13 +117,13 @@ def c07_detail(choices: Choices, *, inputs: Mapping[str, Any], draws: int = 5000
     i = list(prices).index(asset)
     try:
         if choices["spacing"] == "kept":
-            res = ev.spaced_placebo_test(prices[asset], events, h, start)
+            res = spaced_placebo_test(prices[asset], events, h, start)
         else:
-            res = ev.placebo_test(prices[asset], events, h, draws, seed + i, start)
+            res = placebo_test(prices[asset], events, h, draws, seed + i, start)
     except ValueError:
         return {"estimate": math.nan, "low": math.nan, "high": math.nan, "n": 0, "event_mean": math.nan,
                 "placebo_mean": math.nan, "p_value": math.nan}
-    effect, lo, hi = ev.effect_interval(res, 0.95)
+    effect, lo, hi = effect_interval(res, 0.95)
     return {"estimate": effect, "low": lo, "high": hi, "n": res.n_events, "event_mean": res.event_mean,
             "placebo_mean": res.placebo_mean, "p_value": res.p_value}
 
@@ -130,21 +140,21 @@ def c08_detail(choices: Choices, *, inputs: Mapping[str, Any], span: tuple[int, 
                middle: Sequence[str] = ("2020-03-15",)) -> dict[str, float]:
     """Pivots' rally rate minus the rate after random start days, for one (2019 and 2023 reading, definition, asset).
 
-    Best log return on days 180-540 (:func:`helpers.events.best_change`) against the thresholds of
-    :func:`helpers.events.rally_definitions`; the base rate is the share of start days from
-    ``start`` clearing the same bar (:func:`helpers.events.unconditional_best`), as in notebook 03;
+    Best log return on days 180-540 (:func:`helpers.methods.rallies.best_change`) against the thresholds of
+    :func:`helpers.methods.rallies.rally_definitions`; the base rate is the share of start days from
+    ``start`` clearing the same bar (:func:`helpers.methods.rallies.unconditional_best`), as in notebook 03;
     the interval is the exact 95% binomial interval of the pivots' rate, minus the base rate.
     """
 
     values = inputs["prices"][str(choices["asset"])]
-    unconditional = ev.unconditional_best(values, span, start)
-    definitions = {d.name: d.threshold for d in ev.rally_definitions(float(unconditional.median()), absolute)}
+    unconditional = unconditional_best(values, span, start)
+    definitions = {d.name: d.threshold for d in rally_definitions(float(unconditional.median()), absolute)}
     name = str(choices["definition"])
     if name not in definitions:
         raise ValueError(f"C08 definition {name!r} is not one of {sorted(definitions)}")
     threshold = definitions[name]
     pivots = [str(choices["reading_2019"]), *middle, str(choices["reading_2023"])]
-    best = pd.Series({p: ev.best_change(values, p, span) for p in pivots}).dropna()
+    best = pd.Series({p: best_change(values, p, span) for p in pivots}).dropna()
     base = float((unconditional >= threshold).mean())
     n, k = len(best), int((best >= threshold).sum())
     if n == 0:
@@ -170,7 +180,7 @@ def c10_detail(choices: Choices, *, inputs: Mapping[str, Any], crowded: float = 
     """Flush proxy (drop, funding fall) against random days at one horizon, as notebook 05's first test.
 
     :func:`helpers.studies.seasonality.drop_days`, :func:`~helpers.studies.seasonality.is_flush`,
-    :func:`~helpers.studies.seasonality.flush_episodes`, then :func:`helpers.events.placebo_test` from the
+    :func:`~helpers.studies.seasonality.flush_episodes`, then :func:`helpers.methods.placebo.placebo_test` from the
     first funding day (seed ``seed + i`` for the ``i``-th of notebook 05's horizons) and
     :func:`helpers.methods.seasonal.placebo_interval` (95%).
     """
@@ -182,7 +192,7 @@ def c10_detail(choices: Choices, *, inputs: Mapping[str, Any], crowded: float = 
     flush = list(eps.index[eps["flush"]])
     i = list(horizons).index(h) if h in horizons else 0
     try:
-        pl = ev.placebo_test(btc, flush, h, draws, seed + i, start=funding.index[0])
+        pl = placebo_test(btc, flush, h, draws, seed + i, start=funding.index[0])
     except ValueError:
         return {"estimate": math.nan, "low": math.nan, "high": math.nan, "n": 0, "event_mean": math.nan}
     effect, lo, hi = seasonal.placebo_interval(pl)
@@ -240,7 +250,7 @@ def season_detail(choices: Choices, *, inputs: Mapping[str, Any], claim: str, n_
     * ``december`` (C11): December minus other months within years (one-sided ``greater``);
     * ``novdec`` (C12): November-December minus other months, negated (the claim says weaker);
     * ``early_jan`` (C12): the ``days`` after 31 December against random windows of that length
-      (:func:`helpers.events.placebo_test`, :func:`helpers.methods.seasonal.placebo_interval`);
+      (:func:`helpers.methods.placebo.placebo_test`, :func:`helpers.methods.seasonal.placebo_interval`);
     * ``q1`` (C13): first quarter minus the other quarters.
 
     Monthly and quarterly tests call :func:`helpers.methods.seasonal.period_effect` (permutation within
@@ -261,7 +271,7 @@ def season_detail(choices: Choices, *, inputs: Mapping[str, Any], claim: str, n_
         values = inputs[measure]
         last = values.index[-1]
         ends = [f"{y}-12-31" for y in range(int(start[:4]) - 1, last.year) if f"{y}-12-31" >= f"{values.index[0]:%F}"]
-        res = ev.placebo_test(values, ends, int(choices["days"]), draws, seed + (measure == "sp500"),
+        res = placebo_test(values, ends, int(choices["days"]), draws, seed + (measure == "sp500"),
                               start=max(start, f"{values.index[0]:%Y-%m-%d}"))
         effect, lo, hi = seasonal.placebo_interval(res)
         return {"estimate": effect, "low": lo, "high": hi, "n": res.n_events, "p_value": res.p_value,
@@ -291,25 +301,25 @@ def rotation_inputs(large_alts: Sequence[str], defi_tokens: Sequence[str], *, le
     from helpers.data import catalog
 
     sectors = [leader, "eth", *large_alts, *defi_tokens]
-    px = rot.prepare_prices({a: data.closes(a) for a in sectors}, seasoning_days, max_jump)
+    px = prepare_prices({a: data.closes(a) for a in sectors}, seasoning_days, max_jump)
     btc = px[leader].dropna()
-    alt = rot.equal_weight_basket(px[list(large_alts)], min_members, name="alt")
-    defi = rot.equal_weight_basket(px[list(defi_tokens)], min_members, name="defi")
-    defi_ex = rot.equal_weight_basket(px[[a for a in defi_tokens if a not in excluded]], min_members,
+    alt = equal_weight_basket(px[list(large_alts)], min_members, name="alt")
+    defi = equal_weight_basket(px[list(defi_tokens)], min_members, name="defi")
+    defi_ex = equal_weight_basket(px[[a for a in defi_tokens if a not in excluded]], min_members,
                                       name="defi_ex")
     nl = liquidity.net_liquidity()["net_liquidity"]
     lag = catalog.get("WALCL").publication_lag_days
     sources = {"btc": btc, "eth": px["eth"], "alt": alt.level, "defi": defi.level}
     last = weekly_end or f"{max(s.last_valid_index() for s in sources.values()):%Y-%m-%d}"
-    weekly = rot.trim_after_last(stats.weekly_frame(sources, {"netliq": nl}, weekly_start, last, "THU", lag), sources)
+    weekly = trim_after_last(stats.weekly_frame(sources, {"netliq": nl}, weekly_start, last, "THU", lag), sources)
     ex_sources = {"defi_ex": defi_ex.level}
-    weekly_ex = rot.trim_after_last(stats.weekly_frame(ex_sources, {}, weekly_start, last, "THU", lag), ex_sources)
+    weekly_ex = trim_after_last(stats.weekly_frame(ex_sources, {}, weekly_start, last, "THU", lag), ex_sources)
     weekly["defi_ex"] = weekly_ex["defi_ex"]
     return {"btc": btc, "weekly": weekly, "last_date": f"{px[list(large_alts)].last_valid_index():%Y-%m-%d}"}
 
 
 def _rule(token: str) -> list[Any]:
-    """``ma_200_30`` -> ``["ma", 200, 30]`` (the list form of :func:`helpers.rotation.episodes_by_rule`)."""
+    """``ma_200_30`` -> ``["ma", 200, 30]`` (the list form of :func:`helpers.methods.episodes.episodes_by_rule`)."""
     kind, *params = token.split("_")
     return [kind, *(grid_value(p) for p in params)]
 
@@ -323,9 +333,9 @@ def c16_detail(choices: Choices, *, inputs: Mapping[str, Any], regime_window: in
     """Mean next-week ETH/BTC log return in risk-on weeks, for one (definition, uptrend rule, sample start).
 
     The risk-on label is known at the start of the week, as in notebook 04:
-    :func:`helpers.rotation.state_from_episodes` of the BTC uptrend rule, the sign of the net
+    :func:`helpers.methods.episodes.state_from_episodes` of the BTC uptrend rule, the sign of the net
     liquidity change (:func:`helpers.stats.regime_from_change`), or both; the mean and its 95%
-    stationary-bootstrap interval from :func:`helpers.rotation.regime_means`.
+    stationary-bootstrap interval from :func:`helpers.methods.masked_bootstrap.regime_means`.
     """
 
     weekly = inputs["weekly"]
@@ -337,11 +347,11 @@ def c16_detail(choices: Choices, *, inputs: Mapping[str, Any], regime_window: in
     if definition == "liquidity_expanding":
         flag = expanding
     else:
-        episodes, _ = rot.episodes_by_rule(inputs["btc"], _rule(str(choices["rule"])))
-        up = rot.state_from_episodes(episodes, inputs["btc"].index).reindex(weekly.index).fillna(False).astype(bool)
+        episodes, _ = episodes_by_rule(inputs["btc"], _rule(str(choices["rule"])))
+        up = state_from_episodes(episodes, inputs["btc"].index).reindex(weekly.index).fillna(False).astype(bool)
         flag = up if definition == "btc_uptrend" else (up & expanding)
     nxt = stats.log_returns(weekly["eth"] / weekly["btc"]).shift(-1).loc[str(choices["start"]):]
-    r = rot.regime_means(nxt, flag.map(on_off), ("risk_on", "risk_off"), reps, block,
+    r = regime_means(nxt, flag.map(on_off), ("risk_on", "risk_off"), reps, block,
                          seed + C16_DEFINITIONS.index(definition))
     row = r.table.loc["risk_on"]
     return {"estimate": float(row["mean"]), "low": float(row["lo"]), "high": float(row["hi"]), "n": int(row["n"]),
@@ -402,43 +412,43 @@ def _memo(key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
 def _windows(prices: pd.Series, horizon: int, start: str) -> tuple[np.ndarray, pd.DatetimeIndex]:
 
     key = ("windows", horizon, start, len(prices), str(prices.index[-1]), float(prices.iloc[-1]))
-    return _memo(key, lambda: sc.start_windows(prices, horizon, start))  # type: ignore[no-any-return]
+    return _memo(key, lambda: start_windows(prices, horizon, start))  # type: ignore[no-any-return]
 
 
 def c21_detail(choices: Choices, *, inputs: Mapping[str, Any], start: str = "2015-01-01", reps: int = 500,
                seed: int = 20251201) -> dict[str, float]:
     """Relative risk reduction of one staged entry against the lump sum or the exposure-matched mix.
 
-    :func:`helpers.scenarios.compare_to_baseline` (``lump_sum``) or
-    :func:`~helpers.scenarios.compare_to_matched` (``matched``) on every start day, block = the
-    holding period as in notebook 06; interval from :func:`~helpers.scenarios.relative_interval`
+    :func:`helpers.methods.strategy_comparison.compare_to_baseline` (``lump_sum``) or
+    :func:`~helpers.methods.strategy_comparison.compare_to_matched` (``matched``) on every start day, block = the
+    holding period as in notebook 06; interval from :func:`~helpers.methods.strategy_comparison.relative_interval`
     (95%). Positive = less risk.
     """
 
     variant, measure, hz = str(choices["variant"]), str(choices["measure"]), int(choices["horizon"])
     baseline = str(choices["baseline"])
     weeks, freq = variant.removeprefix("staged_").split("w_")
-    strategies = sc.staged_strategies([int(weeks)], [freq])
+    strategies = staged_strategies([int(weeks)], [freq])
     if variant not in strategies:
         raise ValueError(f"C21 variant {variant!r} is not a staged strategy ({sorted(strategies)})")
     prices = inputs["prices"]
 
     def outcomes() -> tuple[pd.DataFrame, pd.DataFrame]:
         paths, starts = _windows(prices, hz, start)
-        return sc.strategy_outcomes(paths, {k: strategies[k] for k in ("lump_sum", variant)}, starts)
+        return strategy_outcomes(paths, {k: strategies[k] for k in ("lump_sum", variant)}, starts)
 
     def table() -> pd.DataFrame:
         paths, _ = _windows(prices, hz, start)
         final, mdd = _memo(("c21_outcomes", variant, hz, start, len(prices), str(prices.index[-1])), outcomes)
         if baseline == "matched":
-            return sc.compare_to_matched(paths, final, mdd, [variant], "lump_sum", hz, reps, seed)
+            return compare_to_matched(paths, final, mdd, [variant], "lump_sum", hz, reps, seed)
         if baseline != "lump_sum":
             raise ValueError(f"C21 baseline {baseline!r} must be lump_sum or matched")
-        return sc.compare_to_baseline(final, mdd, "lump_sum", hz, reps, seed)
+        return compare_to_baseline(final, mdd, "lump_sum", hz, reps, seed)
 
     t = _memo(("c21", variant, hz, baseline, start, reps, seed, len(prices), str(prices.index[-1])), table)
     row = t.loc[(variant, measure)]
-    rel = sc.relative_interval(t.loc[[(variant, measure)]]).iloc[0]
+    rel = relative_interval(t.loc[[(variant, measure)]]).iloc[0]
     return {"estimate": float(row["improvement"]), "low": float(rel["imp_lo"]), "high": float(rel["imp_hi"]),
             "n": int(row["n"])}
 
@@ -459,7 +469,7 @@ def c22_detail(choices: Choices, *, inputs: Mapping[str, Any], start: str = "201
     ``lock``: buy-and-hold's share of +gain paper gains that ended in a loss minus the ladder's
     (positive = the ladder locks gains); ``keep``: the ladder's share of buy-and-hold's gain on the
     best decile minus the declared ``keep`` share (positive = it keeps the upside). Both from
-    :func:`helpers.scenarios.lock_and_capture` with 95% block-bootstrap intervals (block = the
+    :func:`helpers.methods.strategy_comparison.lock_and_capture` with 95% block-bootstrap intervals (block = the
     holding period).
     """
 
@@ -470,10 +480,10 @@ def c22_detail(choices: Choices, *, inputs: Mapping[str, Any], start: str = "201
 
     def table() -> pd.DataFrame:
         paths, starts = _windows(prices, hz, start)
-        exits = sc.exit_strategies([(float(g), float(f)) for g, f in rungs], trail, scope)  # type: ignore[arg-type]
+        exits = exit_strategies([(float(g), float(f)) for g, f in rungs], trail, scope)  # type: ignore[arg-type]
         exits = {k: exits[k] for k in ("buy_and_hold", "ladder")}
-        final, _ = sc.strategy_outcomes(paths, exits, starts)
-        return sc.lock_and_capture(paths, final, "buy_and_hold", gain, upside_quantile, hz, reps, seed, 0.95)
+        final, _ = strategy_outcomes(paths, exits, starts)
+        return lock_and_capture(paths, final, "buy_and_hold", gain, upside_quantile, hz, reps, seed, 0.95)
 
     t = _memo(("c22", hz, trail, scope, gain, start, reps, seed, len(prices), str(prices.index[-1])), table)
     r = t.loc["ladder"]
