@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from helpers import liquidity
 from helpers.data import facts
+from helpers.studies import qt_mechanism as qtm
 
 
 @pytest.fixture(scope="module")
@@ -29,27 +29,27 @@ def reference_caps(mirror_dir: Path) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def regimes() -> pd.DataFrame:
-    return liquidity.regimes()
+    return qtm.regimes()
 
 
 def test_caps_agree_with_reference(reference_caps: pd.DataFrame) -> None:
     """Same effective dates and the same Treasury and MBS caps, row for row."""
-    ours = liquidity.qt_caps()
+    ours = qtm.qt_caps()
     assert list(ours["effective_date"]) == list(reference_caps["effective_date"])
-    for col in liquidity.CAP_COLUMNS:
+    for col in qtm.CAP_COLUMNS:
         assert_allclose(ours[col].to_numpy(), pd.to_numeric(reference_caps[col]).to_numpy(), err_msg=col)
 
 
 def test_caps_cover_qt1_and_qt2_and_stop_at_their_ends(regimes: pd.DataFrame) -> None:
     """Every QT month has a positive Treasury cap; the first month after each QT has zero caps."""
-    caps = liquidity.qt_caps()
+    caps = qtm.qt_caps()
     for q in ("QT1", "QT2"):
-        first, last = liquidity.qt_months(regimes, q)
-        monthly = liquidity.monthly_caps(caps, first, last + 1)
+        first, last = qtm.qt_months(regimes, q)
+        monthly = qtm.monthly_caps(caps, first, last + 1)
         assert (monthly["treasury_cap_bn"].iloc[:-1] > 0).all(), q
         assert (monthly.iloc[-1] == 0).all(), f"{q}: runoff should stop in {last + 1}"
-    assert liquidity.qt_months(regimes, "QT1") == (pd.Period("2017-10", "M"), pd.Period("2019-07", "M"))
-    assert liquidity.qt_months(regimes, "QT2") == (pd.Period("2022-06", "M"), pd.Period("2025-11", "M"))
+    assert qtm.qt_months(regimes, "QT1") == (pd.Period("2017-10", "M"), pd.Period("2019-07", "M"))
+    assert qtm.qt_months(regimes, "QT2") == (pd.Period("2022-06", "M"), pd.Period("2025-11", "M"))
 
 
 @pytest.mark.parametrize("kind", ["qe", "qt"])

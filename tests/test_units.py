@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from numpy.testing import assert_allclose
 
-from helpers import data, liquidity
+from helpers import data
 from helpers.data import catalog
+from helpers.data import liquidity as liq
 
 
 @pytest.mark.parametrize(
@@ -26,7 +27,7 @@ def test_net_liquidity_on_2022_06_01_from_the_mirror(mirror_home: Path) -> None:
 
     Without the millions-to-billions scale the answer would be about 8.13 million "bn".
     """
-    row = liquidity.net_liquidity().loc["2022-06-01"]
+    row = liq.net_liquidity().loc["2022-06-01"]
     assert_allclose(row["walcl"], 8915.050, atol=1e-9)
     assert_allclose(row["tga"], 780.575, atol=1e-9)
     assert_allclose(row["rrp"], 1965.015, atol=1e-9)

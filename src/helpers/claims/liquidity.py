@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 from scipy import stats as sps
@@ -26,9 +26,7 @@ from helpers.claims.vocabulary import (
     interval_rule,
     untestable,
 )
-from helpers.stats import timing_consensus
-
-Timing = Literal["before", "after", "mixed"]
+from helpers.methods.declines import Timing, timing_consensus
 
 
 def _spec(claim_id: str, given: specs.ClaimSpec | None) -> specs.ClaimSpec:
@@ -137,7 +135,7 @@ def c04_regime_rule(diff: float, lo_corrected: float, hi_corrected: float, curve
         moves with the seed), so the rule uses the hull of the two: the effect must be clear of zero
         under both.
     curve : DataFrame
-        :func:`helpers.stats.regime_spec_curve` for the primary measure (the declared alternatives):
+        :func:`helpers.methods.regimes.regime_spec_curve` for the primary measure (the declared alternatives):
         the share of its cells with ``p_hac < family_alpha`` and a positive difference is the
         robustness share.
     flows_data : str, optional
@@ -262,10 +260,10 @@ def c24_reliability_rule(stocks: Mapping[str, float], bonds: Mapping[str, float]
     Parameters
     ----------
     stocks, bonds : mapping
-        :func:`helpers.stats.correlation_difference` of the asset's and BTC's correlation with easing:
+        :func:`helpers.methods.nulls.correlation_difference` of the asset's and BTC's correlation with easing:
         ``diff`` (asset minus BTC), ``lo``, ``hi`` (Bonferroni interval over the two comparisons).
     instability : mapping
-        :func:`helpers.stats.circular_shift_null` of BTC's rolling-correlation SD with net liquidity:
+        :func:`helpers.methods.nulls.circular_shift_null` of BTC's rolling-correlation SD with net liquidity:
         ``observed``, ``null_mean``, ``null_low``, ``null_high``.
     spec : ClaimSpec, optional
         Defaults to C24's (``minimum_effect``: a difference of correlations; threshold

@@ -212,7 +212,7 @@ def difference_interval(after: pd.Series, before: pd.Series, level: float = 0.95
     """Difference of two means with an interval from their own intervals, treating them as independent.
 
     ``after`` and ``before`` hold ``mean``, ``ci_low`` and ``ci_high`` at coverage ``level`` (as
-    :func:`helpers.liquidity.mean_weekly_change` returns); each interval's half-width gives its
+    :func:`helpers.methods.hac.mean_weekly_change` returns); each interval's half-width gives its
     standard error.
     """
     z = float(sps.norm.ppf(0.5 + level / 2))

@@ -108,7 +108,7 @@ def correlation_heatmap(table: pd.DataFrame, row_labels: Mapping[str, str], col_
     Parameters
     ----------
     table : DataFrame
-        Long table from :func:`helpers.stats.correlation_table` (columns ``x``, ``y``, ``r``, ``n``).
+        Long table from :func:`helpers.methods.correlation.correlation_table` (columns ``x``, ``y``, ``r``, ``n``).
     row_labels, col_labels : mapping
         Display names of ``x`` and ``y`` values, in display order.
     title : str
@@ -152,7 +152,7 @@ def subperiod_dots(tables: Mapping[str, pd.DataFrame], title: str) -> Figure:
     Parameters
     ----------
     tables : mapping of str to DataFrame
-        Label to a :func:`helpers.stats.subperiod_correlations` table (``r``, ``lo_boot``,
+        Label to a :func:`helpers.methods.correlation.subperiod_correlations` table (``r``, ``lo_boot``,
         ``hi_boot``, ``n``), all with the same periods.
     title : str
         The finding.
@@ -179,7 +179,7 @@ def cross_correlation(ll: pd.DataFrame, x_label: str, y_label: str) -> Figure:
     Parameters
     ----------
     ll : DataFrame
-        From :func:`helpers.stats.lead_lag_corr` (index ``lag``; ``r``, ``band``, ``n``).
+        From :func:`helpers.methods.correlation.lead_lag_corr` (index ``lag``; ``r``, ``band``, ``n``).
     x_label, y_label : str
         Names of the leading (positive lags) and following series.
     """
@@ -202,7 +202,7 @@ def impulse_response(lp: pd.DataFrame, shock_label: str, response_label: str, le
     Parameters
     ----------
     lp : DataFrame
-        From :func:`helpers.stats.local_projection` (``beta``, ``lo``, ``hi``, ``n``), in log units.
+        From :func:`helpers.methods.timeseries.local_projection` (``beta``, ``lo``, ``hi``, ``n``), in log units.
     shock_label, response_label : str
         The impulse and the response, in words.
     level : float
@@ -292,7 +292,7 @@ def bear_market_timeline(price: pd.Series, liquidity: Mapping[str, pd.Series], p
     peak, trough : Timestamp
         BTC peak and trough dates.
     splits : DataFrame
-        From :func:`helpers.stats.drawdown_splits`: indexed by the name of each candidate QT
+        From :func:`helpers.methods.declines.decline_splits`: indexed by the name of each candidate QT
         date, with columns ``date`` and ``share_before`` (share of the peak-to-trough log
         decline that came before that date). Each date is marked; the title gives every share.
     """

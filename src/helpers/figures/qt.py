@@ -1,7 +1,7 @@
 """Figures of notebook 01 (the QT mechanism): balance-sheet composition, runoff against caps,
 net liquidity and its parts, QT1 against QT2, and the path after QT ended.
 
-Each function takes frames computed by :mod:`helpers.liquidity`, draws one figure that
+Each function takes frames computed by :mod:`helpers.studies.qt_mechanism` and :mod:`helpers.data.liquidity`, draws one figure that
 answers one question, adds the source line with :func:`helpers.figures.style.finish` and returns
 the figure. Amounts are USD bn throughout.
 """
@@ -17,7 +17,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from helpers.figures import style
-from helpers.liquidity import periods
+from helpers.studies.qt_mechanism import regime_periods
 
 #: Colour of reserve-management bill purchases (neither QE nor QT).
 RMP_COLOR = "#8d99ae"
@@ -51,7 +51,7 @@ def shade_regimes(ax: object, regimes: pd.DataFrame, kinds: Sequence[str] = ("qe
     colors = {"qe": style.QE_COLOR, "qt": style.QT_COLOR, "rmp": RMP_COLOR}
     names = {"qe": "QE", "qt": "QT", "rmp": "Reserve-management bill purchases"}
     for kind in kinds:
-        style.shade(ax, periods(regimes, kind), colors[kind], names[kind])  # type: ignore[arg-type]
+        style.shade(ax, regime_periods(regimes, kind), colors[kind], names[kind])  # type: ignore[arg-type]
 
 
 def stock_flow(changes: pd.Series, month: str) -> Figure:
@@ -60,7 +60,7 @@ def stock_flow(changes: pd.Series, month: str) -> Figure:
     Parameters
     ----------
     changes : Series
-        Changes over the month (USD bn) indexed like :func:`helpers.liquidity.balance_sheet`'s
+        Changes over the month (USD bn) indexed like :func:`helpers.data.liquidity.balance_sheet`'s
         columns (``total``, ``treasuries``, ..., ``other_liabilities``).
     month : str
         The month shown (``"2024-02"``), for the title.
@@ -123,7 +123,7 @@ def runoff_vs_caps(tables: dict[str, pd.DataFrame], ratios: dict[str, dict[str, 
     Parameters
     ----------
     tables : dict
-        Regime label -> :func:`helpers.liquidity.runoff_vs_caps` frame.
+        Regime label -> :func:`helpers.studies.qt_mechanism.runoff_vs_caps` frame.
     ratios : dict
         Regime label -> {"treasury": total ratio, "mbs": total ratio}, shown in the titles.
     """
@@ -237,7 +237,7 @@ def qt_aligned(aligned: dict[str, pd.DataFrame], caps_path: pd.DataFrame | None 
     Parameters
     ----------
     aligned : dict
-        Panel title -> :func:`helpers.liquidity.align_on_start` frame (columns = regimes).
+        Panel title -> :func:`helpers.studies.qt_mechanism.align_on_start` frame (columns = regimes).
     caps_path : DataFrame or None
         Cumulative caps on the same index (columns = regimes), drawn dashed on the first panel.
     units : sequence of str

@@ -25,9 +25,9 @@ def correlation_figure(rolling: pd.Series, table: pd.DataFrame, published: Mappi
     Parameters
     ----------
     rolling : Series
-        :func:`helpers.replications.rolling_correlation`.
+        :func:`helpers.studies.replications.rolling_correlation`.
     table : DataFrame
-        :func:`helpers.replications.period_correlations` (index period labels).
+        :func:`helpers.studies.replications.period_correlations` (index period labels).
     published : mapping period label -> value
         Published correlations, drawn as black diamonds.
     """
@@ -65,7 +65,7 @@ def agreement_figure(table: pd.DataFrame, published: Mapping[int, float], title:
     Parameters
     ----------
     table : DataFrame
-        :func:`helpers.replications.agreement_table` (index window in months).
+        :func:`helpers.studies.replications.agreement_table` (index window in months).
     published : mapping window -> share
         Callahan and Alden's shares with global M2.
     """
@@ -96,7 +96,7 @@ def weekday_figure(tables: Mapping[str, pd.DataFrame], title: str, source: str,
     Parameters
     ----------
     tables : mapping sample name -> DataFrame
-        :func:`helpers.replications.weekday_effects` outputs.
+        :func:`helpers.methods.weekday.weekday_effects` outputs.
     highlight : str
         The day the published study singled out, drawn in the accent colour.
     """

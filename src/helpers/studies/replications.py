@@ -1,4 +1,4 @@
-"""Published results replicated on the project's data (notebook 08).
+"""Notebook 08: published results replicated on the project's data, their tables, records and text.
 
 Three studies, each set beside its published figure, the sample it used and ours:
 
@@ -7,9 +7,9 @@ Three studies, each set beside its published figure, the sample it used and ours
   :func:`period_correlations`, :func:`rolling_period_means`);
 * Callahan and Alden (2024): BTC and global M2 moved the same way in 83% of 12-month periods
   (74% of 6-month ones), May 2013 to July 2024; here with US M2 against the base rates and a
-  circular-shift null (:func:`agreement_table`, :func:`shift_null`, :func:`realtime_m2`);
+  circular-shift null (:func:`agreement_table`, :func:`realtime_m2`);
 * Caporale and Plastun (2019): BTC returns higher on Mondays than on other days, 2013-2017;
-  tested in their sample and after it (:func:`weekday_frame`, :func:`weekday_effects`).
+  tested in their sample and after it (:mod:`helpers.methods.weekday`, :func:`weekday_records`).
 
 Date conventions
 ----------------
@@ -25,16 +25,15 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy import stats as sps
 
-from helpers import stats
 from helpers.errors import QtlabError
+from helpers.methods.agreement import agreement_shift_null, directional_agreement
+from helpers.methods.correlation import correlation, fisher_interval, rolling_corr
+from helpers.methods.transforms import monthly_frame
+from helpers.methods.weekday import AcrossDays
 
 #: Published figures, keyed as the notebook records them (``<key>_published``).
 PUBLISHED: dict[str, float] = {
@@ -43,9 +42,6 @@ PUBLISHED: dict[str, float] = {
     "ca_btc_m2_agree_12m": 0.83,
     "ca_btc_m2_agree_6m": 0.74,
 }
-
-#: The weekday names of :func:`weekday_frame`, Monday first (pandas' ``day_of_week`` order).
-DAY_NAMES: tuple[str, ...] = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -77,19 +73,6 @@ def aligned_daily_returns(btc: pd.Series, spx: pd.Series) -> pd.DataFrame:
     return out
 
 
-def fisher_interval(r: float, n: int, level: float = 0.95) -> tuple[float, float]:
-    """Fisher z interval of a Pearson correlation: tanh(atanh(r) -+ z / sqrt(n - 3)).
-
-    It assumes independent pairs; :func:`period_correlations` sets it beside the block bootstrap,
-    which allows for volatility clustering and serial dependence.
-    """
-    if n <= 3 or not math.isfinite(r):
-        return math.nan, math.nan
-    z = float(sps.norm.ppf(0.5 + level / 2))
-    centre, half = math.atanh(max(-0.999999, min(0.999999, r))), z / math.sqrt(n - 3)
-    return math.tanh(centre - half), math.tanh(centre + half)
-
-
 def period_label(start: str, end: str) -> str:
     """Key fragment of a period from its years: ``("2017-01-01", "2019-12-31")`` -> ``"2017_2019"``."""
     y0, y1 = pd.Timestamp(start).year, pd.Timestamp(end).year
@@ -107,7 +90,7 @@ def period_correlations(returns: pd.DataFrame, periods: Sequence[Sequence[str]],
     periods : sequence of [start, end]
         ISO dates, inclusive.
     reps : int
-        Stationary-bootstrap repetitions (:func:`helpers.stats.correlation`); 0 skips it.
+        Stationary-bootstrap repetitions (:func:`helpers.methods.correlation.correlation`); 0 skips it.
 
     Returns
     -------
@@ -120,7 +103,7 @@ def period_correlations(returns: pd.DataFrame, periods: Sequence[Sequence[str]],
         part = returns.loc[start:end]
         if len(part) < 10:
             raise ValueError(f"period {start}..{end}: {len(part)} daily returns; the data do not reach it")
-        c = stats.correlation(part["btc"], part["spx"], reps=reps, seed=seed + k, level=level)
+        c = correlation(part["btc"], part["spx"], reps=reps, seed=seed + k, level=level)
         lo_f, hi_f = fisher_interval(c.r, c.n, level)
         rows[period_label(start, end)] = {
             "start": part.index[0], "end": part.index[-1], "n": c.n, "r": c.r, "lo_fisher": lo_f,
@@ -139,7 +122,7 @@ def rolling_period_means(returns: pd.DataFrame, periods: Sequence[Sequence[str]]
     reach back into the previous one; the mean of rolling correlations is not the correlation of the
     period, and the difference shows how much the published figure depends on that choice.
     """
-    rolling = stats.rolling_corr(returns["btc"], returns["spx"], window)
+    rolling = rolling_corr(returns["btc"], returns["spx"], window)
     out = pd.Series({period_label(s, e): float(rolling.loc[s:e].mean()) for s, e in periods}, name="rolling_mean")
     out.index.name = "period"
     return out
@@ -147,7 +130,7 @@ def rolling_period_means(returns: pd.DataFrame, periods: Sequence[Sequence[str]]
 
 def rolling_correlation(returns: pd.DataFrame, window: int = 60) -> pd.Series:
     """The ``window``-business-day rolling correlation of BTC and S&P 500 returns (for the figure)."""
-    return stats.rolling_corr(returns["btc"], returns["spx"], window).dropna()
+    return rolling_corr(returns["btc"], returns["spx"], window).dropna()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -160,66 +143,8 @@ def monthly_levels(btc: pd.Series, m2: pd.Series, start: str, end: str) -> pd.Da
 
     ``start`` and ``end`` are months (``YYYY-MM``), inclusive; rows where either is missing are dropped.
     """
-    frame = stats.monthly_frame({"btc": (btc, "calendar_day"), "m2": (m2, "last_obs")}, start, end)
+    frame = monthly_frame({"btc": (btc, "calendar_day"), "m2": (m2, "last_obs")}, start, end)
     return frame.dropna()
-
-
-@dataclass(frozen=True)
-class ShiftNull:
-    """Agreement of two direction series when one is shifted in a circle against the other.
-
-    Attributes
-    ----------
-    observed : float
-        Agreement with the dates aligned.
-    null_mean : float
-        Mean agreement over the shifts.
-    lo, hi : float
-        2.5% and 97.5% quantiles of the shifted agreements.
-    p_value : float
-        Share of shifts with agreement at least the observed one (one-sided), with the usual +1.
-    n_shifts : int
-        Shifts used (every shift of at least ``min_shift`` steps in either direction).
-    """
-
-    observed: float
-    null_mean: float
-    lo: float
-    hi: float
-    p_value: float
-    n_shifts: int
-
-
-def shift_null(a_up: pd.Series, b_up: pd.Series, min_shift: int) -> ShiftNull:
-    """How often two up/down series agree by chance, keeping each one's base rate and persistence.
-
-    Parameters
-    ----------
-    a_up, b_up : Series
-        0/1 direction of each series over overlapping windows, on the same dates
-        (:attr:`helpers.stats.Agreement.frame`).
-    min_shift : int
-        Smallest shift (the window length), so that a shifted window never overlaps its own date.
-
-    Notes
-    -----
-    Overlapping 12-month windows make the direction series very persistent: independent coin flips
-    understate how often two trending series agree by chance. Rotating ``a_up`` by ``k`` steps for
-    every ``k`` in ``[min_shift, n - min_shift]`` breaks the link between the two series while it keeps
-    each one's share of up windows and its runs, which is the null the published share must beat.
-    """
-    a, b = a_up.to_numpy(float), b_up.to_numpy(float)
-    if len(a) != len(b):
-        raise ValueError(f"direction series differ in length ({len(a)} and {len(b)})")
-    n = len(a)
-    shifts = range(min_shift, n - min_shift + 1)
-    if len(shifts) < 1:
-        raise ValueError(f"{n} windows leave no circular shift of at least {min_shift} steps")
-    observed = float((a == b).mean())
-    draws = np.array([float((np.roll(a, k) == b).mean()) for k in shifts])
-    lo, hi = np.quantile(draws, [0.025, 0.975])
-    p = (1 + int((draws >= observed - 1e-12).sum())) / (1 + len(draws))
-    return ShiftNull(observed, float(draws.mean()), float(lo), float(hi), float(p), len(draws))
 
 
 def agreement_table(levels: pd.DataFrame, windows: Sequence[int]) -> pd.DataFrame:
@@ -237,13 +162,13 @@ def agreement_table(levels: pd.DataFrame, windows: Sequence[int]) -> pd.DataFram
     DataFrame
         Indexed by window: ``agreement``, ``btc_up`` and ``m2_up`` (base rates), ``expected``
         (agreement of independent series with those base rates), ``null_mean``, ``null_lo``,
-        ``null_hi``, ``p_shift`` (:func:`shift_null`), ``n`` (windows), ``first`` and ``last``
+        ``null_hi``, ``p_shift`` (:func:`~helpers.methods.agreement.agreement_shift_null`), ``n`` (windows), ``first`` and ``last``
         (end months of the first and last window).
     """
     rows = {}
     for w in windows:
-        a = stats.directional_agreement(levels["btc"], levels["m2"], w)
-        null = shift_null(a.frame["a_up"], a.frame["b_up"], w)
+        a = directional_agreement(levels["btc"], levels["m2"], w)
+        null = agreement_shift_null(a.frame["a_up"], a.frame["b_up"], w)
         rows[w] = {"agreement": a.agreement, "btc_up": a.a_up, "m2_up": a.b_up, "expected": a.expected,
                    "null_mean": null.null_mean, "null_lo": null.lo, "null_hi": null.hi, "p_shift": null.p_value,
                    "n": a.n, "first": str(a.frame.index[0]), "last": str(a.frame.index[-1])}
@@ -286,94 +211,6 @@ def realtime_m2(series_id: str = "M2SL") -> tuple[pd.Series | None, str]:
     if not isinstance(values, pd.Series) or values.dropna().empty:
         return None, f"helpers.data.vintages.realtime({series_id!r}) returned no values: the latest revised M2 is used"
     return values.dropna().astype(float), ""
-
-
-# ---------------------------------------------------------------------------------------------
-# Caporale and Plastun (2019): the day of the week
-# ---------------------------------------------------------------------------------------------
-
-
-def weekday_frame(close: pd.Series, start: str, end: str | None = None,
-                  label: Literal["close", "snapshot"] = "close") -> pd.DataFrame:
-    """Daily log returns of ``close`` from ``start`` to ``end`` (None = last), each with its weekday.
-
-    Parameters
-    ----------
-    close : Series
-        Daily closes, close of D labelled D (:func:`helpers.data.closes`).
-    start, end : str
-        ISO dates of the returns kept (by the close convention's date).
-    label : {"close", "snapshot"}
-        ``close``: a return is named after the UTC day whose close ends it (the project's convention,
-        and CoinMarketCap's 23:59:59 UTC close). ``snapshot``: after the date of the 00:00 UTC price
-        that ends it, one day later (CoinGecko's ``snapped_at`` label): Sunday's return becomes "Monday".
-
-    Returns
-    -------
-    DataFrame
-        Columns ``ret`` (ln(P_D / P_(D-1)), consecutive calendar days only) and ``day``
-        (``"monday"`` ... ``"sunday"``).
-    """
-    if label not in ("close", "snapshot"):
-        raise ValueError(f"label {label!r} must be 'close' or 'snapshot'")
-    s = close.dropna().sort_index()
-    ret = np.log(s).diff()
-    gap = s.index.to_series().diff() == pd.Timedelta(days=1)
-    ret = ret[gap].loc[start:end]
-    if ret.empty:
-        raise ValueError(f"no daily returns between {start} and {end or 'the last close'}")
-    named = pd.DatetimeIndex(ret.index) + pd.Timedelta(days=1 if label == "snapshot" else 0)
-    days = pd.Categorical([DAY_NAMES[d] for d in named.day_of_week], categories=DAY_NAMES)
-    return pd.DataFrame({"ret": ret.to_numpy(float), "day": days}, index=ret.index)
-
-
-def day_minus_rest(frame: pd.DataFrame, day: str, maxlags: int | None = None, level: float = 0.95) -> dict[str, float]:
-    """Mean return on ``day`` minus the mean on the other days, from a dummy regression with HAC errors.
-
-    The regression ret = a + b * [day] gives b = mean(day) - mean(rest); Newey-West errors
-    allow for the volatility clustering of daily returns (Caporale and Plastun used Student's t).
-
-    Returns
-    -------
-    dict
-        ``diff``, ``lo``, ``hi``, ``p`` (two-sided, HAC), ``p_t`` (Welch's t-test), ``n_day``, ``n``.
-    """
-    if day not in DAY_NAMES:
-        raise ValueError(f"day {day!r} must be one of {DAY_NAMES}")
-    y = frame["ret"].to_numpy(float)
-    x = (frame["day"] == day).to_numpy(float)
-    if x.sum() < 2 or x.sum() > len(x) - 2:
-        raise ValueError(f"{int(x.sum())} {day} returns out of {len(x)}: too few to compare")
-    fit = sm.OLS(y, sm.add_constant(x)).fit(cov_type="HAC", cov_kwds={"maxlags": maxlags or stats.newey_west_lags(len(y))})
-    b, se = float(fit.params[1]), float(fit.bse[1])
-    z = float(sps.norm.ppf(0.5 + level / 2))
-    welch = sps.ttest_ind(y[x > 0.5], y[x < 0.5], equal_var=False)
-    return {"diff": b, "lo": b - z * se, "hi": b + z * se, "p": float(fit.pvalues[1]), "p_t": float(welch.pvalue),
-            "n_day": int(x.sum()), "n": len(y)}
-
-
-def weekday_effects(frame: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
-    """Every weekday against the rest (:func:`day_minus_rest`), Holm-corrected over the seven tests.
-
-    Returns
-    -------
-    DataFrame
-        Indexed by day: ``mean`` (of that day's returns), the fields of :func:`day_minus_rest`
-        and ``p_holm``.
-    """
-    rows = {d: {"mean": float(frame.loc[frame["day"] == d, "ret"].mean()), **day_minus_rest(frame, d, level=level)}
-            for d in DAY_NAMES}
-    table = pd.DataFrame.from_dict(rows, orient="index")
-    table["p_holm"] = stats.adjust_pvalues(table["p"], "holm")
-    table.index.name = "day"
-    return table
-
-
-def weekday_anova(frame: pd.DataFrame) -> dict[str, float]:
-    """Whether mean (ANOVA F) or typical (Kruskal-Wallis) returns differ across the seven days at all."""
-    groups = [frame.loc[frame["day"] == d, "ret"].to_numpy(float) for d in DAY_NAMES]
-    return {"p_anova": float(sps.f_oneway(*groups).pvalue), "p_kruskal": float(sps.kruskal(*groups).pvalue),
-            "n": int(sum(len(g) for g in groups))}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -433,8 +270,8 @@ def agreement_records(table: pd.DataFrame, suffix: str = "", published: Mapping[
     return out
 
 
-def weekday_records(effects: pd.DataFrame, anova: Mapping[str, float], day: str, suffix: str) -> list[Record]:
-    """Records of :func:`weekday_effects` for ``day`` in one sample (``suffix`` ``"in_sample"``, ``"after"``, ...)."""
+def weekday_records(effects: pd.DataFrame, anova: AcrossDays, day: str, suffix: str) -> list[Record]:
+    """Records of :func:`helpers.methods.weekday.weekday_effects` for ``day`` in one sample (``suffix`` ``"in_sample"``, ``"after"``, ...)."""
     row = effects.loc[day]
     span = f"N={int(row['n'])} daily log returns, {int(row['n_day'])} on {day.capitalize()}s"
     return [
@@ -444,10 +281,9 @@ def weekday_records(effects: pd.DataFrame, anova: Mapping[str, float], day: str,
         (f"cp_{day}_minus_rest_p_{suffix}", float(row["p"]), "p-value", f"two-sided HAC p of the dummy; {span}"),
         (f"cp_min_p_holm_{suffix}", float(effects["p_holm"].min()), "p-value",
          f"smallest Holm-adjusted p over the seven day-vs-rest tests (day {effects['p_holm'].idxmin()}); {span}"),
-        (f"cp_kruskal_p_{suffix}", float(anova["p_kruskal"]), "p-value",
+        (f"cp_kruskal_p_{suffix}", anova.p_kruskal, "p-value",
          f"Kruskal-Wallis test that the seven days' returns share one distribution; {span}"),
     ]
-
 
 
 def describe_correlations(table: pd.DataFrame, published: Mapping[str, float], prefix: str) -> str:
