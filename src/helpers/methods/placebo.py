@@ -90,7 +90,7 @@ def placebo_test(values: pd.Series, events: Events, h: int, draws: int = 5000, s
     seed : int
         Seed of ``numpy.random.default_rng``.
     start, end : date or None
-        Baseline sample of start days (see :func:`unconditional_changes`).
+        Baseline sample of start days (see :func:`helpers.methods.eventstudy.unconditional_changes`).
     transform : {"log", "diff"}
     level : float
         Coverage of the interval of the placebo means.

@@ -98,8 +98,14 @@ def placebo_table(assets: Mapping[str, pd.Series], events: Events, horizons: Ite
 
 def placebo_leave_one_out(assets: Mapping[str, pd.Series], events: Sequence[DateLike], horizons: Iterable[int],
                           draws: int = 5000, seed: int = 0, start: DateLike | None = None,
-                          transforms: Mapping[str, Transform] | None = None, alpha: float = 0.05) -> pd.DataFrame:
+                          transforms: Mapping[str, Transform] | None = None, alpha: float = 0.05,
+                          level: float = 0.95) -> pd.DataFrame:
     """:func:`placebo_table` with each event left out in turn (does one event carry the result?).
+
+    Parameters
+    ----------
+    assets, events, horizons, draws, seed, start, transforms, alpha, level
+        As in :func:`placebo_table`; ``events`` is the full list, each left out once.
 
     Returns
     -------
@@ -112,7 +118,7 @@ def placebo_leave_one_out(assets: Mapping[str, pd.Series], events: Sequence[Date
     for d in events:
         label = f"{pd.Timestamp(d):%Y-%m-%d}"
         rest = [e for e in events if f"{pd.Timestamp(e):%Y-%m-%d}" != label]
-        parts[label] = placebo_table(assets, rest, horizons, draws, seed, start, transforms, alpha=alpha)
+        parts[label] = placebo_table(assets, rest, horizons, draws, seed, start, transforms, alpha=alpha, level=level)
     return pd.concat(parts, names=["dropped"])
 
 
