@@ -61,35 +61,6 @@ def test_parse_grid_refuses_malformed_text_naming_the_claim(text: str, message: 
     assert text.startswith("a=") or "C42" in str(err.value)
 
 
-def _independent_size(text: str) -> int:
-    """Grid size from the raw text: the product of each block's value counts, blocks added."""
-    total = 0
-    for block in text.removeprefix("grid:").split("|"):
-        total += math.prod(len(part.split("=")[1].split()) for part in block.split("&"))
-    return total
-
-
-@pytest.mark.parametrize("cid", CURVED)
-def test_every_curved_claim_declares_a_grid(cid: str) -> None:
-    cell = pd.read_csv(ROOT / "data" / "claim_specs.csv", dtype=str, keep_default_na=False
-                       ).set_index("claim_id").loc[cid, "alternatives"]
-    items = [p.strip() for p in cell.split(";") if p.strip().startswith("grid:")]
-    assert len(items) == 1, f"{cid}: one grid item expected in {cell!r}"
-    g = curve_claims.declared_grid(cid)
-    assert len(g.specs()) == _independent_size(items[0])
-    assert g.primary in g.specs()
-    assert cid in sc.COMPUTE
-
-
-def test_declared_grid_without_a_grid_item_is_an_error(tmp_path: Path) -> None:
-    table = pd.read_csv(ROOT / "data" / "claim_specs.csv", dtype=str, keep_default_na=False)
-    table.loc[table["claim_id"] == "C04", "alternatives"] = "WALCL; reserves"
-    path = tmp_path / "claim_specs.csv"
-    table.to_csv(path, index=False)
-    with pytest.raises(ValueError, match="C04 declares 0"):
-        curve_claims.declared_grid("C04", path)
-
-
 # -------------------------------------------------------------------------- C04 / C18: regime split
 
 
@@ -291,17 +262,8 @@ def test_curve_summary_share_text_and_keys() -> None:
     assert curve_claims.result_keys("C04") == ("spec_share_agree_c04", "spec_count_c04")
     text = sc.curve_text(s, "a test", "units")
     assert "1 of 4 (25%)" in text and "+1.000 units" in text
-    assert "fragile" in curve_claims.robustness_reading(0.25)
-    assert "nearly all" in curve_claims.robustness_reading(0.9)
-    assert "most" in curve_claims.robustness_reading(0.6)
     table = sc.summary_table({"C99": s})
     assert table.loc["C99", "share_agree"] == pytest.approx(0.25) and table.loc["C99", "min"] == -2
-
-
-def test_published_verdicts_reads_the_owning_notebooks_file(tmp_path: Path) -> None:
-    (tmp_path / "02_liquidity_vs_btc.json").write_text(json.dumps({"claims": {"C04": {"verdict": "x"}}}))
-    got = curve_claims.published_verdicts(tmp_path, ["C04"])
-    assert got["C04"] == "x"
 
 
 # -------------------------------------------------------------------------- executors: local vs Dask
