@@ -1,9 +1,8 @@
 """Deprecated facade: notebook 06's scenarios and strategies now live in :mod:`helpers.methods` and :mod:`helpers.studies`.
 
 Re-exports, under their old names, exactly the names that modules of other owners still import from
-``helpers.scenarios`` (the spec curves of notebook 09, :mod:`helpers.studies.speccurves.compute`, and
-the site's forecast figure, :func:`helpers.report.site.forecast_png`). New code imports from the
-new homes:
+``helpers.scenarios``: the site's forecast figure (:func:`helpers.report.site.forecast_png`) finds
+``scenario_paths`` and ``fan_quantiles`` here. New code imports from the new homes:
 
 - :mod:`helpers.methods.simulation`: historical and bootstrapped paths, touch probabilities, fan
   quantiles, realised path against the simulation;
@@ -18,14 +17,6 @@ This module is removed in the final pass of issue 10.
 
 from __future__ import annotations
 
-from helpers.methods.simulation import fan_quantiles, scenario_paths, start_windows
-from helpers.methods.strategies import exit_strategies, staged_strategies, strategy_outcomes
-from helpers.methods.strategy_comparison import (
-    compare_to_baseline,
-    compare_to_matched,
-    lock_and_capture,
-    relative_interval,
-)
+from helpers.methods.simulation import fan_quantiles, scenario_paths
 
-__all__ = ["compare_to_baseline", "compare_to_matched", "exit_strategies", "fan_quantiles", "lock_and_capture",
-           "relative_interval", "scenario_paths", "staged_strategies", "start_windows", "strategy_outcomes"]
+__all__ = ["fan_quantiles", "scenario_paths"]
