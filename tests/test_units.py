@@ -43,3 +43,25 @@ def test_raw_values_are_as_published(mirror_home: Path) -> None:
 def test_usd_bn_refused_for_non_money(mirror_home: Path) -> None:
     with pytest.raises(ValueError, match="DGS10 is in percent"):
         data.series("DGS10", usd_bn=True)
+
+
+def test_rrp_on_each_wednesday_follows_the_one_as_of_rule() -> None:
+    """data.liquidity reads RRP with pandas' as-of; it must agree with methods.transforms.available_asof (lag 0, 7 days)."""
+    import numpy as np
+    import pandas as pd
+
+    from helpers.methods import transforms as tf
+
+    wednesdays = pd.date_range("2022-01-05", periods=12, freq="W-WED")
+    business = pd.bdate_range("2021-12-20", "2022-03-31")
+    rrp = pd.Series(np.arange(len(business), dtype=float), index=business)
+    rrp = rrp.drop(business[(business >= "2022-02-01") & (business <= "2022-02-14")])  # a gap: one Wednesday stale
+    walcl = pd.Series(8000.0, index=wednesdays)
+    tga = pd.Series(500.0, index=wednesdays)
+    out = liq.net_liquidity_from(walcl, tga, tga, rrp)
+    expected = tf.available_asof(rrp, wednesdays, 0, 7)["value"]
+    assert expected.isna().sum() == 1  # the Wednesday 2022-02-09 has no value within 7 days
+    assert out.index.equals(pd.DatetimeIndex(expected.dropna().index))
+    np.testing.assert_allclose(out["rrp"].to_numpy(), expected.dropna().to_numpy())
+    sheet = liq.balance_sheet(walcl, walcl / 2, walcl / 4, walcl / 8, tga, rrp)
+    np.testing.assert_allclose(sheet["rrp"].to_numpy(), expected.to_numpy())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from numpy.testing import assert_allclose
 
 from helpers.methods import agreement as agr
@@ -19,3 +20,18 @@ def test_directional_agreement_against_its_base_rate() -> None:
     assert_allclose(out.expected, out.b_up)  # a always up: agreement by chance equals b's base rate
     same = agr.directional_agreement(b, b * 2, 3)
     assert same.agreement == 1.0 and same.n == 45
+
+
+def test_agreement_shift_null_exact_p_and_level() -> None:
+    """Alternating directions agree fully aligned; every odd shift disagrees fully, every even one agrees."""
+    a = pd.Series([1.0, 0.0] * 6)
+    null = agr.agreement_shift_null(a, a.copy(), min_shift=2)
+    shifts = list(range(2, 12 - 2 + 1))  # 2..10: 9 shifts, 5 even (agreement 1), 4 odd (agreement 0)
+    assert null.n_shifts == len(shifts) and null.observed == 1.0
+    assert null.p_value == pytest.approx((1 + 5) / (1 + 9))  # ties count, with the +1
+    assert null.null_mean == pytest.approx(5 / 9)
+    assert (null.lo, null.hi) == (0.0, 1.0)
+    narrow = agr.agreement_shift_null(a, a.copy(), min_shift=2, level=0.1)
+    draws = [0.0] * 4 + [1.0] * 5
+    assert narrow.lo == pytest.approx(float(np.quantile(draws, 0.45)))  # 0.6: the central 10% of the draws
+    assert narrow.hi == pytest.approx(float(np.quantile(draws, 0.55)))

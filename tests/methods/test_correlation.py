@@ -93,3 +93,23 @@ def test_lead_lag_recovers_a_three_week_lead() -> None:
     assert ll.loc[3, "r"] > 0.9
     assert (ll["r"].drop(3).abs() < ll["band"].drop(3) + 0.05).all()
     assert int(cor.lead_lag_corr(y, x, 13)["r"].abs().idxmax()) == -3  # the same lag seen from y
+
+
+def test_fisher_interval_exact() -> None:
+    lo, hi = cor.fisher_interval(0.0, 103, 0.95)
+    z = 1.959963984540054
+    assert (lo, hi) == (pytest.approx(math.tanh(-z / 10)), pytest.approx(math.tanh(z / 10)))
+    lo, hi = cor.fisher_interval(0.5, 28, 0.9)
+    assert lo == pytest.approx(math.tanh(math.atanh(0.5) - 1.6448536269514722 / 5))
+    assert all(math.isnan(v) for v in cor.fisher_interval(0.3, 3))
+
+
+def test_correlation_intervals_honour_level_exactly() -> None:
+    rng = np.random.default_rng(5)
+    x = pd.Series(rng.normal(size=300))
+    y = 0.3 * x + pd.Series(rng.normal(size=300))
+    c95 = cor.correlation(x, y, reps=200, seed=2, level=0.95)
+    c50 = cor.correlation(x, y, reps=200, seed=2, level=0.5)
+    assert c95.hi_hac - c95.r == pytest.approx(1.959963984540054 * c95.se_hac)
+    assert c50.hi_hac - c50.r == pytest.approx(0.6744897501960817 * c50.se_hac)
+    assert c50.lo_boot > c95.lo_boot and c50.hi_boot < c95.hi_boot  # same resamples, narrower coverage

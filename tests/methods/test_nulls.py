@@ -63,3 +63,30 @@ def test_correlation_difference_sees_which_series_follows_the_driver() -> None:
     assert same["lo"] < 0 < same["hi"]
     with pytest.raises(ValueError, match="at least 10"):
         nul.correlation_difference(a.iloc[:5], b.iloc[:5], c.iloc[:5])
+
+
+@pytest.mark.filterwarnings("ignore:Degrees of freedom:RuntimeWarning", "ignore:invalid value:RuntimeWarning")
+def test_circular_shift_null_p_and_interval_are_exact_on_a_known_null() -> None:
+    """With min_shift = n/2 only one shift exists: p = (1 + hit) / 2 and the interval is that one draw."""
+    idx = pd.date_range("2020-01-01", periods=8, freq="W-THU")
+    x = pd.Series([1.0, 2, 3, 4, 5, 6, 7, 8], index=idx)
+    y = x.copy()
+
+    def lag_sum(a: pd.Series, b: pd.Series) -> float:
+        return float((a.to_numpy() * b.to_numpy()).sum())
+
+    out = nul.circular_shift_null(x, y, lag_sum, n_shifts=10, min_shift=4)
+    rolled = float((x.to_numpy() * np.roll(y.to_numpy(), 4)).sum())
+    assert out["n_shifts"] == 1 and out["observed"] == pytest.approx(204.0)
+    assert out["null_low"] == out["null_high"] == pytest.approx(rolled)
+    assert out["p_upper"] == pytest.approx(0.5)  # the one shift is below the observed: (1 + 0) / (1 + 1)
+
+
+def test_circular_shift_null_honours_level() -> None:
+    rng = np.random.default_rng(3)
+    idx = pd.date_range("2015-01-01", periods=300, freq="W-THU")
+    x, y = pd.Series(rng.normal(size=300), index=idx), pd.Series(rng.normal(size=300), index=idx)
+    wide = nul.circular_shift_null(x, y, nul.rolling_corr_sd(26), 100, 26, seed=1, level=0.95)
+    narrow = nul.circular_shift_null(x, y, nul.rolling_corr_sd(26), 100, 26, seed=1, level=0.5)
+    assert narrow["null_low"] > wide["null_low"] and narrow["null_high"] < wide["null_high"]
+    assert narrow["null_mean"] == wide["null_mean"] and narrow["p_upper"] == wide["p_upper"]

@@ -109,3 +109,19 @@ def test_period_labels_start_exclusive_end_inclusive_open_end() -> None:
     idx = pd.date_range("2020-01-01", periods=10, freq="D")
     lab = rg.period_labels(idx, [(idx[1], idx[3]), (idx[7], None)], "QE", "no QE")
     assert lab.tolist() == ["no QE", "no QE", "QE", "QE", "no QE", "no QE", "no QE", "no QE", "QE", "QE"]
+
+
+def test_regime_interval_is_the_percentile_interval_of_the_same_draws_at_level() -> None:
+    """The interval comes from methods.inference on the joint (return, regime) resamples, at the level asked for."""
+    from helpers.methods.inference import bootstrap_draws, percentile_interval
+
+    rng = np.random.default_rng(8)
+    idx = pd.date_range("2016-01-07", periods=200, freq="W-THU")
+    fwd = pd.Series(rng.normal(0.01, 0.05, 200), index=idx)
+    lab = pd.Series(np.where(np.sin(np.arange(200) / 9) > 0, "expanding", "contracting"), index=idx)
+    out = rg.regime_forward_returns(fwd, lab, reps=300, block_size=13, seed=5, level=0.8)
+    d = (lab == "expanding").to_numpy(float)
+    draws = bootstrap_draws(np.column_stack([fwd.to_numpy(), d]), lambda a: rg.mean_difference(a[:, 0], a[:, 1]),
+                            13, 300, 5)
+    assert (out.lo, out.hi) == pytest.approx(percentile_interval(draws, 0.8))
+    assert out.diff == pytest.approx(fwd[d > 0.5].mean() - fwd[d < 0.5].mean())
