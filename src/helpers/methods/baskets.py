@@ -165,7 +165,7 @@ def relative_strength(asset: pd.Series, benchmark: pd.Series) -> pd.Series:
 def trim_after_last(frame: pd.DataFrame, sources: Mapping[str, pd.Series]) -> pd.DataFrame:
     """Blank each column of a resampled frame after the last date of the series it came from.
 
-    :func:`helpers.stats.weekly_frame` carries a close forward by up to four days, so a grid day
+    :func:`helpers.methods.transforms.weekly_frame` carries a close forward by up to four days, so a grid day
     just after a series stops would repeat its last close while other series move on; this
     removes those stale values.
 

@@ -25,6 +25,8 @@ from typing import Literal, TypeAlias
 import numpy as np
 import pandas as pd
 
+from helpers.methods.eventstudy import calendar_daily
+
 #: The two episode rules of :func:`episodes_by_rule`.
 RuleKind: TypeAlias = Literal["ma", "swing"]
 RULE_KINDS: tuple[str, ...] = ("ma", "swing")
@@ -49,7 +51,7 @@ def uptrend_state(price: pd.Series, window: int = 200, confirm: int = 30, exit_d
     Parameters
     ----------
     price : Series
-        Daily closes (gaps carry the last close, :func:`helpers.events.calendar_daily`).
+        Daily closes (gaps carry the last close, :func:`helpers.methods.eventstudy.calendar_daily`).
     window : int
         Moving-average length in days (200: the classic long-term trend line).
     confirm : int
@@ -63,8 +65,6 @@ def uptrend_state(price: pd.Series, window: int = 200, confirm: int = 30, exit_d
         Boolean, on the calendar grid; False until the average exists. Uses only closes up to
         each day, so it can label a forward window without look-ahead.
     """
-    from helpers.events import calendar_daily
-
     p = calendar_daily(price)
     sma = p.rolling(window, min_periods=window).mean()
     up = _run_lengths((p > sma).to_numpy())

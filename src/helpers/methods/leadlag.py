@@ -25,7 +25,8 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats as sps
 
-from helpers import stats
+from helpers.methods.correlation import lead_lag_corr
+from helpers.methods.hac import newey_west_lags
 from helpers.methods.inference import bootstrap_draws, percentile_interval, sign_p_value
 
 
@@ -49,7 +50,7 @@ class LeadLag:
     n : int
         Dates used (all lags share them).
     profile : DataFrame
-        :func:`helpers.stats.lead_lag_corr` on the full sample (``r``, ``n``, ``band``).
+        :func:`helpers.methods.correlation.lead_lag_corr` on the full sample (``r``, ``n``, ``band``).
     share_at_lag : float
         Share of bootstrap resamples whose best lag equals ``lag``.
     asym_p : float
@@ -134,7 +135,7 @@ def best_lag(x: pd.Series, y: pd.Series, max_lag: int, reps: int = 1000, block: 
         alo, ahi = percentile_interval(draws[:, 1], level)
         share = float(np.mean(draws[:, 0] == est[0]))
         asym_p = sign_p_value(draws[:, 1])
-    profile = stats.lead_lag_corr(x, y, max_lag)
+    profile = lead_lag_corr(x, y, max_lag)
     return LeadLag(int(est[0]), float(r_full[int(est[0]) + max_lag]), float(lo), float(hi), float(est[1]),
                    float(alo), float(ahi), len(xv), profile, share, asym_p)
 
@@ -187,7 +188,9 @@ class BetaFit:
 
 
 def beta(y: pd.Series, x: pd.Series, level: float = 0.95) -> BetaFit:
-    """OLS slope of ``y`` on ``x`` (both returns) with a Newey-West interval (lags of :func:`stats.newey_west_lags`).
+    """OLS slope of ``y`` on ``x`` (both returns) with a Newey-West interval.
+
+    The HAC lags follow :func:`helpers.methods.hac.newey_west_lags`.
 
     Returns
     -------
@@ -195,7 +198,7 @@ def beta(y: pd.Series, x: pd.Series, level: float = 0.95) -> BetaFit:
     """
     both = pd.concat([y.rename("y"), x.rename("x")], axis=1, join="inner").dropna()
     fit = sm.OLS(both["y"], sm.add_constant(both["x"])).fit(
-        cov_type="HAC", cov_kwds={"maxlags": stats.newey_west_lags(len(both))})
+        cov_type="HAC", cov_kwds={"maxlags": newey_west_lags(len(both))})
     b, se = float(fit.params["x"]), float(fit.bse["x"])
     z = float(sps.norm.ppf(0.5 + level / 2))
     return BetaFit(b, b - z * se, b + z * se, float(2 * sps.norm.sf(abs(b - 1) / se)), len(both))

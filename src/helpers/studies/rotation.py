@@ -33,10 +33,13 @@ import pandas as pd
 
 from helpers.methods.baskets import data_breaks
 from helpers.methods.episodes import episode_days, episodes_by_rule, onset_lags
+from helpers.methods.eventstudy import horizon_changes
 from helpers.methods.inference import adjust_pvalues
 from helpers.methods.masked_bootstrap import risk_adjusted_difference
+from helpers.methods.placebo import placebo_test
 from helpers.methods.rally_anatomy import excess_over
 from helpers.methods.sizeranks import rank_buckets_rule, size_basket_returns
+from helpers.methods.speccurve import agrees
 
 # ---------------------------------------------------------------------------------------------
 # data and baskets
@@ -117,7 +120,7 @@ def window_placebo_table(levels: Mapping[str, pd.Series], events: Sequence[pd.Ti
     windows : sequence of (a, b)
         Day ranges after the event, ``0 <= a < b``.
     draws, seed : int
-        :func:`helpers.events.placebo_test` settings (random start days from the whole series).
+        :func:`helpers.methods.placebo.placebo_test` settings (random start days from the whole series).
 
     Returns
     -------
@@ -126,17 +129,15 @@ def window_placebo_table(levels: Mapping[str, pd.Series], events: Sequence[pd.Ti
         ``event_mean`` (mean :math:`\\ln(L_{t_0+b}/L_{t_0+a})`), ``share_positive``, ``placebo_mean``,
         ``placebo_lower``, ``placebo_upper`` and ``p`` (one-sided: events above random days).
     """
-    from helpers import events as ev
-
     rows = []
     for i, (name, values) in enumerate(levels.items()):
         for a, b in windows:
             shifted = [pd.Timestamp(e) + pd.Timedelta(days=int(a)) for e in events]
             try:
-                res = ev.placebo_test(values, shifted, int(b) - int(a), draws, seed + i)
+                res = placebo_test(values, shifted, int(b) - int(a), draws, seed + i)
             except ValueError:
                 continue
-            ch = ev.horizon_changes(values, shifted, [int(b) - int(a)]).iloc[:, 0].dropna()
+            ch = horizon_changes(values, shifted, [int(b) - int(a)]).iloc[:, 0].dropna()
             rows.append({"series": name, "window": f"{a}-{b}", "n_events": res.n_events, "event_mean": res.event_mean,
                          "share_positive": float((ch > 0).mean()), "placebo_mean": res.placebo_mean,
                          "placebo_lower": res.placebo_lower, "placebo_upper": res.placebo_upper, "p": res.p_value})
@@ -341,15 +342,13 @@ def large_small_curve(prices: pd.DataFrame, ranks: pd.DataFrame, episodes: pd.Da
 def dimension_agreement(curve: pd.DataFrame) -> pd.DataFrame:
     """Per declared dimension of a :func:`large_small_curve`, how many alternatives agree with the primary.
 
-    Agreement is :func:`helpers.speccurve.agrees` (same sign, same status of the interval against zero).
+    Agreement is :func:`helpers.methods.speccurve.agrees` (same sign, same status of the interval against zero).
 
     Returns
     -------
     DataFrame
         Indexed by dimension: ``n`` alternatives, ``agree`` and ``share``.
     """
-    from helpers.speccurve import agrees
-
     ref = curve[curve["dimension"] == "primary"].iloc[0]
     alt = curve[curve["dimension"] != "primary"]
     flags = alt.apply(lambda row: agrees(row, ref), axis=1).astype(bool)
