@@ -93,18 +93,18 @@ def test_c04_matches_an_independent_regime_split_and_does_not_swap_window_and_ho
     choices = {"window": 4, "horizon": 13, "measure": "walcl"}
     d = sc.c04_detail(choices, inputs={"weekly": w}, start="2015-01-01", reps=50)
     diff, n = _regime_diff(w["btc"], w["walcl"], 4, 13, "2015-01-01")
-    assert d["estimate"] == pytest.approx(diff, abs=1e-12)
-    assert d["n"] == n
-    assert d["low"] <= d["estimate"] <= d["high"]
+    assert d.estimate == pytest.approx(diff, abs=1e-12)
+    assert d.n == n
+    assert d.low <= d.estimate <= d.high
     swapped = sc.c04_detail({"window": 13, "horizon": 4, "measure": "walcl"}, inputs={"weekly": w}, reps=50)
-    assert swapped["estimate"] != pytest.approx(diff)
+    assert swapped.estimate != pytest.approx(diff)
 
 
 def test_c18_ratio_basket_is_defi_over_btc() -> None:
     w = _weekly(seed=3)
     d = sc.c18_detail({"basket": "defi_ex/btc", "window": 8, "horizon": 13}, inputs={"weekly": w}, reps=50)
     diff, n = _regime_diff(w["defi_ex"] / w["btc"], w["netliq"], 8, 13, "2015-01-01")
-    assert d["estimate"] == pytest.approx(diff, abs=1e-12) and d["n"] == n
+    assert d.estimate == pytest.approx(diff, abs=1e-12) and d.n == n
     with pytest.raises(ValueError, match="basket"):
         sc.c18_detail({"basket": "alt", "window": 8, "horizon": 13}, inputs={"weekly": w}, reps=10)
 
@@ -118,8 +118,8 @@ def test_c16_liquidity_label_matches_a_plain_mean() -> None:
     expanding = (w["netliq"].diff(13) > 0).reindex(nxt.index)
     valid = nxt.notna() & w["netliq"].diff(13).reindex(nxt.index).notna()
     expected = nxt[valid & expanding].mean()
-    assert d["estimate"] == pytest.approx(float(expected), abs=1e-12)
-    assert d["n"] == int((valid & expanding).sum())
+    assert d.estimate == pytest.approx(float(expected), abs=1e-12)
+    assert d.n == int((valid & expanding).sum())
 
 
 # ------------------------------------------------------------------------------- C07 / C08: events
@@ -146,12 +146,12 @@ def test_c07_on_steady_growth_has_no_excess_and_nan_when_no_event_reaches_the_ho
     for spacing in ("independent", "kept"):
         d = sc.c07_detail({"events": "cuts_or_qt_end", "spacing": spacing, "asset": "btc", "horizon": 180},
                           inputs=inputs, draws=200, start="2015-06-01")
-        assert d["event_mean"] == pytest.approx(0.18, abs=1e-9)
-        assert d["estimate"] == pytest.approx(0.0, abs=1e-9) and d["n"] == 2
+        assert d.extra["event_mean"] == pytest.approx(0.18, abs=1e-9)
+        assert d.estimate == pytest.approx(0.0, abs=1e-9) and d.n == 2
     late = {"prices": {"btc": price}, "event_sets": {"cuts_or_qt_end": ["2021-10-01"]}}
     d = sc.c07_detail({"events": "cuts_or_qt_end", "spacing": "independent", "asset": "btc", "horizon": 365},
                       inputs=late, draws=50, start="2015-06-01")
-    assert math.isnan(d["estimate"]) and d["n"] == 0
+    assert math.isnan(d.estimate) and d.n == 0
 
 
 def test_c08_rates_and_exact_intervals_on_steady_growth() -> None:
@@ -160,13 +160,13 @@ def test_c08_rates_and_exact_intervals_on_steady_growth() -> None:
     base = {"reading_2019": "2016-01-30", "reading_2023": "2017-07-26", "asset": "btc"}
     above = sc.c08_detail(base | {"definition": "plus_50pct"}, inputs=inputs, start="2015-01-01",
                           middle=["2016-09-15"])
-    assert (above["k"], above["n"], above["base_rate"]) == (3, 3, 1.0)
-    assert above["estimate"] == pytest.approx(0.0) and above["high"] == pytest.approx(0.0)
-    assert above["low"] == pytest.approx(0.025 ** (1 / 3) - 1, abs=1e-9)
+    assert (above.extra["k"], above.n, above.extra["base_rate"]) == (3, 3, 1.0)
+    assert above.estimate == pytest.approx(0.0) and above.high == pytest.approx(0.0)
+    assert above.low == pytest.approx(0.025 ** (1 / 3) - 1, abs=1e-9)
     never = sc.c08_detail(base | {"definition": "plus_100pct"}, inputs=inputs, start="2015-01-01",
                           middle=["2016-09-15"])
-    assert (never["k"], never["base_rate"]) == (0, 0.0)
-    assert never["high"] == pytest.approx(1 - 0.025 ** (1 / 3), abs=1e-9) and never["low"] == pytest.approx(0.0)
+    assert (never.extra["k"], never.extra["base_rate"]) == (0, 0.0)
+    assert never.high == pytest.approx(1 - 0.025 ** (1 / 3), abs=1e-9) and never.low == pytest.approx(0.0)
     with pytest.raises(ValueError, match="definition"):
         sc.c08_detail(base | {"definition": "plus_7pct"}, inputs=inputs)
 
@@ -190,16 +190,16 @@ def test_seasonal_effects_have_the_constructed_size_and_the_claimed_sign() -> No
     inputs = _season_inputs()
     dec = sc.season_detail({"measure": "btc", "start": "2014-01-01"}, inputs=inputs, claim="C11", n_perm=50, reps=50)
     # December +0.10, February +0.10, ten months 0: December minus the other eleven months' mean
-    assert dec["estimate"] == pytest.approx(0.10 - 0.10 / 11, abs=1e-9)
-    assert dec["low"] == pytest.approx(dec["estimate"]) and dec["n"] == 6
+    assert dec.estimate == pytest.approx(0.10 - 0.10 / 11, abs=1e-9)
+    assert dec.low == pytest.approx(dec.estimate) and dec.n == 6
     novdec = sc.season_detail({"test": "novdec", "measure": "btc", "start": "2014-01-01", "days": 0}, inputs=inputs,
                               claim="C12", n_perm=50, reps=50)
     # Nov-Dec mean 0.05 against 0.01 for the rest: stronger, so negative in the claimed (weaker) direction
-    assert novdec["raw"] == pytest.approx(0.05 - 0.01, abs=1e-9)
-    assert novdec["estimate"] == pytest.approx(-0.04, abs=1e-9) and novdec["high"] <= 0
+    assert novdec.extra["raw"] == pytest.approx(0.05 - 0.01, abs=1e-9)
+    assert novdec.estimate == pytest.approx(-0.04, abs=1e-9) and novdec.high <= 0
     q1 = sc.season_detail({"measure": "stablecoin", "start": "2014-01-01"}, inputs=inputs, claim="C13", n_perm=50,
                           reps=50)
-    assert q1["estimate"] == pytest.approx(0.10 - 0.10 / 3, abs=1e-9)
+    assert q1.estimate == pytest.approx(0.10 - 0.10 / 3, abs=1e-9)
     with pytest.raises(ValueError, match="measure"):
         sc.season_detail({"measure": "gold", "start": "2014-01-01"}, inputs=inputs, claim="C11")
 
@@ -223,8 +223,8 @@ def test_c21_sd_reduction_matches_a_plain_staged_entry() -> None:
     expected = (lump.std(ddof=1) - staged.std(ddof=1)) / lump.std(ddof=1)
     d = sc.c21_detail({"variant": "staged_2w_weekly", "measure": "sd", "horizon": h, "baseline": "lump_sum"},
                       inputs={"prices": p}, reps=30)
-    assert d["estimate"] == pytest.approx(expected, rel=1e-9)
-    assert d["n"] == len(starts) and d["low"] <= d["high"]
+    assert d.estimate == pytest.approx(expected, rel=1e-9)
+    assert d.n == len(starts) and d.low <= d.high
     with pytest.raises(ValueError, match="baseline"):
         sc.c21_detail({"variant": "staged_2w_weekly", "measure": "sd", "horizon": h, "baseline": "cash"},
                       inputs={"prices": p}, reps=10)
@@ -239,15 +239,23 @@ def test_c22_lock_part_counts_paper_gains_turned_into_losses() -> None:
     bh = float(np.mean(paths[up, -1] < 1))
     d = sc.c22_detail({"part": "lock", "horizon": h, "trail": 0.25, "scope": "rest", "lock_gain": 0.2},
                       inputs={"prices": p}, reps=30)
-    assert d["buy_and_hold"] == pytest.approx(bh, abs=1e-12)
-    assert d["estimate"] == pytest.approx(bh - d["ladder"], abs=1e-12)
-    assert d["n"] == int(up.sum())
+    assert d.extra["buy_and_hold"] == pytest.approx(bh, abs=1e-12)
+    assert d.estimate == pytest.approx(bh - d.extra["ladder"], abs=1e-12)
+    assert d.n == int(up.sum())
     keep = sc.c22_detail({"part": "keep", "horizon": h, "trail": 0.25, "scope": "rest", "lock_gain": "none"},
                          inputs={"prices": p}, reps=30, keep=0.5)
-    assert keep["estimate"] == pytest.approx(keep["capture"] - 0.5)
+    assert keep.estimate == pytest.approx(keep.extra["capture"] - 0.5)
 
 
 # ------------------------------------------------------------------------------------ summaries
+
+
+def test_spec_detail_keeps_the_curve_numbers_and_the_extras_apart() -> None:
+    d = sc.c08_detail({"reading_2019": "2016-01-30", "reading_2023": "2017-07-26", "asset": "btc",
+                       "definition": "plus_50pct"}, inputs={"prices": {"btc": _daily_growth()}}, start="2015-01-01",
+                      middle=["2016-09-15"])
+    assert isinstance(d, sc.SpecDetail) and set(d.extra) == {"k", "base_rate", "threshold"}
+    assert d.result == speccurve.SpecResult(d.estimate, d.low, d.high, d.n)
 
 
 def test_curve_summary_share_text_and_keys() -> None:
@@ -311,43 +319,43 @@ def test_primary_specifications_reproduce_the_published_numbers(mirror_home: Pat
     n05, n06 = "05_seasonality_flows", "06_risk_scenarios"
 
     d04 = sc.c04_detail(g["C04"], inputs=sc.c04_inputs(), reps=2000, seed=20251201)
-    assert d04["estimate"] == pytest.approx(_value(pub, n02, "regime_diff_btc_fwd13w_netliq"), abs=1e-9)
-    assert d04["low"] == pytest.approx(_value(pub, n02, "regime_diff_btc_fwd13w_netliq_lo"), abs=1e-9)
-    assert d04["high"] == pytest.approx(_value(pub, n02, "regime_diff_btc_fwd13w_netliq_hi"), abs=1e-9)
+    assert d04.estimate == pytest.approx(_value(pub, n02, "regime_diff_btc_fwd13w_netliq"), abs=1e-9)
+    assert d04.low == pytest.approx(_value(pub, n02, "regime_diff_btc_fwd13w_netliq_lo"), abs=1e-9)
+    assert d04.high == pytest.approx(_value(pub, n02, "regime_diff_btc_fwd13w_netliq_hi"), abs=1e-9)
 
     prices = ev.load_assets(["btc", "eth", "SP500", "NASDAQCOM"])
     events = ["2019-07-31", "2020-03-15", "2024-09-18", "2025-12-01"]
     inp07 = {"prices": prices, "event_sets": {"cuts_or_qt_end": events, "combined": ["2019-07-31", "2025-10-29"]}}
     d07 = sc.c07_detail(g["C07"], inputs=inp07, draws=200)
     reached = [d for d in events if f"btc_logret_365d_after_{d.replace('-', '_')}" in pub[n03]]
-    assert d07["n"] == len(reached)
-    assert d07["event_mean"] == pytest.approx(np.mean([_value(pub, n03, f"btc_logret_365d_after_{d.replace('-', '_')}")
+    assert d07.n == len(reached)
+    assert d07.extra["event_mean"] == pytest.approx(np.mean([_value(pub, n03, f"btc_logret_365d_after_{d.replace('-', '_')}")
                                                        for d in reached]), abs=1e-9)
     d08 = sc.c08_detail(g["C08"], inputs=inp07)
-    assert d08["base_rate"] == pytest.approx(_value(pub, n03, "btc_rally_base_rate_above_median"), abs=1e-9)
+    assert d08.extra["base_rate"] == pytest.approx(_value(pub, n03, "btc_rally_base_rate_above_median"), abs=1e-9)
 
     d10 = sc.c10_detail(g["C10"], inputs={"btc": data.closes("btc"), "funding": se.funding_rates()}, draws=200)
-    assert d10["event_mean"] == pytest.approx(_value(pub, n05, "flush_mean_logret_90d"), abs=1e-9)
-    assert d10["n"] == _value(pub, n05, "flush_n_episodes")
+    assert d10.extra["event_mean"] == pytest.approx(_value(pub, n05, "flush_mean_logret_90d"), abs=1e-9)
+    assert d10.n == _value(pub, n05, "flush_n_episodes")
 
     inp05 = sc.seasonality_inputs()
     for cid, key, sign in [("C11", "btc_dec_minus_rest", 1), ("C12", "btc_novdec_minus_rest", -1),
                            ("C13", "stable_q1_minus_rest", 1)]:
         d = sc.season_detail(g[cid], inputs=inp05, claim=cid, n_perm=50, reps=50)
-        assert d["estimate"] == pytest.approx(sign * _value(pub, n05, key), abs=1e-9), cid
+        assert d.estimate == pytest.approx(sign * _value(pub, n05, key), abs=1e-9), cid
 
     inp04 = sc.rotation_inputs(["sol", "bnb", "xrp", "ada", "doge", "avax", "dot", "ltc", "trx", "link"],
                                ["uni", "aave", "mkr", "comp", "crv", "ldo", "snx", "sushi"])
     d16 = sc.c16_detail(g["C16"], inputs=inp04, reps=50)
-    assert d16["estimate"] == pytest.approx(_value(pub, n04, "eth_btc_logret_risk_on_mean"), abs=1e-9)
+    assert d16.estimate == pytest.approx(_value(pub, n04, "eth_btc_logret_risk_on_mean"), abs=1e-9)
     d18 = sc.c18_detail(g["C18"], inputs=inp04, reps=50)
-    assert d18["estimate"] == pytest.approx(_value(pub, n04, "defi_fwd13w_liq_expanding_minus_contracting"),
+    assert d18.estimate == pytest.approx(_value(pub, n04, "defi_fwd13w_liq_expanding_minus_contracting"),
                                             abs=1e-9)
 
     inp06 = {"prices": data.closes("btc")}
     d21 = sc.c21_detail(g["C21"], inputs=inp06, reps=20)
-    assert d21["estimate"] == pytest.approx(_value(pub, n06, "staged_4w_daily_sd_improvement_365d"), abs=1e-9)
+    assert d21.estimate == pytest.approx(_value(pub, n06, "staged_4w_daily_sd_improvement_365d"), abs=1e-9)
     d22 = sc.c22_detail(g["C22"], inputs=inp06, reps=20)
-    assert d22["ladder"] == pytest.approx(_value(pub, n06, "ladder_share_up20pct_then_loss_365d"), abs=1e-9)
-    assert d22["buy_and_hold"] == pytest.approx(_value(pub, n06, "buy_and_hold_share_up20pct_then_loss_365d"),
+    assert d22.extra["ladder"] == pytest.approx(_value(pub, n06, "ladder_share_up20pct_then_loss_365d"), abs=1e-9)
+    assert d22.extra["buy_and_hold"] == pytest.approx(_value(pub, n06, "buy_and_hold_share_up20pct_then_loss_365d"),
                                                 abs=1e-9)

@@ -201,7 +201,7 @@ def flush_sensitivity(close: pd.Series, funding: pd.Series, drops: Sequence[floa
                    "placebo_mean": np.nan, "p_vs_random": np.nan}
             if row["n_flush"]:
                 res = placebo.placebo_test(close, list(eps.index[fl]), horizon, draws, seed + 10 * i + j,
-                                      start=funding.index[0])
+                                           start=funding.index[0])
                 row.update(placebo_mean=res.placebo_mean, p_vs_random=res.p_value)
             rows.append(row)
     return pd.DataFrame(rows).set_index(["drop", "fall"])
@@ -307,7 +307,8 @@ def purchase_clustering(purchases: pd.DataFrame, window: Sequence[int] = (12, 1,
     table["btc_amount"] = table["btc_amount"].fillna(0.0).astype(float)
     if dedupe == "company_month":
         table = (table.assign(ym=table["date"].dt.to_period("M"))
-                 .groupby(["company", "ym"], as_index=False).agg(date=("date", "first"), btc_amount=("btc_amount", "sum")))
+                 .groupby(["company", "ym"], as_index=False)
+                 .agg(date=("date", "first"), btc_amount=("btc_amount", "sum")))
     month = table["date"].dt.month.to_numpy()
     btc = table["btc_amount"].to_numpy(float)
     days = np.array([31, 28.25, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])

@@ -9,7 +9,7 @@ process pool or Dask):
 * :mod:`~helpers.studies.speccurves.declared`: the grid, :func:`compute_curve`, the summary table and
   the curve's plain-words text;
 * :mod:`~helpers.studies.speccurves.compute`: the ``*_inputs``, ``*_detail`` and ``*_spec`` functions
-  of each curved claim, and :data:`COMPUTE` (claim id to its compute function).
+  of each curved claim (a :class:`SpecDetail` each), and :data:`COMPUTE` (claim id to its compute function).
 
 Reading the declared grid from the claim specs, recording the curve and what an agreement share means
 for a verdict are in :mod:`helpers.claims.speccurves`.
@@ -25,6 +25,7 @@ from helpers.studies.speccurves.compute import (
     C04_MEASURES,
     C16_DEFINITIONS,
     C18_SERIES,
+    SpecDetail,
     c04_detail,
     c04_inputs,
     c04_spec,
@@ -66,6 +67,7 @@ COMPUTE: dict[str, Callable[..., SpecResult]] = {
 }
 
 __all__ = ["C04_MEASURES", "C16_DEFINITIONS", "C18_SERIES", "COMPUTE", "GRID_PREFIX", "CurveSummary", "DeclaredGrid",
+           "SpecDetail",
            "c04_detail", "c04_inputs", "c04_spec", "c07_detail", "c07_event_set", "c07_spec", "c08_detail", "c08_spec",
            "c10_detail", "c10_spec", "c16_detail", "c16_spec", "c18_detail", "c18_spec", "c21_detail", "c21_spec",
            "c22_detail", "c22_spec", "compute_curve", "curve_text", "grid_value", "parse_declared_grid",

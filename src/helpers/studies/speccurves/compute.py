@@ -2,8 +2,8 @@
 
 Every compute function has the form ``fn(choices, *, inputs) -> SpecResult`` and is module-level,
 so ``functools.partial(fn, inputs=...)`` pickles for a process pool or a Dask cluster. The
-``*_detail`` functions return every number of one specification (for tables and the published
-cross-checks); ``*_spec`` wraps them into a :class:`~helpers.methods.speccurve.SpecResult`. The
+``*_detail`` functions return every number of one specification as a :class:`SpecDetail` (for tables
+and the published cross-checks); ``*_spec`` wraps them into a :class:`~helpers.methods.speccurve.SpecResult`. The
 ``*_inputs`` functions load the series of the owning notebook. The statistics are those the owning
 notebooks use (:mod:`helpers.stats` and the event-study, seasonal, basket, episode and strategy modules
 of :mod:`helpers.methods`), with their seed offsets, so that each primary
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -38,6 +39,43 @@ from helpers.methods.strategy_comparison import (
 )
 from helpers.studies import seasonality as season_study
 from helpers.studies.speccurves.declared import grid_value
+
+#: The four numbers of a specification curve's row; every other number of a detail is an extra.
+CURVE_FIELDS: tuple[str, ...] = ("estimate", "low", "high", "n")
+
+
+@dataclass(frozen=True)
+class SpecDetail:
+    """Every number of one specification: the curve's estimate, interval and N, and the claim's own extras.
+
+    Attributes
+    ----------
+    estimate, low, high : float
+        The estimate (positive in the claimed direction) and its interval (95% unless the detail says).
+    n : int
+        Sample size (events, years, episodes, start days).
+    extra : mapping of str to float
+        The claim's other numbers, for tables and the published cross-checks (``event_mean``,
+        ``p_value``, ``base_rate``, ...).
+    """
+
+    estimate: float
+    low: float
+    high: float
+    n: int
+    extra: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def result(self) -> SpecResult:
+        """The curve's row: :class:`~helpers.methods.speccurve.SpecResult` of the four numbers."""
+        return SpecResult(self.estimate, self.low, self.high, self.n)
+
+
+def _detail(numbers: Mapping[str, float]) -> SpecDetail:
+    """A :class:`SpecDetail` from one mapping of the curve's four numbers and the extras."""
+    extra = {k: float(v) for k, v in numbers.items() if k not in CURVE_FIELDS}
+    return SpecDetail(float(numbers["estimate"]), float(numbers["low"]), float(numbers["high"]), int(numbers["n"]),
+                      extra)
 
 # ------------------------------------------------------------------------------ C04 (notebook 02)
 
@@ -64,7 +102,7 @@ def c04_inputs(weekly_start: str = "2014-12-01", weekly_end: str | None = None) 
 
 
 def c04_detail(choices: Choices, *, inputs: Mapping[str, Any], start: str = "2015-01-01", reps: int = 500,
-               block_size: int = 26, seed: int = 20251201) -> dict[str, float]:
+               block_size: int = 26, seed: int = 20251201) -> SpecDetail:
     """BTC forward log return, liquidity expanding minus contracting, for one (window, horizon, measure).
 
     Calls :func:`helpers.stats.liquidity_regime_returns` exactly as notebook 02 does (measure ``k``
@@ -76,14 +114,13 @@ def c04_detail(choices: Choices, *, inputs: Mapping[str, Any], start: str = "201
     k = C04_MEASURES.index(measure)
     r = stats.liquidity_regime_returns(weekly["btc"], weekly[measure], start, int(choices["horizon"]),
                                        int(choices["window"]), reps, block_size, seed + k)
-    return {"estimate": r.diff, "low": r.lo, "high": r.hi, "n": r.n, "p_hac": r.p_hac}
+    return _detail({"estimate": r.diff, "low": r.lo, "high": r.hi, "n": r.n, "p_hac": r.p_hac})
 
 
 def c04_spec(choices: Choices, *, inputs: Mapping[str, Any], start: str = "2015-01-01", reps: int = 500,
              block_size: int = 26, seed: int = 20251201) -> SpecResult:
     """:func:`c04_detail` as a :class:`SpecResult`."""
-    d = c04_detail(choices, inputs=inputs, start=start, reps=reps, block_size=block_size, seed=seed)
-    return SpecResult(d["estimate"], d["low"], d["high"], int(d["n"]))
+    return c04_detail(choices, inputs=inputs, start=start, reps=reps, block_size=block_size, seed=seed).result
 
 
 # ------------------------------------------------------------------------ C07, C08 (notebook 03)
@@ -103,7 +140,7 @@ def c07_event_set(name: str, event_sets: Mapping[str, Sequence[str]], base: str 
 
 
 def c07_detail(choices: Choices, *, inputs: Mapping[str, Any], draws: int = 5000, seed: int = 20190731,
-               start: str = "2016-01-01") -> dict[str, float]:
+               start: str = "2016-01-01") -> SpecDetail:
     """Events' mean log return minus the mean over as many random days, for one (events, spacing, asset, horizon).
 
     :func:`helpers.methods.placebo.placebo_test` (asset ``i`` of notebook 03's order with seed ``seed + i``)
@@ -121,23 +158,22 @@ def c07_detail(choices: Choices, *, inputs: Mapping[str, Any], draws: int = 5000
         else:
             res = placebo_test(prices[asset], events, h, draws, seed + i, start)
     except ValueError:
-        return {"estimate": math.nan, "low": math.nan, "high": math.nan, "n": 0, "event_mean": math.nan,
-                "placebo_mean": math.nan, "p_value": math.nan}
+        return _detail({"estimate": math.nan, "low": math.nan, "high": math.nan, "n": 0, "event_mean": math.nan,
+                        "placebo_mean": math.nan, "p_value": math.nan})
     effect, lo, hi = effect_interval(res, 0.95)
-    return {"estimate": effect, "low": lo, "high": hi, "n": res.n_events, "event_mean": res.event_mean,
-            "placebo_mean": res.placebo_mean, "p_value": res.p_value}
+    return _detail({"estimate": effect, "low": lo, "high": hi, "n": res.n_events, "event_mean": res.event_mean,
+                    "placebo_mean": res.placebo_mean, "p_value": res.p_value})
 
 
 def c07_spec(choices: Choices, *, inputs: Mapping[str, Any], draws: int = 5000, seed: int = 20190731,
              start: str = "2016-01-01") -> SpecResult:
     """:func:`c07_detail` as a :class:`SpecResult`."""
-    d = c07_detail(choices, inputs=inputs, draws=draws, seed=seed, start=start)
-    return SpecResult(d["estimate"], d["low"], d["high"], int(d["n"]))
+    return c07_detail(choices, inputs=inputs, draws=draws, seed=seed, start=start).result
 
 
 def c08_detail(choices: Choices, *, inputs: Mapping[str, Any], span: tuple[int, int] = (180, 540),
                absolute: Sequence[float] = (0.5, 1.0), start: str = "2016-01-01",
-               middle: Sequence[str] = ("2020-03-15",)) -> dict[str, float]:
+               middle: Sequence[str] = ("2020-03-15",)) -> SpecDetail:
     """Pivots' rally rate minus the rate after random start days, for one (2019 and 2023 reading, definition, asset).
 
     Best log return on days 180-540 (:func:`helpers.methods.rallies.best_change`) against the thresholds of
@@ -158,25 +194,25 @@ def c08_detail(choices: Choices, *, inputs: Mapping[str, Any], span: tuple[int, 
     base = float((unconditional >= threshold).mean())
     n, k = len(best), int((best >= threshold).sum())
     if n == 0:
-        return {"estimate": math.nan, "low": math.nan, "high": math.nan, "n": 0, "k": 0, "base_rate": base,
-                "threshold": threshold}
+        return _detail({"estimate": math.nan, "low": math.nan, "high": math.nan, "n": 0, "k": 0, "base_rate": base,
+                        "threshold": threshold})
     ci = sps.binomtest(k, n).proportion_ci(0.95, method="exact")
-    return {"estimate": k / n - base, "low": float(ci.low) - base, "high": float(ci.high) - base, "n": n, "k": k,
-            "base_rate": base, "threshold": threshold}
+    return _detail({"estimate": k / n - base, "low": float(ci.low) - base, "high": float(ci.high) - base, "n": n,
+                    "k": k,
+                    "base_rate": base, "threshold": threshold})
 
 
 def c08_spec(choices: Choices, *, inputs: Mapping[str, Any], span: tuple[int, int] = (180, 540),
              absolute: Sequence[float] = (0.5, 1.0), start: str = "2016-01-01") -> SpecResult:
     """:func:`c08_detail` as a :class:`SpecResult`."""
-    d = c08_detail(choices, inputs=inputs, span=span, absolute=absolute, start=start)
-    return SpecResult(d["estimate"], d["low"], d["high"], int(d["n"]))
+    return c08_detail(choices, inputs=inputs, span=span, absolute=absolute, start=start).result
 
 
 # ----------------------------------------------------------------- C10-C13 (notebook 05)
 
 
 def c10_detail(choices: Choices, *, inputs: Mapping[str, Any], crowded: float = 0.0, min_gap_days: int = 30,
-               horizons: Sequence[int] = (30, 90), draws: int = 5000, seed: int = 20251201) -> dict[str, float]:
+               horizons: Sequence[int] = (30, 90), draws: int = 5000, seed: int = 20251201) -> SpecDetail:
     """Flush proxy (drop, funding fall) against random days at one horizon, as notebook 05's first test.
 
     :func:`helpers.studies.seasonality.drop_days`, :func:`~helpers.studies.seasonality.is_flush`,
@@ -188,22 +224,22 @@ def c10_detail(choices: Choices, *, inputs: Mapping[str, Any], crowded: float = 
     btc, funding = inputs["btc"], inputs["funding"]
     h = int(choices["horizon"])
     drops = season_study.drop_days(btc, funding, float(choices["drop"]))
-    eps = season_study.flush_episodes(drops, season_study.is_flush(drops, crowded, float(choices["fall"])), min_gap_days)
+    flagged = season_study.is_flush(drops, crowded, float(choices["fall"]))
+    eps = season_study.flush_episodes(drops, flagged, min_gap_days)
     flush = list(eps.index[eps["flush"]])
     i = list(horizons).index(h) if h in horizons else 0
     try:
         pl = placebo_test(btc, flush, h, draws, seed + i, start=funding.index[0])
     except ValueError:
-        return {"estimate": math.nan, "low": math.nan, "high": math.nan, "n": 0, "event_mean": math.nan}
+        return _detail({"estimate": math.nan, "low": math.nan, "high": math.nan, "n": 0, "event_mean": math.nan})
     effect, lo, hi = seasonal.placebo_interval(pl)
-    return {"estimate": effect, "low": lo, "high": hi, "n": pl.n_events, "event_mean": pl.event_mean,
-            "p_value": pl.p_value}
+    return _detail({"estimate": effect, "low": lo, "high": hi, "n": pl.n_events, "event_mean": pl.event_mean,
+                    "p_value": pl.p_value})
 
 
 def c10_spec(choices: Choices, *, inputs: Mapping[str, Any], draws: int = 5000, seed: int = 20251201) -> SpecResult:
     """:func:`c10_detail` as a :class:`SpecResult`."""
-    d = c10_detail(choices, inputs=inputs, draws=draws, seed=seed)
-    return SpecResult(d["estimate"], d["low"], d["high"], int(d["n"]))
+    return c10_detail(choices, inputs=inputs, draws=draws, seed=seed).result
 
 
 def seasonality_inputs(coverage_jump: float = 0.15, stable_start: str = "2020-01-01",
@@ -222,7 +258,7 @@ def seasonality_inputs(coverage_jump: float = 0.15, stable_start: str = "2020-01
 
 
 def _period_effect(inputs: Mapping[str, Any], measure: str, freq: str, start: str, target: Sequence[int],
-                   alternative: str, n_perm: int, reps: int, seed: int) -> dict[str, float]:
+                   alternative: str, n_perm: int, reps: int, seed: int) -> SpecDetail:
 
     series = {"btc": inputs["btc"], "sp500": inputs["sp500"], "stablecoin": inputs["stable"],
               "stablecoin_unmasked": inputs["stable_raw"], "market_cap": inputs["market_cap"]}
@@ -230,10 +266,12 @@ def _period_effect(inputs: Mapping[str, Any], measure: str, freq: str, start: st
         raise ValueError(f"seasonality measure {measure!r} is not one of {sorted(series)}")
     tol = {} if measure in ("btc", "sp500") else {"tolerance_days": 2}
     changes = seasonal.period_log_changes(series[measure], freq, start, **tol)  # type: ignore[arg-type]
-    eff = seasonal.period_effect(seasonal.by_year(changes), target, alternative, n_perm, reps, seed)  # type: ignore[arg-type]
+    eff = seasonal.period_effect(seasonal.by_year(changes), target, alternative,  # type: ignore[arg-type]
+                                 n_perm, reps, seed)
     claimed = "less" if alternative == "less" else "greater"
     est, lo, hi = seasonal.claimed_interval(eff, claimed)  # type: ignore[arg-type]
-    return {"estimate": est, "low": lo, "high": hi, "n": eff.n_years, "p_value": eff.p_value, "raw": eff.estimate}
+    return _detail({"estimate": est, "low": lo, "high": hi, "n": eff.n_years, "p_value": eff.p_value,
+                    "raw": eff.estimate})
 
 
 #: Notebook 05's seed offsets of each (test, measure), so the primary resamples are the notebook's.
@@ -244,7 +282,7 @@ _SEASON_SEEDS: dict[tuple[str, str], int] = {("december", "btc"): 0, ("december"
 
 
 def season_detail(choices: Choices, *, inputs: Mapping[str, Any], claim: str, n_perm: int = 5000, reps: int = 2000,
-                  draws: int = 5000, seed: int = 20251201) -> dict[str, float]:
+                  draws: int = 5000, seed: int = 20251201) -> SpecDetail:
     """C11, C12 or C13 for one specification, signed so that positive is the claimed direction.
 
     * ``december`` (C11): December minus other months within years (one-sided ``greater``);
@@ -272,18 +310,17 @@ def season_detail(choices: Choices, *, inputs: Mapping[str, Any], claim: str, n_
         last = values.index[-1]
         ends = [f"{y}-12-31" for y in range(int(start[:4]) - 1, last.year) if f"{y}-12-31" >= f"{values.index[0]:%F}"]
         res = placebo_test(values, ends, int(choices["days"]), draws, seed + (measure == "sp500"),
-                              start=max(start, f"{values.index[0]:%Y-%m-%d}"))
+                           start=max(start, f"{values.index[0]:%Y-%m-%d}"))
         effect, lo, hi = seasonal.placebo_interval(res)
-        return {"estimate": effect, "low": lo, "high": hi, "n": res.n_events, "p_value": res.p_value,
-                "raw": effect}
+        return _detail({"estimate": effect, "low": lo, "high": hi, "n": res.n_events, "p_value": res.p_value,
+                        "raw": effect})
     raise ValueError(f"{claim}: unknown seasonality test {test!r}")
 
 
 def season_spec(choices: Choices, *, inputs: Mapping[str, Any], claim: str, n_perm: int = 5000, reps: int = 2000,
                 draws: int = 5000, seed: int = 20251201) -> SpecResult:
     """:func:`season_detail` as a :class:`SpecResult`."""
-    d = season_detail(choices, inputs=inputs, claim=claim, n_perm=n_perm, reps=reps, draws=draws, seed=seed)
-    return SpecResult(d["estimate"], d["low"], d["high"], int(d["n"]))
+    return season_detail(choices, inputs=inputs, claim=claim, n_perm=n_perm, reps=reps, draws=draws, seed=seed).result
 
 
 # ------------------------------------------------------------------------ C16, C18 (notebook 04)
@@ -306,7 +343,7 @@ def rotation_inputs(large_alts: Sequence[str], defi_tokens: Sequence[str], *, le
     alt = equal_weight_basket(px[list(large_alts)], min_members, name="alt")
     defi = equal_weight_basket(px[list(defi_tokens)], min_members, name="defi")
     defi_ex = equal_weight_basket(px[[a for a in defi_tokens if a not in excluded]], min_members,
-                                      name="defi_ex")
+                                  name="defi_ex")
     nl = liquidity.net_liquidity()["net_liquidity"]
     lag = catalog.get("WALCL").publication_lag_days
     sources = {"btc": btc, "eth": px["eth"], "alt": alt.level, "defi": defi.level}
@@ -329,7 +366,7 @@ C16_DEFINITIONS: tuple[str, ...] = ("btc_uptrend", "liquidity_expanding", "both"
 
 
 def c16_detail(choices: Choices, *, inputs: Mapping[str, Any], regime_window: int = 13, reps: int = 2000,
-               block: int = 8, seed: int = 20200528) -> dict[str, float]:
+               block: int = 8, seed: int = 20200528) -> SpecDetail:
     """Mean next-week ETH/BTC log return in risk-on weeks, for one (definition, uptrend rule, sample start).
 
     The risk-on label is known at the start of the week, as in notebook 04:
@@ -352,16 +389,16 @@ def c16_detail(choices: Choices, *, inputs: Mapping[str, Any], regime_window: in
         flag = up if definition == "btc_uptrend" else (up & expanding)
     nxt = stats.log_returns(weekly["eth"] / weekly["btc"]).shift(-1).loc[str(choices["start"]):]
     r = regime_means(nxt, flag.map(on_off), ("risk_on", "risk_off"), reps, block,
-                         seed + C16_DEFINITIONS.index(definition))
+                     seed + C16_DEFINITIONS.index(definition))
     row = r.table.loc["risk_on"]
-    return {"estimate": float(row["mean"]), "low": float(row["lo"]), "high": float(row["hi"]), "n": int(row["n"]),
-            "diff": r.diff}
+    return _detail({"estimate": float(row["mean"]), "low": float(row["lo"]), "high": float(row["hi"]),
+                    "n": int(row["n"]),
+                    "diff": r.diff})
 
 
 def c16_spec(choices: Choices, *, inputs: Mapping[str, Any], reps: int = 2000, seed: int = 20200528) -> SpecResult:
     """:func:`c16_detail` as a :class:`SpecResult`."""
-    d = c16_detail(choices, inputs=inputs, reps=reps, seed=seed)
-    return SpecResult(d["estimate"], d["low"], d["high"], int(d["n"]))
+    return c16_detail(choices, inputs=inputs, reps=reps, seed=seed).result
 
 
 #: Notebook 04's order of the C18 table (seed + index): the DeFi rows are 3 and 6.
@@ -369,7 +406,7 @@ C18_SERIES: tuple[str, ...] = ("btc", "eth", "alt", "defi", "eth/btc", "alt/btc"
 
 
 def c18_detail(choices: Choices, *, inputs: Mapping[str, Any], start: str = "2015-01-01", reps: int = 2000,
-               block: int = 26, seed: int = 20200528) -> dict[str, float]:
+               block: int = 26, seed: int = 20200528) -> SpecDetail:
     """DeFi 13-week forward log return, net liquidity expanding minus contracting, for one specification.
 
     ``basket`` is ``defi``, ``defi/btc``, ``defi_ex`` or ``defi_ex/btc`` (without MKR);
@@ -386,13 +423,12 @@ def c18_detail(choices: Choices, *, inputs: Mapping[str, Any], start: str = "201
     k = C18_SERIES.index(basket.replace("defi_ex", "defi"))
     r = stats.liquidity_regime_returns(series, weekly["netliq"], start, int(choices["horizon"]),
                                        int(choices["window"]), reps, block, seed + k)
-    return {"estimate": r.diff, "low": r.lo, "high": r.hi, "n": r.n, "p_hac": r.p_hac}
+    return _detail({"estimate": r.diff, "low": r.lo, "high": r.hi, "n": r.n, "p_hac": r.p_hac})
 
 
 def c18_spec(choices: Choices, *, inputs: Mapping[str, Any], reps: int = 2000, seed: int = 20200528) -> SpecResult:
     """:func:`c18_detail` as a :class:`SpecResult`."""
-    d = c18_detail(choices, inputs=inputs, reps=reps, seed=seed)
-    return SpecResult(d["estimate"], d["low"], d["high"], int(d["n"]))
+    return c18_detail(choices, inputs=inputs, reps=reps, seed=seed).result
 
 
 # ------------------------------------------------------------------------ C21, C22 (notebook 06)
@@ -416,7 +452,7 @@ def _windows(prices: pd.Series, horizon: int, start: str) -> tuple[np.ndarray, p
 
 
 def c21_detail(choices: Choices, *, inputs: Mapping[str, Any], start: str = "2015-01-01", reps: int = 500,
-               seed: int = 20251201) -> dict[str, float]:
+               seed: int = 20251201) -> SpecDetail:
     """Relative risk reduction of one staged entry against the lump sum or the exposure-matched mix.
 
     :func:`helpers.methods.strategy_comparison.compare_to_baseline` (``lump_sum``) or
@@ -449,19 +485,18 @@ def c21_detail(choices: Choices, *, inputs: Mapping[str, Any], start: str = "201
     t = _memo(("c21", variant, hz, baseline, start, reps, seed, len(prices), str(prices.index[-1])), table)
     row = t.loc[(variant, measure)]
     rel = relative_interval(t.loc[[(variant, measure)]]).iloc[0]
-    return {"estimate": float(row["improvement"]), "low": float(rel["imp_lo"]), "high": float(rel["imp_hi"]),
-            "n": int(row["n"])}
+    return _detail({"estimate": float(row["improvement"]), "low": float(rel["imp_lo"]), "high": float(rel["imp_hi"]),
+                    "n": int(row["n"])})
 
 
 def c21_spec(choices: Choices, *, inputs: Mapping[str, Any], reps: int = 500, seed: int = 20251201) -> SpecResult:
     """:func:`c21_detail` as a :class:`SpecResult`."""
-    d = c21_detail(choices, inputs=inputs, reps=reps, seed=seed)
-    return SpecResult(d["estimate"], d["low"], d["high"], int(d["n"]))
+    return c21_detail(choices, inputs=inputs, reps=reps, seed=seed).result
 
 
 def c22_detail(choices: Choices, *, inputs: Mapping[str, Any], start: str = "2015-01-01", reps: int = 500,
                seed: int = 20251201, rungs: Sequence[Sequence[float]] = ((0.2, 1 / 3), (0.5, 1 / 3)),
-               upside_quantile: float = 0.9, keep: float = 0.5, lock_gain: float = 0.2) -> dict[str, float]:
+               upside_quantile: float = 0.9, keep: float = 0.5, lock_gain: float = 0.2) -> SpecDetail:
     """One part of C22 for one (part, horizon, trail, stop scope, lock gain), as in notebook 06.
 
     The ``keep`` part does not use the lock gain (its grid block declares ``lock_gain=none``).
@@ -488,16 +523,15 @@ def c22_detail(choices: Choices, *, inputs: Mapping[str, Any], start: str = "201
     t = _memo(("c22", hz, trail, scope, gain, start, reps, seed, len(prices), str(prices.index[-1])), table)
     r = t.loc["ladder"]
     if part == "lock":
-        return {"estimate": -float(r["diff"]), "low": -float(r["hi"]), "high": -float(r["lo"]),
-                "n": int(r["n_reached"]), "ladder": float(r["up_then_loss"]),
-                "buy_and_hold": float(t.loc["buy_and_hold", "up_then_loss"])}
+        return _detail({"estimate": -float(r["diff"]), "low": -float(r["hi"]), "high": -float(r["lo"]),
+                        "n": int(r["n_reached"]), "ladder": float(r["up_then_loss"]),
+                        "buy_and_hold": float(t.loc["buy_and_hold", "up_then_loss"])})
     if part == "keep":
-        return {"estimate": float(r["capture"]) - keep, "low": float(r["capture_lo"]) - keep,
-                "high": float(r["capture_hi"]) - keep, "n": int(r["n"]), "capture": float(r["capture"])}
+        return _detail({"estimate": float(r["capture"]) - keep, "low": float(r["capture_lo"]) - keep,
+                        "high": float(r["capture_hi"]) - keep, "n": int(r["n"]), "capture": float(r["capture"])})
     raise ValueError(f"C22 part {part!r} must be lock or keep")
 
 
 def c22_spec(choices: Choices, *, inputs: Mapping[str, Any], reps: int = 500, seed: int = 20251201) -> SpecResult:
     """:func:`c22_detail` as a :class:`SpecResult`."""
-    d = c22_detail(choices, inputs=inputs, reps=reps, seed=seed)
-    return SpecResult(d["estimate"], d["low"], d["high"], int(d["n"]))
+    return c22_detail(choices, inputs=inputs, reps=reps, seed=seed).result
