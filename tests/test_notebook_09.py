@@ -51,11 +51,12 @@ def test_shares_are_ratios_and_counts_are_the_declared_grid_sizes(run09: tuple[A
 
 def _independent_c04_primary() -> float:
     """BTC 13-week forward log return, net liquidity's 13-week change > 0 minus <= 0, Thursdays from 2015."""
-    from helpers import data, liquidity
+    from helpers import data
     from helpers.data import catalog
+    from helpers.data.liquidity import net_liquidity
 
     btc = data.closes("btc")
-    nl = liquidity.net_liquidity()["net_liquidity"].dropna()
+    nl = net_liquidity()["net_liquidity"].dropna()
     ends = [btc, data.closes("eth"), nl, data.series("WALCL", usd_bn=True), data.series("WRESBAL", usd_bn=True),
             data.series("SP500"), data.series("NASDAQCOM"), data.series("DGS10")]
     end = max(s.dropna().index.max() for s in ends)

@@ -5,7 +5,7 @@ so ``functools.partial(fn, inputs=...)`` pickles for a process pool or a Dask cl
 ``*_detail`` functions return every number of one specification as a :class:`SpecDetail` (for tables
 and the published cross-checks); ``*_spec`` wraps them into a :class:`~helpers.methods.speccurve.SpecResult`. The
 ``*_inputs`` functions load the series of the owning notebook. The statistics are those the owning
-notebooks use (:mod:`helpers.stats` and the event-study, seasonal, basket, episode and strategy modules
+notebooks use (the transforms, regime, event-study, seasonal, basket, episode and strategy modules
 of :mod:`helpers.methods`), with their seed offsets, so that each primary
 specification reproduces the notebook's number.
 """
@@ -21,13 +21,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from helpers import stats
+from helpers.data.liquidity import net_liquidity
 from helpers.methods import coverage, seasonal
 from helpers.methods.baskets import equal_weight_basket, prepare_prices, trim_after_last
 from helpers.methods.episodes import episodes_by_rule, state_from_episodes
 from helpers.methods.masked_bootstrap import regime_means
 from helpers.methods.placebo import effect_interval, placebo_test, spaced_placebo_test
 from helpers.methods.rallies import best_change, rally_definitions, unconditional_best
+from helpers.methods.regimes import liquidity_regime_returns, regime_from_change
 from helpers.methods.simulation import start_windows
 from helpers.methods.speccurve import Choices, SpecResult
 from helpers.methods.strategies import exit_strategies, staged_strategies, strategy_outcomes
@@ -37,6 +38,7 @@ from helpers.methods.strategy_comparison import (
     lock_and_capture,
     relative_interval,
 )
+from helpers.methods.transforms import log_returns, weekly_frame
 from helpers.studies import seasonality as season_study
 from helpers.studies.speccurves.declared import grid_value
 
@@ -87,17 +89,17 @@ def c04_inputs(weekly_start: str = "2014-12-01", weekly_end: str | None = None) 
 
     The grid's end is the last date of the series notebook 02 uses for it, as there.
     """
-    from helpers import data, liquidity
+    from helpers import data
     from helpers.data import catalog
 
     btc, eth = data.closes("btc"), data.closes("eth")
-    nl = liquidity.net_liquidity()["net_liquidity"]
+    nl = net_liquidity()["net_liquidity"]
     walcl, reserves = (data.series(s, usd_bn=True) for s in ("WALCL", "WRESBAL"))
     others = [data.series(s) for s in ("SP500", "NASDAQCOM", "DGS10")]
     end = weekly_end or max(f"{s.dropna().index.max():%Y-%m-%d}" for s in (btc, eth, walcl, nl, reserves, *others))
     lag = catalog.get("WALCL").publication_lag_days
-    weekly = stats.weekly_frame({"btc": btc}, {"walcl": walcl, "netliq": nl, "reserves": reserves},
-                                weekly_start, end, "THU", lag)
+    weekly = weekly_frame({"btc": btc}, {"walcl": walcl, "netliq": nl, "reserves": reserves},
+                          weekly_start, end, "THU", lag)
     return {"weekly": weekly, "last_date": f"{btc.index[-1]:%Y-%m-%d}"}
 
 
@@ -105,15 +107,15 @@ def c04_detail(choices: Choices, *, inputs: Mapping[str, Any], start: str = "201
                block_size: int = 26, seed: int = 20251201) -> SpecDetail:
     """BTC forward log return, liquidity expanding minus contracting, for one (window, horizon, measure).
 
-    Calls :func:`helpers.stats.liquidity_regime_returns` exactly as notebook 02 does (measure ``k``
+    Calls :func:`helpers.methods.regimes.liquidity_regime_returns` exactly as notebook 02 does (measure ``k``
     bootstrapped with seed ``seed + k``), with a 95% stationary-bootstrap interval.
     """
 
     weekly = inputs["weekly"]
     measure = str(choices["measure"])
     k = C04_MEASURES.index(measure)
-    r = stats.liquidity_regime_returns(weekly["btc"], weekly[measure], start, int(choices["horizon"]),
-                                       int(choices["window"]), reps, block_size, seed + k)
+    r = liquidity_regime_returns(weekly["btc"], weekly[measure], start, int(choices["horizon"]),
+                                 int(choices["window"]), reps, block_size, seed + k)
     return _detail({"estimate": r.diff, "low": r.lo, "high": r.hi, "n": r.n, "p_hac": r.p_hac})
 
 
@@ -334,7 +336,7 @@ def rotation_inputs(large_alts: Sequence[str], defi_tokens: Sequence[str], *, le
 
     Also a DeFi basket without ``excluded`` (its Exercise 3) on the same weekly grid.
     """
-    from helpers import data, liquidity
+    from helpers import data
     from helpers.data import catalog
 
     sectors = [leader, "eth", *large_alts, *defi_tokens]
@@ -344,13 +346,13 @@ def rotation_inputs(large_alts: Sequence[str], defi_tokens: Sequence[str], *, le
     defi = equal_weight_basket(px[list(defi_tokens)], min_members, name="defi")
     defi_ex = equal_weight_basket(px[[a for a in defi_tokens if a not in excluded]], min_members,
                                   name="defi_ex")
-    nl = liquidity.net_liquidity()["net_liquidity"]
+    nl = net_liquidity()["net_liquidity"]
     lag = catalog.get("WALCL").publication_lag_days
     sources = {"btc": btc, "eth": px["eth"], "alt": alt.level, "defi": defi.level}
     last = weekly_end or f"{max(s.last_valid_index() for s in sources.values()):%Y-%m-%d}"
-    weekly = trim_after_last(stats.weekly_frame(sources, {"netliq": nl}, weekly_start, last, "THU", lag), sources)
+    weekly = trim_after_last(weekly_frame(sources, {"netliq": nl}, weekly_start, last, "THU", lag), sources)
     ex_sources = {"defi_ex": defi_ex.level}
-    weekly_ex = trim_after_last(stats.weekly_frame(ex_sources, {}, weekly_start, last, "THU", lag), ex_sources)
+    weekly_ex = trim_after_last(weekly_frame(ex_sources, {}, weekly_start, last, "THU", lag), ex_sources)
     weekly["defi_ex"] = weekly_ex["defi_ex"]
     return {"btc": btc, "weekly": weekly, "last_date": f"{px[list(large_alts)].last_valid_index():%Y-%m-%d}"}
 
@@ -371,7 +373,7 @@ def c16_detail(choices: Choices, *, inputs: Mapping[str, Any], regime_window: in
 
     The risk-on label is known at the start of the week, as in notebook 04:
     :func:`helpers.methods.episodes.state_from_episodes` of the BTC uptrend rule, the sign of the net
-    liquidity change (:func:`helpers.stats.regime_from_change`), or both; the mean and its 95%
+    liquidity change (:func:`helpers.methods.regimes.regime_from_change`), or both; the mean and its 95%
     stationary-bootstrap interval from :func:`helpers.methods.masked_bootstrap.regime_means`.
     """
 
@@ -380,14 +382,14 @@ def c16_detail(choices: Choices, *, inputs: Mapping[str, Any], regime_window: in
     if definition not in C16_DEFINITIONS:
         raise ValueError(f"C16 definition {definition!r} is not one of {C16_DEFINITIONS}")
     on_off = {True: "risk_on", False: "risk_off"}
-    expanding = stats.regime_from_change(weekly["netliq"], regime_window) == "expanding"
+    expanding = regime_from_change(weekly["netliq"], regime_window) == "expanding"
     if definition == "liquidity_expanding":
         flag = expanding
     else:
         episodes, _ = episodes_by_rule(inputs["btc"], _rule(str(choices["rule"])))
         up = state_from_episodes(episodes, inputs["btc"].index).reindex(weekly.index).fillna(False).astype(bool)
         flag = up if definition == "btc_uptrend" else (up & expanding)
-    nxt = stats.log_returns(weekly["eth"] / weekly["btc"]).shift(-1).loc[str(choices["start"]):]
+    nxt = log_returns(weekly["eth"] / weekly["btc"]).shift(-1).loc[str(choices["start"]):]
     r = regime_means(nxt, flag.map(on_off), ("risk_on", "risk_off"), reps, block,
                      seed + C16_DEFINITIONS.index(definition))
     row = r.table.loc["risk_on"]
@@ -410,7 +412,7 @@ def c18_detail(choices: Choices, *, inputs: Mapping[str, Any], start: str = "201
     """DeFi 13-week forward log return, net liquidity expanding minus contracting, for one specification.
 
     ``basket`` is ``defi``, ``defi/btc``, ``defi_ex`` or ``defi_ex/btc`` (without MKR);
-    :func:`helpers.stats.liquidity_regime_returns` as in notebook 04 (its seed offsets for the rows
+    :func:`helpers.methods.regimes.liquidity_regime_returns` as in notebook 04 (its seed offsets for the rows
     it has), 95% stationary-bootstrap interval.
     """
 
@@ -421,8 +423,8 @@ def c18_detail(choices: Choices, *, inputs: Mapping[str, Any], start: str = "201
         raise ValueError(f"C18 basket {basket!r} must be defi, defi/btc, defi_ex or defi_ex/btc")
     series = weekly[top] / weekly["btc"] if rel else weekly[top]
     k = C18_SERIES.index(basket.replace("defi_ex", "defi"))
-    r = stats.liquidity_regime_returns(series, weekly["netliq"], start, int(choices["horizon"]),
-                                       int(choices["window"]), reps, block, seed + k)
+    r = liquidity_regime_returns(series, weekly["netliq"], start, int(choices["horizon"]),
+                                 int(choices["window"]), reps, block, seed + k)
     return _detail({"estimate": r.diff, "low": r.lo, "high": r.hi, "n": r.n, "p_hac": r.p_hac})
 
 
