@@ -35,3 +35,28 @@ def test_agreement_shift_null_exact_p_and_level() -> None:
     draws = [0.0] * 4 + [1.0] * 5
     assert narrow.lo == pytest.approx(float(np.quantile(draws, 0.45)))  # 0.6: the central 10% of the draws
     assert narrow.hi == pytest.approx(float(np.quantile(draws, 0.55)))
+
+
+def test_shift_null_of_identical_series_gives_the_smallest_p() -> None:
+    rng = np.random.default_rng(0)
+    a = pd.Series((rng.random(120) > 0.4).astype(float))
+    null = agr.agreement_shift_null(a, a.copy(), 12)
+    assert null.observed == 1.0
+    assert null.n_shifts == 120 - 24 + 1
+    assert null.p_value == pytest.approx(1 / (1 + null.n_shifts))
+    by_hand = np.mean([(np.roll(a.to_numpy(), k) == a.to_numpy()).mean() for k in range(12, 109)])
+    assert null.null_mean == pytest.approx(by_hand)
+    assert null.lo <= null.null_mean <= null.hi < 1.0
+
+
+def test_shift_null_of_unrelated_series_is_not_significant() -> None:
+    rng = np.random.default_rng(5)
+    a, b = (pd.Series((rng.random(200) > 0.3).astype(float)) for _ in range(2))
+    assert agr.agreement_shift_null(a, b, 6).p_value > 0.05
+
+
+def test_shift_null_rejects_bad_input() -> None:
+    with pytest.raises(ValueError, match="length"):
+        agr.agreement_shift_null(pd.Series([1.0, 0.0]), pd.Series([1.0]), 1)
+    with pytest.raises(ValueError, match="no circular shift"):
+        agr.agreement_shift_null(pd.Series([1.0] * 10), pd.Series([1.0] * 10), 6)

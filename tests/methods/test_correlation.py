@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
+from scipy import stats as sps
 
 from helpers.methods import correlation as cor
 
@@ -113,3 +114,13 @@ def test_correlation_intervals_honour_level_exactly() -> None:
     assert c95.hi_hac - c95.r == pytest.approx(1.959963984540054 * c95.se_hac)
     assert c50.hi_hac - c50.r == pytest.approx(0.6744897501960817 * c50.se_hac)
     assert c50.lo_boot > c95.lo_boot and c50.hi_boot < c95.hi_boot  # same resamples, narrower coverage
+
+
+def test_fisher_interval_matches_the_formula() -> None:
+    lo, hi = cor.fisher_interval(0.5, 103)
+    half = sps.norm.ppf(0.975) / 10.0
+    assert lo == pytest.approx(np.tanh(np.arctanh(0.5) - half))
+    assert hi == pytest.approx(np.tanh(np.arctanh(0.5) + half))
+    assert lo < 0.5 < hi
+    assert cor.fisher_interval(0.0, 1003)[0] == pytest.approx(-cor.fisher_interval(0.0, 1003)[1])
+    assert all(math.isnan(v) for v in cor.fisher_interval(0.3, 3))

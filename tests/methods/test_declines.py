@@ -26,8 +26,9 @@ def test_drawdown_split_halves() -> None:
     price.iloc[11:20] = 100.0  # the day before the split: half the log decline done
     price.iloc[30] = 50.0  # trough
     out = decl.decline_split(price, ("2021-01-01", "2021-01-15"), ("2021-01-25", "2021-02-09"), "2021-01-21")
-    assert out["peak"] == idx[10] and out["trough"] == idx[30]
-    assert_allclose([out["total"], out["before"], out["share_before"]], [math.log(0.25), math.log(0.5), 0.5])
+    assert out.peak == idx[10] and out.trough == idx[30]
+    assert_allclose([out.total, out.before, out.share_before], [math.log(0.25), math.log(0.5), 0.5])
+    assert out.before + out.after == pytest.approx(out.total) and out.as_dict()["peak"] == idx[10]
     with pytest.raises(ValueError, match="after the peak"):
         decl.decline_split(price, ("2021-01-01", "2021-01-15"), ("2021-01-25", "2021-02-09"), "2021-01-05")
 

@@ -82,9 +82,9 @@ def test_spurious_regression_warning_on_independent_trending_walks() -> None:
     rng = np.random.default_rng(SEED)
     a, b = (pd.Series(np.cumsum(0.3 + rng.normal(size=300))) for _ in range(2))
     walks = tsa.spurious_regression_check(a, b)
-    assert walks["warning"] and walks["r2"] > 0.5 and walks["dw"] < 0.2
+    assert walks.warning and walks.r2 > 0.5 and walks.dw < 0.2
     noise = tsa.spurious_regression_check(a.diff().dropna(), b.diff().dropna())
-    assert not noise["warning"] and 1.6 < noise["dw"] < 2.4
+    assert not noise.warning and 1.6 < noise.dw < 2.4
 
 
 def test_engle_granger_finds_a_built_in_long_run_tie() -> None:

@@ -9,12 +9,9 @@ import types
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats as sps
 
 import helpers.data
 from helpers.errors import QtlabError
-from helpers.methods import agreement as agr
-from helpers.methods import correlation as cor
 from helpers.methods import weekday as wd
 from helpers.studies import replications as rp
 
@@ -49,16 +46,6 @@ def test_aligned_returns_need_shared_dates() -> None:
     spx = pd.Series([1.0, 2.0], index=pd.DatetimeIndex(["2024-01-08", "2024-01-09"]))
     with pytest.raises(ValueError, match="share 0 dates"):
         rp.aligned_daily_returns(btc, spx)
-
-
-def test_fisher_interval_matches_the_formula() -> None:
-    lo, hi = cor.fisher_interval(0.5, 103)
-    half = sps.norm.ppf(0.975) / 10.0
-    assert lo == pytest.approx(np.tanh(np.arctanh(0.5) - half))
-    assert hi == pytest.approx(np.tanh(np.arctanh(0.5) + half))
-    assert lo < 0.5 < hi
-    assert cor.fisher_interval(0.0, 1003)[0] == pytest.approx(-cor.fisher_interval(0.0, 1003)[1])
-    assert all(math.isnan(v) for v in cor.fisher_interval(0.3, 3))
 
 
 def test_period_label() -> None:
@@ -97,31 +84,6 @@ def test_rolling_period_means_average_the_rolling_correlation() -> None:
 
 
 # --- directional agreement ------------------------------------------------------------------
-
-
-def test_shift_null_of_identical_series_gives_the_smallest_p() -> None:
-    rng = np.random.default_rng(0)
-    a = pd.Series((rng.random(120) > 0.4).astype(float))
-    null = agr.agreement_shift_null(a, a.copy(), 12)
-    assert null.observed == 1.0
-    assert null.n_shifts == 120 - 24 + 1
-    assert null.p_value == pytest.approx(1 / (1 + null.n_shifts))
-    by_hand = np.mean([(np.roll(a.to_numpy(), k) == a.to_numpy()).mean() for k in range(12, 109)])
-    assert null.null_mean == pytest.approx(by_hand)
-    assert null.lo <= null.null_mean <= null.hi < 1.0
-
-
-def test_shift_null_of_unrelated_series_is_not_significant() -> None:
-    rng = np.random.default_rng(5)
-    a, b = (pd.Series((rng.random(200) > 0.3).astype(float)) for _ in range(2))
-    assert agr.agreement_shift_null(a, b, 6).p_value > 0.05
-
-
-def test_shift_null_rejects_bad_input() -> None:
-    with pytest.raises(ValueError, match="length"):
-        agr.agreement_shift_null(pd.Series([1.0, 0.0]), pd.Series([1.0]), 1)
-    with pytest.raises(ValueError, match="no circular shift"):
-        agr.agreement_shift_null(pd.Series([1.0] * 10), pd.Series([1.0] * 10), 6)
 
 
 def _monthly(values: list[float], start: str = "2015-01") -> pd.Series:
@@ -193,50 +155,6 @@ def _weekday_close(n: int = 700, monday_bump: float = 0.0, seed: int = 2) -> pd.
     days = pd.date_range("2016-01-04", periods=n, freq="D")  # a Monday
     ret = 0.01 * rng.standard_normal(n) + np.where(days.day_of_week == 0, monday_bump, 0.0)
     return pd.Series(100 * np.exp(np.cumsum(ret)), index=days)
-
-
-def test_weekday_frame_labels_and_gaps() -> None:
-    close = _weekday_close(30).drop(pd.Timestamp("2016-01-10"))  # a missing Sunday
-    frame = wd.weekday_frame(close, "2016-01-01")
-    assert pd.Timestamp("2016-01-11") not in frame.index  # no return across the gap
-    assert frame.loc["2016-01-12", "day"] == "tuesday"
-    assert frame.loc["2016-01-12", "ret"] == pytest.approx(math.log(close["2016-01-12"] / close["2016-01-11"]))
-    snap = wd.weekday_frame(close, "2016-01-01", label="snapshot")
-    assert snap.loc["2016-01-12", "day"] == "wednesday"
-    assert snap["ret"].equals(frame["ret"])
-    with pytest.raises(ValueError, match="label"):
-        wd.weekday_frame(close, "2016-01-01", label="utc")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="no daily returns"):
-        wd.weekday_frame(close, "2030-01-01")
-
-
-def test_day_minus_rest_is_the_difference_of_means() -> None:
-    frame = wd.weekday_frame(_weekday_close(monday_bump=0.01), "2016-01-01")
-    res = wd.day_minus_rest(frame, "monday")
-    mon = frame.loc[frame["day"] == "monday", "ret"]
-    rest = frame.loc[frame["day"] != "monday", "ret"]
-    assert res.diff == pytest.approx(mon.mean() - rest.mean())
-    assert res.lo < res.diff < res.hi
-    assert res.p < 0.01  # the constructed Monday premium is found
-    assert res.p_t == pytest.approx(sps.ttest_ind(mon, rest, equal_var=False).pvalue)
-    assert res.n_day == len(mon) and res.n == len(frame)
-    with pytest.raises(ValueError, match="day"):
-        wd.day_minus_rest(frame, "mon")
-
-
-def test_weekday_effects_and_anova() -> None:
-    frame = wd.weekday_frame(_weekday_close(monday_bump=0.01), "2016-01-01")
-    table = wd.weekday_effects(frame)
-    assert list(table.index) == list(wd.DAY_NAMES)
-    assert (table["p_holm"] >= table["p"] - 1e-12).all()
-    assert table["p_holm"].idxmin() == "monday"
-    assert table.loc["friday", "mean"] == pytest.approx(frame.loc[frame["day"] == "friday", "ret"].mean())
-    anova = wd.weekday_anova(frame)
-    groups = [frame.loc[frame["day"] == d, "ret"] for d in wd.DAY_NAMES]
-    assert anova.p_kruskal == pytest.approx(sps.kruskal(*groups).pvalue)
-    assert anova.p_anova < 0.05 and anova.n == len(frame)
-    flat = wd.weekday_anova(wd.weekday_frame(_weekday_close(seed=9), "2016-01-01"))
-    assert flat.p_anova > 0.01
 
 
 # --- records and text -----------------------------------------------------------------------

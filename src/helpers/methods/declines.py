@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 from typing import Literal, TypeAlias
 
 import pandas as pd
@@ -17,8 +18,34 @@ import pandas as pd
 Timing: TypeAlias = Literal["before", "after", "mixed"]
 
 
+@dataclass(frozen=True)
+class DeclineSplit:
+    """A peak-to-trough log decline split at a date (:func:`decline_split`).
+
+    Attributes
+    ----------
+    peak, trough : Timestamp
+        Dates of the highest and the lowest close.
+    total, before, after : float
+        Log changes: peak to trough, peak to the eve of the split, split to trough (``before + after = total``).
+    share_before : float
+        ``before / total``.
+    """
+
+    peak: pd.Timestamp
+    trough: pd.Timestamp
+    total: float
+    before: float
+    after: float
+    share_before: float
+
+    def as_dict(self) -> dict[str, float | pd.Timestamp]:
+        """The fields as a plain dict (for tables and the claim rules)."""
+        return asdict(self)
+
+
 def decline_split(price: pd.Series, peak_window: tuple[str, str], trough_window: tuple[str, str],
-                  split: str) -> dict[str, float | pd.Timestamp]:
+                  split: str) -> DeclineSplit:
     """Split a peak-to-trough log decline into the parts before and after a date.
 
     Parameters
@@ -33,9 +60,7 @@ def decline_split(price: pd.Series, peak_window: tuple[str, str], trough_window:
 
     Returns
     -------
-    dict
-        ``peak``, ``trough`` (dates), ``total``, ``before``, ``after`` (log changes) and
-        ``share_before`` (:math:`\\text{before} / \\text{total}`).
+    DeclineSplit
 
     Raises
     ------
@@ -50,8 +75,7 @@ def decline_split(price: pd.Series, peak_window: tuple[str, str], trough_window:
     at_split = float(price.loc[: cut - pd.Timedelta(days=1)].iloc[-1])
     before = math.log(at_split / float(price[peak]))
     total = math.log(float(price[trough]) / float(price[peak]))
-    return {"peak": peak, "trough": trough, "total": total, "before": before, "after": total - before,
-            "share_before": before / total}
+    return DeclineSplit(peak, trough, total, before, total - before, before / total)
 
 
 def decline_splits(price: pd.Series, peak_window: tuple[str, str], trough_window: tuple[str, str],
@@ -85,8 +109,8 @@ def decline_splits(price: pd.Series, peak_window: tuple[str, str], trough_window
     rows = {}
     for label, date in sorted(splits.items(), key=lambda kv: pd.Timestamp(kv[1])):
         out = decline_split(price, peak_window, trough_window, date)
-        rows[label] = {"date": pd.Timestamp(date), "before": out["before"], "after": out["after"],
-                       "total": out["total"], "share_before": out["share_before"]}
+        rows[label] = {"date": pd.Timestamp(date), "before": out.before, "after": out.after, "total": out.total,
+                       "share_before": out.share_before}
     return pd.DataFrame.from_dict(rows, orient="index")
 
 

@@ -9,6 +9,7 @@ common driver more closely than another, resampling all three series together.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
@@ -17,9 +18,72 @@ from helpers.methods.correlation import pearson, rolling_corr
 from helpers.methods.inference import bootstrap_draws, default_block_size, percentile_interval, permutation_p_value
 
 
+@dataclass(frozen=True)
+class CircularShiftNull:
+    """A statistic against its circular-shift null (:func:`circular_shift_null`).
+
+    Attributes
+    ----------
+    observed : float
+        The statistic with the series aligned.
+    null_mean, null_sd : float
+        Mean and SD of the statistic over the shifts.
+    null_low, null_high : float
+        Central ``level`` interval of the shifted statistic.
+    p_upper : float
+        One-sided p-value: share of shifts at least the observed, with the +1.
+    n_shifts, n : int
+        Shifts used and pairs.
+    """
+
+    observed: float
+    null_mean: float
+    null_sd: float
+    null_low: float
+    null_high: float
+    p_upper: float
+    n_shifts: int
+    n: int
+
+    def as_dict(self) -> dict[str, float | int]:
+        """The fields as a plain dict (for tables and the claim rules)."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class CorrelationDifference:
+    """``corr(a, common) - corr(b, common)`` with its bootstrap interval (:func:`correlation_difference`).
+
+    Attributes
+    ----------
+    r_a, r_b : float
+        The two correlations with the common series.
+    diff : float
+        ``r_a - r_b``.
+    lo, hi : float
+        Stationary-bootstrap percentile interval of ``diff``.
+    n : int
+        Rows used.
+    block_size : int
+        Mean block length of the bootstrap.
+    """
+
+    r_a: float
+    r_b: float
+    diff: float
+    lo: float
+    hi: float
+    n: int
+    block_size: int
+
+    def as_dict(self) -> dict[str, float | int]:
+        """The fields as a plain dict (for tables and the claim rules)."""
+        return asdict(self)
+
+
 def circular_shift_null(x: pd.Series, y: pd.Series, statistic: Callable[[pd.Series, pd.Series], float],
                         n_shifts: int = 500, min_shift: int = 52, seed: int = 0,
-                        level: float = 0.95) -> dict[str, float | int]:
+                        level: float = 0.95) -> CircularShiftNull:
     """A statistic of a pair of series against its distribution when their link is broken by circular shifts.
 
     Each draw rotates ``y`` by ``k`` observations (``min_shift <= k <= n - min_shift``) relative to
@@ -44,10 +108,8 @@ def circular_shift_null(x: pd.Series, y: pd.Series, statistic: Callable[[pd.Seri
 
     Returns
     -------
-    dict
-        ``observed``, ``null_mean``, ``null_sd``, ``null_low`` and ``null_high`` (central ``level``
-        interval of the shifted statistic), ``p_upper`` (share of shifts at least the observed, with
-        the +1 correction of :func:`~helpers.methods.inference.permutation_p_value`), ``n_shifts`` and ``n``.
+    CircularShiftNull
+        ``p_upper`` counts the observed arrangement (:func:`~helpers.methods.inference.permutation_p_value`).
 
     Raises
     ------
@@ -65,9 +127,8 @@ def circular_shift_null(x: pd.Series, y: pd.Series, statistic: Callable[[pd.Seri
     observed = float(statistic(xs, both["y"]))
     draws = np.array([statistic(xs, pd.Series(np.roll(yv, int(k)), index=both.index)) for k in shifts], dtype=float)
     lo, hi = percentile_interval(draws, level)
-    return {"observed": observed, "null_mean": float(draws.mean()), "null_sd": float(draws.std(ddof=1)),
-            "null_low": lo, "null_high": hi, "p_upper": permutation_p_value(observed, draws, "greater"),
-            "n_shifts": int(draws.size), "n": n}
+    return CircularShiftNull(observed, float(draws.mean()), float(draws.std(ddof=1)), lo, hi,
+                             permutation_p_value(observed, draws, "greater"), int(draws.size), n)
 
 
 def rolling_corr_sd(window: int) -> Callable[[pd.Series, pd.Series], float]:
@@ -80,7 +141,7 @@ def rolling_corr_sd(window: int) -> Callable[[pd.Series, pd.Series], float]:
 
 
 def correlation_difference(a: pd.Series, b: pd.Series, common: pd.Series, reps: int = 2000, seed: int = 0,
-                           block_size: int | None = None, level: float = 0.95) -> dict[str, float | int]:
+                           block_size: int | None = None, level: float = 0.95) -> CorrelationDifference:
     """``corr(a, common) - corr(b, common)`` with a stationary-bootstrap interval that resamples all three together.
 
     Used to ask whether one asset responds to a common driver (an easing measure) more reliably
@@ -101,8 +162,7 @@ def correlation_difference(a: pd.Series, b: pd.Series, common: pd.Series, reps: 
 
     Returns
     -------
-    dict
-        ``r_a``, ``r_b``, ``diff``, ``lo``, ``hi``, ``n`` and ``block_size``.
+    CorrelationDifference
     """
     frame = pd.concat([a.rename("a"), b.rename("b"), common.rename("c")], axis=1, join="inner").dropna()
     if len(frame) < 10:
@@ -114,4 +174,4 @@ def correlation_difference(a: pd.Series, b: pd.Series, common: pd.Series, reps: 
     draws = bootstrap_draws(np.column_stack([av, bv, cv]),
                             lambda m: pearson(m[:, 0], m[:, 2]) - pearson(m[:, 1], m[:, 2]), bsize, reps, seed)
     lo, hi = percentile_interval(draws, level)
-    return {"r_a": r_a, "r_b": r_b, "diff": r_a - r_b, "lo": lo, "hi": hi, "n": len(frame), "block_size": bsize}
+    return CorrelationDifference(r_a, r_b, r_a - r_b, lo, hi, len(frame), bsize)

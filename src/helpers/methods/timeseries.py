@@ -49,6 +49,33 @@ class UnitRootTest:
 
 
 @dataclass(frozen=True)
+class SpuriousCheck:
+    """Outcome of :func:`spurious_regression_check`.
+
+    Attributes
+    ----------
+    slope, r2 : float
+        Slope and :math:`R^2` of the levels regression.
+    dw : float
+        Durbin-Watson statistic of its residuals.
+    n : int
+        Observations.
+    warning : bool
+        ``r2 > dw``: the Granger-Newbold sign of a spurious regression.
+    """
+
+    slope: float
+    r2: float
+    dw: float
+    n: int
+    warning: bool
+
+    def as_dict(self) -> dict[str, float | int | bool]:
+        """The fields as a plain dict (for tables and the claim rules)."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class CointegrationTest:
     """Outcome of :func:`engle_granger`: ``stat`` (ADF of the residuals), ``p``, ``crit5`` (5% value), ``n``."""
 
@@ -105,7 +132,7 @@ def adf_table(levels: pd.DataFrame, log: bool = True, regression: Trend = "c") -
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-def spurious_regression_check(y: pd.Series, x: pd.Series) -> dict[str, float | int | bool]:
+def spurious_regression_check(y: pd.Series, x: pd.Series) -> SpuriousCheck:
     """Granger-Newbold warning sign: a levels regression whose :math:`R^2` exceeds its Durbin-Watson.
 
     Parameters
@@ -115,9 +142,7 @@ def spurious_regression_check(y: pd.Series, x: pd.Series) -> dict[str, float | i
 
     Returns
     -------
-    dict
-        ``slope``, ``r2``, ``dw`` (Durbin-Watson of the residuals), ``n`` and ``warning``
-        (``r2 > dw``).
+    SpuriousCheck
 
     Notes
     -----
@@ -133,8 +158,7 @@ def spurious_regression_check(y: pd.Series, x: pd.Series) -> dict[str, float | i
     both = pairs(x, y)
     fit = sm.OLS(both["y"].to_numpy(float), sm.add_constant(both["x"].to_numpy(float))).fit()
     dw = float(sm.stats.stattools.durbin_watson(fit.resid))
-    return {"slope": float(fit.params[1]), "r2": float(fit.rsquared), "dw": dw, "n": len(both),
-            "warning": bool(fit.rsquared > dw)}
+    return SpuriousCheck(float(fit.params[1]), float(fit.rsquared), dw, len(both), bool(fit.rsquared > dw))
 
 
 def engle_granger(y: pd.Series, x: pd.Series, trend: Trend = "c") -> CointegrationTest:

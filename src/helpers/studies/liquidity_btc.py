@@ -7,6 +7,8 @@ comparison the notebook makes of two weekly alignments (:func:`weekly_link_summa
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
+
 import pandas as pd
 
 from helpers.methods.correlation import lead_lag_corr
@@ -14,8 +16,32 @@ from helpers.methods.regimes import liquidity_regime_returns
 from helpers.methods.transforms import log_returns
 
 
+@dataclass(frozen=True)
+class LinkSummary:
+    """What one weekly alignment gives (:func:`weekly_link_summary`).
+
+    Attributes
+    ----------
+    r_same_week, r_next_week : float
+        Correlation of the weekly changes in the same week, and with the liquidity change leading by one week.
+    regime_diff : float
+        Forward-return difference, expanding minus contracting liquidity.
+    n : int
+        Weekly changes in the same-week correlation.
+    """
+
+    r_same_week: float
+    r_next_week: float
+    regime_diff: float
+    n: int
+
+    def as_dict(self) -> dict[str, float | int]:
+        """The fields as a plain dict (for tables)."""
+        return asdict(self)
+
+
 def weekly_link_summary(price: pd.Series, level: pd.Series, start: str, horizon: int = 13, window: int = 13,
-                        reps: int = 2000, block_size: int = 26, seed: int = 0) -> dict[str, float | int]:
+                        reps: int = 2000, block_size: int = 26, seed: int = 0) -> LinkSummary:
     """Same-week and next-week correlation, and the regime difference, for one weekly alignment.
 
     Used to show what an alignment choice changes (publication lag): pass the same price and
@@ -34,13 +60,10 @@ def weekly_link_summary(price: pd.Series, level: pd.Series, start: str, horizon:
 
     Returns
     -------
-    dict
-        ``r_same_week``, ``r_next_week`` (liquidity change leads the price change by one week),
-        ``regime_diff`` and ``n``.
+    LinkSummary
     """
     both = pd.concat([price.rename("p"), level.rename("l")], axis=1).dropna()
     ch = log_returns(both).loc[start:]
     ll = lead_lag_corr(ch["l"], ch["p"], 1)
     reg = liquidity_regime_returns(both["p"], both["l"], start, horizon, window, reps, block_size, seed)
-    return {"r_same_week": float(ll.loc[0, "r"]), "r_next_week": float(ll.loc[1, "r"]),
-            "regime_diff": reg.diff, "n": int(ll.loc[0, "n"])}
+    return LinkSummary(float(ll.loc[0, "r"]), float(ll.loc[1, "r"]), reg.diff, int(ll.loc[0, "n"]))
