@@ -18,7 +18,7 @@ from helpers.report import runner
 
 pytestmark = pytest.mark.slow
 TINY = Path(__file__).parent / "notebooks" / "90_tiny.ipynb"
-LEDGER = """from helpers import results
+LEDGER = """from helpers.claims import results
 results.start("95_claims_ledger")
 seen = sorted(p.stem for p in results.results_dir().glob("*.json") if p.stem != "95_claims_ledger")
 results.record("seen", len(seen), "notebooks", ",".join(seen))
@@ -147,7 +147,7 @@ def test_a_failing_run_keeps_the_published_edition(home: Path, capsys: pytest.Ca
 
 def test_a_cell_that_runs_too_long_times_out(home: Path) -> None:
     slow = nbformat.v4.new_notebook()
-    slow.cells = [nbformat.v4.new_code_cell("from helpers import results\nresults.start('92_slow')"),
+    slow.cells = [nbformat.v4.new_code_cell("from helpers.claims import results\nresults.start('92_slow')"),
                   nbformat.v4.new_code_cell("import time\ntime.sleep(120)")]
     nbformat.write(slow, home / "notebooks" / "92_slow.ipynb")
     runs = [r for r in runner.run_all(["92"], timeout=2) if r.name == "92_slow"]
