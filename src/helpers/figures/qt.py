@@ -117,7 +117,7 @@ def composition(bs: pd.DataFrame, regimes: pd.DataFrame, start: str) -> Figure:
                         frame["total"].dropna().index[-1])
 
 
-def runoff_vs_caps(tables: dict[str, pd.DataFrame], ratios: dict[str, dict[str, float]]) -> Figure:
+def runoff_against_caps(tables: dict[str, pd.DataFrame], ratios: dict[str, dict[str, float]]) -> Figure:
     """Monthly runoff (bars) against the caps (steps) of Treasuries and MBS, one column per QT.
 
     Parameters
