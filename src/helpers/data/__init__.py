@@ -19,10 +19,13 @@ from the analysis, claims or report layers above it.
 from helpers.data.load import (
     Date,
     available,
+    cannot_run,
     clear_series_read,
     closes,
     last_dates,
     load,
+    missing_reason,
+    missing_table,
     primary,
     require_positive,
     series,
@@ -30,5 +33,6 @@ from helpers.data.load import (
     sources_of,
 )
 
-__all__ = ["Date", "available", "clear_series_read", "closes", "last_dates", "load", "primary", "require_positive",
+__all__ = ["Date", "available", "cannot_run", "clear_series_read", "closes", "last_dates", "load", "missing_reason",
+           "missing_table", "primary", "require_positive",
            "series", "series_read", "sources_of"]

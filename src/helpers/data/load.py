@@ -122,6 +122,29 @@ def _available(spec: SeriesSpec, store: Store | None = None) -> bool:
     return mirror_root() is not None or spec.sources != ("mirror",)
 
 
+def cannot_run(series_id: str, what: str, store: Store | None = None) -> str:
+    """One line saying that ``what`` cannot run here for want of ``series_id``, and why.
+
+    The reason is the last ``qtlab fetch``'s (:mod:`helpers.data.failures`); the phrase "cannot run
+    here" is the marker with which the end-of-run summary (:mod:`helpers.report.missing`) lists the section.
+    """
+    spec = catalog.get(series_id)
+    return f"This section cannot run here: {what} needs {spec.id}, which is missing ({missing_reason(spec.id, store)})."
+
+
+def missing_reason(series_id: str, store: Store | None = None) -> str:
+    """Why ``series_id`` is missing here: the last fetch's reason, or that nothing here serves it."""
+    return fetch_failures((store or Store()).root).get(series_id, "not cached, and no source here serves it")
+
+
+def missing_table(series_ids: list[str], store: Store | None = None) -> pd.DataFrame:
+    """Rows for a coverage table (:func:`helpers.data.quality.coverage`) of series missing here, with why."""
+    rows = [{"series": s, "source": "missing", "description": catalog.get(s).description,
+             "units": catalog.get(s).units, "frequency": catalog.get(s).frequency,
+             "reason": missing_reason(s, store)} for s in series_ids]
+    return pd.DataFrame(rows, columns=["series", "source", "description", "units", "frequency", "reason"]).set_index("series")
+
+
 def series(series_id: str, usd_bn: bool = False, store: Store | None = None, *, start: Date = None,
            end: Date = None) -> pd.Series:
     """One FRED series with missing values dropped, optionally scaled to USD billions.

@@ -65,6 +65,31 @@ def funding_rates(column: str = "funding_rate_mean") -> pd.Series:
     return out
 
 
+#: Catalog id of the funding rates the flush proxy reads.
+FUNDING_ID = "btc_funding_binance"
+
+
+def funding_available() -> bool:
+    """Whether the funding rates of :func:`funding_rates` can be read here (cached, or fetchable).
+
+    Binance refuses some countries (HTTP 451): then the flush proxy's sections say they cannot run
+    (:func:`funding_missing_note`) and C10 is recorded from :func:`funding_missing_evidence`.
+    """
+    return data.available(FUNDING_ID)
+
+
+def funding_missing_note(what: str = "the liquidation-flush proxy") -> str:
+    """The one line a section prints when the funding rates are unavailable (names the series and why)."""
+    return data.cannot_run(FUNDING_ID, what)
+
+
+def funding_missing_evidence() -> str:
+    """Evidence of C10 when the funding rates are missing: why, and what would decide it."""
+    return (f"No liquidation data, and the funding rates the flush proxy is built from ({FUNDING_ID}) are missing "
+            f"({data.missing_reason(FUNDING_ID)}), so the proxy was not run. Would decide it: Coinglass or exchange "
+            "(Binance, Bybit, OKX) liquidation history by side, hourly, with open interest.")
+
+
 def drop_days(close: pd.Series, funding: pd.Series, drop: float = -0.07) -> pd.DataFrame:
     """Days whose close-to-close BTC return is at or below ``drop``, with the funding around them.
 
