@@ -55,8 +55,8 @@ def run() -> dict[str, float]:
         from helpers import data
         from helpers.data import catalog
         from helpers.data import store as store_module
-        from helpers.sources.mirror import MirrorSource
         from helpers.data.store import Store
+        from helpers.sources.mirror import MirrorSource
 
         source = MirrorSource(mirror)
         ids = list(catalog.CATALOG)

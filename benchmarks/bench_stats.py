@@ -42,8 +42,8 @@ def _btc_closes():  # type: ignore[no-untyped-def]
 
 def run() -> dict[str, float]:
     """Seconds per figure (best of three)."""
-    from helpers import events
     from helpers.methods import simulation
+    from helpers.studies import events as events_studies
 
     saved = os.environ.get("QTLAB_HOME")
     try:
@@ -59,7 +59,7 @@ def run() -> dict[str, float]:
         "bootstrap_10000_paths_365d_s": _best_of(
             lambda: simulation.bootstrap_paths(log_returns, 10_000, 365, 30, 20251201)),
         "placebo_5000_draws_5_horizons_s": _best_of(
-            lambda: events.placebo_table({"btc": btc}, pivots, [30, 90, 180, 365, 540], draws=5000, seed=1)),
+            lambda: events_studies.placebo_table({"btc": btc}, pivots, [30, 90, 180, 365, 540], draws=5000, seed=1)),
     }
 
 

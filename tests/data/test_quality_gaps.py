@@ -98,11 +98,11 @@ def test_real_mirror_loads_of_the_analysis_series_raise_no_gap(mirror_home: Path
     (Notebooks 04 and 05 do warn, truly: the mirror's PROVENANCE lists the holes of mkr, snx, sushi
     in 2021-22, usdt in 2015-16 and market_total from 2025-08 to 2026-07.)
     """
-    from helpers import liquidity
+    from helpers.data import liquidity as liquidity_data
 
     with warnings.catch_warnings():
         warnings.simplefilter("error", DataGapWarning)
-        liquidity.net_liquidity()
+        liquidity_data.net_liquidity()
         for sid in ("WALCL", "TREAST", "WSHOMCB", "WRESBAL", "WDTGAL", "M2SL", "SP500", "NASDAQCOM", "VIXCLS",
                     "BAMLH0A0HYM2", "USREC", "DGS10", "DGS2", "DFF", "DTWEXBGS"):
             data.series(sid)

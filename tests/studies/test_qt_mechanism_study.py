@@ -1,4 +1,4 @@
-"""Unit tests of helpers.liquidity on series built by hand, whose answers are known by construction."""
+"""Unit tests of helpers.studies.qt_mechanism on series built by hand, whose answers are known by construction."""
 
 from __future__ import annotations
 

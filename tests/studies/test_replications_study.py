@@ -1,4 +1,4 @@
-"""helpers.replications on constructed data: alignment, intervals, agreement nulls, weekday tests, records."""
+"""helpers.studies.replications on constructed data: alignment, intervals, agreement nulls, weekday tests, records."""
 
 from __future__ import annotations
 

@@ -75,7 +75,7 @@ def _weekly(n: int = 400, seed: int = 1) -> pd.DataFrame:
 
 
 def _regime_diff(price: pd.Series, level: pd.Series, window: int, horizon: int, start: str) -> tuple[float, int]:
-    """Expanding minus contracting mean forward log return, with plain numpy (independent of helpers.stats)."""
+    """Expanding minus contracting mean forward log return, with plain numpy (independent of helpers.methods.regimes)."""
     lp = np.log(price.to_numpy())
     lv = level.to_numpy()
     rows = []

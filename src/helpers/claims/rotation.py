@@ -40,7 +40,6 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from helpers import stats
 from helpers.claims.vocabulary import (
     INCONCLUSIVE,
     NOT_SUPPORTED,
@@ -50,6 +49,7 @@ from helpers.claims.vocabulary import (
     interval_rule,
     untestable,
 )
+from helpers.methods import inference
 
 # ---------------------------------------------------------------------------------------------
 # small helpers
@@ -238,7 +238,7 @@ def holm_levels(p: pd.Series, one_sided: pd.Series, alpha: float = 0.05) -> pd.D
     """
     if p.isna().any() or ((p <= 0) | (p > 1)).any():
         raise ValueError(f"p-values must be in (0, 1], got {p.to_dict()}")
-    p_holm = pd.Series(stats.adjust_pvalues(p, "holm"), index=p.index).clip(upper=1.0)
+    p_holm = pd.Series(inference.adjust_pvalues(p, "holm"), index=p.index).clip(upper=1.0)
     rejected = p_holm < alpha
     m, r = len(p), int(rejected.sum())
     gamma = np.where(rejected, alpha * p / p_holm, alpha / max(m - r, 1))
@@ -400,7 +400,7 @@ def c18_rule(defi: Mapping[str, float], defi_btc: Mapping[str, float], minimum_e
     Parameters
     ----------
     defi, defi_btc : mapping
-        Rows of :func:`helpers.stats.regime_table` for the DeFi basket and for DeFi/BTC: ``diff``
+        Rows of :func:`helpers.methods.regimes.regime_table` for the DeFi basket and for DeFi/BTC: ``diff``
         (13-week forward log return after expanding minus contracting weeks), ``lo``, ``hi``,
         ``n_first`` and ``n_second``.
     minimum_effect : float

@@ -94,7 +94,7 @@ def episode_paths(paths: Mapping[str, pd.DataFrame], band: tuple[int, int], titl
     Parameters
     ----------
     paths : mapping of str to DataFrame
-        :func:`helpers.events.event_paths` of each sector's relative strength (index event day,
+        :func:`helpers.methods.eventstudy.event_paths` of each sector's relative strength (index event day,
         one column per episode).
     band : (int, int)
         The claimed window (days 30-90), shaded.

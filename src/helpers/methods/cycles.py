@@ -24,6 +24,7 @@ import pandas as pd
 from helpers.aliases import DateLike
 from helpers.methods.eventstudy import calendar_daily, calendar_levels, percentile_in
 from helpers.methods.inference import percentile_interval, permutation_p_value
+from helpers.methods.regimes import regime_forward_returns
 from helpers.methods.risk import max_drawdown
 
 #: A span of days, first and last inclusive.
@@ -85,21 +86,19 @@ def cycle_return_gap(values: pd.Series, cycles: Sequence[Cycle], start: DateLike
     start : date, optional
         First day of the sample.
     reps, block, seed, level
-        Stationary bootstrap of the difference (:func:`helpers.stats.regime_forward_returns`):
+        Stationary bootstrap of the difference (:func:`helpers.methods.regimes.regime_forward_returns`):
         the label is persistent over years, so the mean block should be long (a year).
 
     Returns
     -------
     CycleReturnGap
     """
-    from helpers import stats as st  # the regime comparison (legacy home; moves with the regimes methods)
-
     r = calendar_levels(values, "log").diff().dropna() * 365.0
     if start is not None:
         r = r.loc[pd.Timestamp(start):]
     inside = _cycle_mask(pd.DatetimeIndex(r.index), cycles)
     labels = pd.Series(np.where(inside, "in", "out"), index=r.index)
-    comp = st.regime_forward_returns(r, labels, ("in", "out"), reps, block, seed, level=level)
+    comp = regime_forward_returns(r, labels, ("in", "out"), reps, block, seed, level=level)
     n_cycles = sum(1 for a, b in cycles if pd.Timestamp(b) >= r.index[0] and pd.Timestamp(a) <= r.index[-1])
     return CycleReturnGap(comp.diff, comp.lo, comp.hi, float(comp.table.loc["in", "mean"]),
                           float(comp.table.loc["out", "mean"]), int(inside.sum()), int((~inside).sum()), n_cycles)

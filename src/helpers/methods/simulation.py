@@ -24,9 +24,9 @@ import numpy as np
 import pandas as pd
 from arch.bootstrap import StationaryBootstrap
 
-from helpers import events as ev
-from helpers import stats as st
 from helpers.aliases import DateLike, FloatArray
+from helpers.methods import eventstudy as ev
+from helpers.methods import transforms as st
 
 
 def start_windows(prices: pd.Series, horizon: int, start: DateLike | None = None,
@@ -37,7 +37,7 @@ def start_windows(prices: pd.Series, horizon: int, start: DateLike | None = None
     ----------
     prices : pd.Series
         Daily closes on a DatetimeIndex; put on a calendar grid first (gaps carry the last close,
-        :func:`helpers.events.calendar_daily`).
+        :func:`helpers.methods.eventstudy.calendar_daily`).
     horizon : int
         Days after the start, ``H``; each path has ``H + 1`` columns (days 0..H).
     start, end : date, optional

@@ -26,8 +26,8 @@ from typing import Literal, TypeAlias
 import numpy as np
 import pandas as pd
 
-from helpers import events as ev
 from helpers.aliases import FloatArray
+from helpers.methods import eventstudy as ev
 from helpers.methods import inference, risk
 from helpers.methods.strategies import final_returns, matched_weight, static_mix_values
 

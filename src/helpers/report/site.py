@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import html
-import importlib
 import io
 import json
 import re
@@ -366,7 +365,8 @@ def teaching_markdown(pages: Sequence[Page], src: Path) -> str:
 
 def data_markdown(results: Mapping[str, Any], pages: Sequence[str] = ()) -> str:
     """The data page: each series, its description, units, frequency and source, and its last date."""
-    catalog = _optional_attr(("helpers.data.catalog",), "CATALOG") or {}
+    from helpers.data.catalog import CATALOG as catalog
+
     rows = []
     for sid, last in sorted(results.get("data_last_date", {}).items(), key=lambda kv: kv[0].lower()):
         spec = catalog.get(sid)
@@ -429,7 +429,7 @@ def _assignments(source: str) -> list[dict[str, Any]]:
 def forecast_png(params: Mapping[str, Any]) -> bytes:
     """PNG bytes of the forecast figure, with notebook 06's simulation (same function, parameters and seed).
 
-    The fan is :func:`helpers.scenarios.scenario_paths` on notebook 06's main return sample (from
+    The fan is :func:`helpers.methods.simulation.scenario_paths` on notebook 06's main return sample (from
     ``main_sample_start``; sample 0, seed ``seed``) from the close on ``qt_end``, as notebook 06
     draws it; PNG metadata carry no date.
     """
@@ -438,10 +438,10 @@ def forecast_png(params: Mapping[str, Any]) -> bytes:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    data = _provider(("helpers.data", "helpers.data.load"), "closes")
-    sc = _provider(("helpers.scenarios", "helpers.studies.scenarios", "helpers.methods.scenarios"), "scenario_paths")
-    fig_sc = _module("helpers.figures.scenarios")
-    plots = _module("helpers.figures.style")
+    from helpers import data
+    from helpers.figures import scenarios as fig_sc
+    from helpers.figures import style as plots
+    from helpers.methods import simulation as sc
     plots.setup()
     qt_end = str(params.get("qt_end", FORECAST_START))
     btc = data.closes("btc")
@@ -552,9 +552,10 @@ def _digest(data: bytes) -> str:
 
 def claim_texts() -> dict[str, str]:
     """Claim id -> the paraphrased claim, from the curated ``claims.csv`` (empty when it cannot be read)."""
-    facts = _optional_module(("helpers.data.facts",))
+    from helpers.data import facts
+
     try:
-        table = facts.curated("claims", date_columns=()) if facts else None
+        table = facts.curated("claims", date_columns=())
     except (OSError, KeyError, ValueError, TypeError):
         table = None
     if table is None:
@@ -563,9 +564,10 @@ def claim_texts() -> dict[str, str]:
 
 
 def _qt_end() -> str | None:
-    liquidity = _optional_module(("helpers.liquidity", "helpers.studies.qt_mechanism"))
+    from helpers.studies import qt_mechanism
+
     try:
-        end = liquidity.regimes().loc["QT2", "end"] if liquidity else None
+        end = qt_mechanism.regimes().loc["QT2", "end"]
     except (OSError, KeyError, ValueError, AttributeError):
         return None
     return None if end is None or str(end) == "NaT" else f"{end:%Y-%m-%d}"
@@ -581,30 +583,3 @@ def _read_json(path: Path, required: bool) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise ValueError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from exc
     return body if isinstance(body, dict) else {}
-
-
-def _module(name: str) -> Any:
-    return importlib.import_module(name)
-
-
-def _provider(names: Sequence[str], attr: str) -> Any:
-    """The first importable module among ``names`` that has ``attr`` (modules move as the package is reshaped)."""
-    for name in names:
-        module = _optional_module((name,))
-        if module is not None and hasattr(module, attr):
-            return module
-    raise ImportError(f"none of {', '.join(names)} provides {attr}")
-
-
-def _optional_module(names: Sequence[str]) -> Any:
-    for name in names:
-        try:
-            return importlib.import_module(name)
-        except ImportError:
-            continue
-    return None
-
-
-def _optional_attr(modules: Sequence[str], attr: str) -> Any:
-    module = _optional_module(modules)
-    return getattr(module, attr, None) if module is not None else None

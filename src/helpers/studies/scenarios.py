@@ -26,10 +26,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from helpers import events as ev
-from helpers import stats as st
 from helpers.aliases import DateLike
-from helpers.methods import inference
+from helpers.methods import eventstudy, inference, transforms
+from helpers.methods import placebo as placebo_methods
+from helpers.methods import regimes as regimes_methods
 
 #: The four risks of claim C20, in the order of :func:`thesis_risk_table` (the verdict's family of tests).
 #: When a stress return is measured: over the window in which stress appeared, or after the start day.
@@ -78,14 +78,15 @@ def count_episodes(flag: pd.Series, gap_days: int = 0) -> int:
     return int(1 + np.sum(gaps >= max(gap_days, 1)))
 
 
-def stress_flags(vix: pd.Series, hy_spread: pd.Series, vix_threshold: float = 30.0,
+def stress_flags(vix: pd.Series | None, hy_spread: pd.Series, vix_threshold: float = 30.0,
                  widening_pp: float = 1.0, window: int = 30, lag_days: int = 1) -> pd.DataFrame:
     """Daily stress indicators on a calendar grid, each as known at the day's crypto close.
 
     Parameters
     ----------
-    vix : pd.Series
-        VIXCLS (business-daily close, 16:15 New York time, before the 00:00 UTC crypto close).
+    vix : pd.Series or None
+        VIXCLS (business-daily close, 16:15 New York time, before the 00:00 UTC crypto close);
+        ``None`` when it is unavailable here, and then the VIX columns are missing throughout.
     hy_spread : pd.Series
         BAMLH0A0HYM2 in percent.
     vix_threshold : float
@@ -105,8 +106,8 @@ def stress_flags(vix: pd.Series, hy_spread: pd.Series, vix_threshold: float = 30
         ``vix_high_window`` (on some day of the last ``window`` days) and ``hy_widening``;
         missing before the data start.
     """
-    v = ev.calendar_daily(vix)
-    h = ev.calendar_daily(hy_spread).shift(lag_days)
+    h = eventstudy.calendar_daily(hy_spread).shift(lag_days)
+    v = eventstudy.calendar_daily(vix) if vix is not None else pd.Series(np.nan, index=h.index)
     frame = pd.concat({"vix": v, "hy": h}, axis=1)
     frame["hy_change"] = frame["hy"] - frame["hy"].shift(window)
     frame["vix_high"] = (frame["vix"] > vix_threshold).where(frame["vix"].notna())
@@ -156,9 +157,10 @@ def stress_returns(prices: pd.Series, flags: pd.DataFrame, window: int = 30, hor
     DataFrame
         One row per :data:`STRESS_SPECS`: ``timing``, ``days`` (return length), ``mean_stress``,
         ``mean_calm``, ``diff``, ``lo``, ``hi``, ``p_hac``, ``n_stress`` (days), ``runs`` (separate
-        stress runs) and ``episodes`` (clusters of runs, the honest N).
+        stress runs) and ``episodes`` (clusters of runs, the honest N). A comparison whose flag
+        is missing throughout (the VIX rows when VIXCLS is unavailable) has no row.
     """
-    lv = np.log(ev.calendar_daily(prices))
+    lv = np.log(eventstudy.calendar_daily(prices))
     series = {"during": lv - lv.shift(window), "after": lv.shift(-horizon) - lv}
     rows = []
     for i, (label, col, timing) in enumerate(STRESS_SPECS):
@@ -166,7 +168,9 @@ def stress_returns(prices: pd.Series, flags: pd.DataFrame, window: int = 30, hor
         if start is not None:
             ret = ret.loc[pd.Timestamp(start):]
         flag = flags[col].reindex(ret.index)
-        comp = st.regime_forward_returns(ret, regime_labels(flag, "stress", "calm"), ("stress", "calm"), reps,
+        if flag.isna().all():
+            continue
+        comp = regimes_methods.regime_forward_returns(ret, regime_labels(flag, "stress", "calm"), ("stress", "calm"), reps,
                                          window if timing == "during" else horizon, seed + i, level=level)
         rows.append({"comparison": label, "timing": timing, "days": window if timing == "during" else horizon,
                      "mean_stress": comp.table.loc["stress", "mean"], "mean_calm": comp.table.loc["calm", "mean"],
@@ -185,12 +189,12 @@ def regime_labels(flag: pd.Series, on: str, off: str) -> pd.Series:
 
 def monthly_log_returns(values: pd.Series) -> pd.Series:
     """Calendar-month log returns from the last observation of each month (monthly PeriodIndex)."""
-    m = st.month_end_values(values, "last_obs")
-    return st.log_returns(m).dropna()
+    m = transforms.month_end_values(values, "last_obs")
+    return transforms.log_returns(m).dropna()
 
 
 def recession_comparison(values: pd.Series, usrec: pd.Series, start: DateLike | None = None, reps: int = 1000,
-                         block: int = 12, seed: int = 0) -> st.RegimeComparison:
+                         block: int = 12, seed: int = 0) -> regimes_methods.RegimeComparison:
     """Monthly log returns in NBER recession months against expansion months.
 
     Parameters
@@ -206,7 +210,7 @@ def recession_comparison(values: pd.Series, usrec: pd.Series, start: DateLike | 
 
     Returns
     -------
-    helpers.stats.RegimeComparison
+    helpers.methods.regimes.RegimeComparison
         ``diff`` = mean(recession) - mean(expansion).
     """
     r = monthly_log_returns(values)
@@ -215,7 +219,7 @@ def recession_comparison(values: pd.Series, usrec: pd.Series, start: DateLike | 
     lab = regime_labels(rec.reindex(r.index) == 1, "recession", "expansion").where(rec.reindex(r.index).notna())
     if start is not None:
         r, lab = r.loc[pd.Period(pd.Timestamp(start), "M"):], lab.loc[pd.Period(pd.Timestamp(start), "M"):]
-    return st.regime_forward_returns(r, lab, ("recession", "expansion"), reps, block, seed)
+    return regimes_methods.regime_forward_returns(r, lab, ("recession", "expansion"), reps, block, seed)
 
 
 def recession_table(assets: Mapping[str, pd.Series], usrec: pd.Series, reps: int = 1000, block: int = 12,
@@ -256,11 +260,11 @@ def event_reactions(prices: pd.Series, groups: Mapping[str, Sequence[DateLike]],
     horizons : sequence of int
         Days after the event day.
     draws, seed : int
-        Random-date placebo draws (:func:`helpers.events.placebo_test`).
+        Random-date placebo draws (:func:`helpers.methods.placebo.placebo_test`).
     start : date, optional
         First start day of the random-day pool.
     level : float
-        Coverage of the interval of the effect (:func:`helpers.events.effect_interval`).
+        Coverage of the interval of the effect (:func:`helpers.methods.placebo.effect_interval`).
 
     Returns
     -------
@@ -274,9 +278,9 @@ def event_reactions(prices: pd.Series, groups: Mapping[str, Sequence[DateLike]],
     for i, (name, dates) in enumerate(groups.items()):
         before = [pd.Timestamp(d) - pd.Timedelta(days=1) for d in dates]
         for h in horizons:
-            res = ev.placebo_test(prices, before, h + 1, draws, seed + i, start)
+            res = placebo_methods.placebo_test(prices, before, h + 1, draws, seed + i, start)
             p_lower = inference.permutation_p_value(res.event_mean, res.draws, "less")
-            effect, lo, hi = ev.effect_interval(res, level)
+            effect, lo, hi = placebo_methods.effect_interval(res, level)
             rows.append({"group": name, "horizon": h, "n_events": res.n_events, "event_mean": res.event_mean,
                          "placebo_mean": res.placebo_mean, "placebo_lower": res.placebo_lower,
                          "placebo_upper": res.placebo_upper, "p_lower": p_lower, "effect": effect,
@@ -289,14 +293,14 @@ def event_reactions(prices: pd.Series, groups: Mapping[str, Sequence[DateLike]],
 
 def event_returns(prices: pd.Series, dates: Sequence[DateLike], horizons: Sequence[int]) -> pd.DataFrame:
     """Each event's log return from the close before the event day to ``h`` days after it (columns ``h``)."""
-    out = {h: [ev.change_after(prices, pd.Timestamp(d) - pd.Timedelta(days=1), h + 1) for d in dates]
+    out = {h: [eventstudy.change_after(prices, pd.Timestamp(d) - pd.Timedelta(days=1), h + 1) for d in dates]
            for h in horizons}
     return pd.DataFrame(out, index=pd.DatetimeIndex([pd.Timestamp(d) for d in dates], name="date"))
 
 
 def runup_after_all_days(prices: pd.Series, days: int = 90, start: DateLike | None = None) -> pd.DataFrame:
     """For every day since ``start``: the log return over the previous and over the next ``days`` days."""
-    lv = np.log(ev.calendar_daily(prices))
+    lv = np.log(eventstudy.calendar_daily(prices))
     allday = pd.DataFrame({"runup": lv - lv.shift(days), "after": lv.shift(-days) - lv}).dropna()
     return allday.loc[pd.Timestamp(start):] if start is not None else allday
 
@@ -354,8 +358,8 @@ def runup_reversal(prices: pd.Series, pivots: Sequence[DateLike], days: int = 90
     summary : SellTheNews
         Count, base rate, binomial p-value and correlations.
     """
-    table = pd.DataFrame({"runup": ev.runups(prices, pivots, days),
-                          "after": ev.horizon_changes(prices, pivots, [days])[days]}).dropna()
+    table = pd.DataFrame({"runup": eventstudy.runups(prices, pivots, days),
+                          "after": eventstudy.horizon_changes(prices, pivots, [days])[days]}).dropna()
     table["sell_the_news"] = (table["runup"] > 0) & (table["after"] < 0)
     allday = runup_after_all_days(prices, days, start)
     base = float(((allday["runup"] > 0) & (allday["after"] < 0)).mean())
