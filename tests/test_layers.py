@@ -1,7 +1,8 @@
 """Arrows run one way: each layer of ``helpers`` imports only from the layers below it.
 
-The layers, lowest first: ``errors``/``paths`` (settings), ``sources`` (HTTP and the mirror), ``data``
-(catalog, cache, loaders), ``methods`` (notebook-agnostic statistics), ``studies`` (one module per
+The layers, lowest first: ``errors``/``paths``/``aliases`` (settings), ``sources`` (HTTP and the mirror) beside
+``methods`` (notebook-agnostic statistics on arrays and series; they know nothing of the data layer), ``data``
+(catalog, cache, loaders, derived series such as net liquidity, which use the methods' as-of rule), ``studies`` (one module per
 notebook), ``claims`` (verdict rules, the recorder, the ledger), ``figures``, ``report`` (runner and
 site), ``cli``. An import that climbs (the data layer calling the recorder, a method reading a claim
 spec) fails here, naming the module and the import.
@@ -17,7 +18,7 @@ import pytest
 import helpers
 
 SRC = Path(helpers.__file__).parent
-LAYERS: dict[str, int] = {"errors": 0, "paths": 0, "aliases": 0, "sources": 1, "data": 2, "methods": 3, "studies": 4, "claims": 5,
+LAYERS: dict[str, int] = {"errors": 0, "paths": 0, "aliases": 0, "sources": 1, "methods": 1, "data": 2, "studies": 4, "claims": 5,
                           "figures": 6, "report": 7, "cli": 8}
 #: Modules below their package's layer: the catalog's specs and the validation rules are plain definitions that the
 #: sources use when they parse an answer (the spec is resolved once, in the data layer, and handed down).

@@ -9,10 +9,9 @@ where WDTGAL is missing) and RRP is RRPONTSYD on that Wednesday or the last busi
 before it. WALCL and WDTGAL are published in USD millions, RRPONTSYD in USD billions; the loaders
 convert (``usd_bn=True``).
 
-The daily RRP is read on each Wednesday with pandas' own as-of lookup (``reindex`` with
-``method="ffill"`` and a tolerance), the same rule as
-:func:`helpers.methods.transforms.available_asof` with no publication lag: the data layer sits
-below the methods and cannot call them.
+The daily RRP is read on each Wednesday with the package's one as-of helper,
+:func:`helpers.methods.transforms.available_asof` (no publication lag, at most
+:data:`RRP_TOLERANCE_DAYS` old).
 """
 
 from __future__ import annotations
@@ -20,15 +19,15 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers import data
+from helpers.methods.transforms import available_asof
 
 #: Oldest RRP observation (days) accepted on a Wednesday.
 RRP_TOLERANCE_DAYS = 7
 
 
-def _on_or_before(series: pd.Series, dates: pd.DatetimeIndex, days: int) -> pd.Series:
-    """Value of ``series`` on or before each of ``dates``, at most ``days`` old (else NaN)."""
-    clean = series.dropna().sort_index()
-    return clean.reindex(dates, method="ffill", tolerance=pd.Timedelta(days=days))
+def _rrp_on(rrp: pd.Series, dates: pd.DatetimeIndex) -> pd.Series:
+    """RRP on or before each of ``dates``, at most :data:`RRP_TOLERANCE_DAYS` old (else NaN)."""
+    return available_asof(rrp.dropna().sort_index(), dates, lag_days=0, tolerance_days=RRP_TOLERANCE_DAYS)["value"]
 
 
 def net_liquidity_from(walcl: pd.Series, wdtgal: pd.Series, wtregen: pd.Series, rrp: pd.Series) -> pd.DataFrame:
@@ -55,7 +54,7 @@ def net_liquidity_from(walcl: pd.Series, wdtgal: pd.Series, wtregen: pd.Series, 
     fill = wtregen.reindex(idx)
     tga_source = pd.Series("WDTGAL", index=idx).where(tga.notna(), "WTREGEN")
     tga = tga.fillna(fill)
-    rrp_asof = _on_or_before(rrp, pd.DatetimeIndex(idx), RRP_TOLERANCE_DAYS)
+    rrp_asof = _rrp_on(rrp, pd.DatetimeIndex(idx)).set_axis(idx)
     out = pd.DataFrame({"walcl": walcl.reindex(idx), "tga": tga, "rrp": rrp_asof, "tga_source": tga_source})
     out = out.dropna(subset=["walcl", "tga", "rrp"])
     out["net_liquidity"] = out["walcl"] - out["tga"] - out["rrp"]
@@ -98,7 +97,7 @@ def balance_sheet(walcl: pd.Series, treasuries: pd.Series, mbs: pd.Series, reser
     out = pd.DataFrame({"total": walcl.reindex(idx), "treasuries": treasuries.reindex(idx), "mbs": mbs.reindex(idx)})
     out["other_assets"] = out["total"] - out["treasuries"] - out["mbs"]
     out["reserves"] = reserves.reindex(idx)
-    out["rrp"] = _on_or_before(rrp, pd.DatetimeIndex(idx), RRP_TOLERANCE_DAYS).to_numpy()
+    out["rrp"] = _rrp_on(rrp, pd.DatetimeIndex(idx)).to_numpy()
     out["tga"] = tga.reindex(idx)
     out["other_liabilities"] = out["total"] - out["reserves"] - out["rrp"] - out["tga"]
     return out
