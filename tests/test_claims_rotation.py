@@ -10,6 +10,7 @@ import pytest
 from scipy import stats as sps
 
 from helpers.claims import rotation as rules
+from helpers.claims import rotation_sizes as size_rules
 from helpers.claims.vocabulary import VERDICTS, Decision
 
 
@@ -178,18 +179,18 @@ def test_c18_rule(defi: dict[str, float], rel: dict[str, float], expected: str) 
 @pytest.mark.parametrize(("diff", "lo", "hi", "expected"), [
     (1.05, 0.33, 1.88, "supported"), (0.06, -0.8, 0.95, "inconclusive"), (-0.5, -0.9, 0.1, "not supported")])
 def test_c25_rule(diff: float, lo: float, hi: float, expected: str) -> None:
-    assert rules.c25_rule(diff, lo, hi, 0.25).verdict == expected
+    assert size_rules.c25_rule(diff, lo, hi, 0.25).verdict == expected
 
 
 def test_c25_rule_takes_the_weakest_dimension() -> None:
     # 7 of 10 alternatives agree in all, but none of the bucket rules: not robust
     agreement = pd.DataFrame({"n": [5, 2, 3], "agree": [0, 2, 3]}, index=["small bucket", "small minimum", "left out"])
     agreement["share"] = agreement["agree"] / agreement["n"]
-    d = rules.c25_rule(1.05, 0.33, 1.88, 0.25, agreement)
+    d = size_rules.c25_rule(1.05, 0.33, 1.88, 0.25, agreement)
     assert d.verdict == "partly supported" and "small bucket: 0 of 5 agree" in d.reason
     agreement["agree"], agreement["share"] = [3, 2, 3], [0.6, 1.0, 1.0]
-    assert rules.c25_rule(1.05, 0.33, 1.88, 0.25, agreement).verdict == "supported"
-    assert rules.c25_rule(0.06, -0.8, 0.95, 0.25, agreement).verdict == "inconclusive"
+    assert size_rules.c25_rule(1.05, 0.33, 1.88, 0.25, agreement).verdict == "supported"
+    assert size_rules.c25_rule(0.06, -0.8, 0.95, 0.25, agreement).verdict == "inconclusive"
 
 
 def test_c25_evidence_states_the_sample_split_and_the_confound() -> None:
@@ -202,7 +203,7 @@ def test_c25_evidence_states_the_sample_split_and_the_confound() -> None:
         "left out": ["none", "none", "none", "2023-11-14"], "estimate": [1.05, -0.26, -0.35, 1.08],
         "low": [0.33, -1.35, -1.3, -0.73], "high": [1.88, 1.08, 0.74, 2.78], "n": [481, 783, 892, 144],
         "first": ["2021-10-31", "2020-05-29", "2019-07-18", "2021-10-31"]})
-    text = rules.c25_evidence(c25, 0.356, 0.421, 6, "s.", curve, other, ["uni", "aave", "avax"], ["uni", "aave"])
+    text = size_rules.c25_evidence(c25, 0.356, 0.421, 6, "s.", curve, other, ["uni", "aave", "avax"], ["uni", "aave"])
     assert text.startswith("On N=481 liquidity-driven rally days from 2021-10-31")
     assert "large 36% vs small 42%" in text  # drawdowns are positive fractions of the running peak
     assert "2 declared bucket rules that keep earlier episodes (from 2019-07-18) give -0.35 to -0.26, 2 of them" in text
@@ -212,26 +213,26 @@ def test_c25_evidence_states_the_sample_split_and_the_confound() -> None:
 
 def test_c26_rule_branches() -> None:
     fell = pd.Series([-0.40, -0.43, -0.35, -0.36, 0.12, -0.33, -0.37, -0.35, -0.33])
-    assert rules.c26_rule(fell, -0.28, minimum_rise=0.2).verdict == "not supported"
+    assert size_rules.c26_rule(fell, -0.28, minimum_rise=0.2).verdict == "not supported"
     rose = pd.Series([0.5, 0.6, 0.55, 0.45])
-    assert rules.c26_rule(rose, 0.1, minimum_rise=0.2).verdict == "supported"
-    assert rules.c26_rule(pd.Series([0.5, -0.4, 0.3]), 0.1, minimum_rise=0.2).verdict == "inconclusive"
-    assert rules.c26_rule(pd.Series([np.nan, 0.1]), 0.1, minimum_rise=0.2).verdict == "untestable here"
+    assert size_rules.c26_rule(rose, 0.1, minimum_rise=0.2).verdict == "supported"
+    assert size_rules.c26_rule(pd.Series([0.5, -0.4, 0.3]), 0.1, minimum_rise=0.2).verdict == "inconclusive"
+    assert size_rules.c26_rule(pd.Series([np.nan, 0.1]), 0.1, minimum_rise=0.2).verdict == "untestable here"
 
 
 def test_c26_rule_bounds_the_missing_days() -> None:
     fell = pd.Series([-0.40, -0.43, -0.35, -0.36, 0.12, -0.33, -0.37, -0.35, -0.33])
     # two days missing, but even the largest 2-day rise seen cannot lift the mean to the minimum: the verdict stands
-    d = rules.c26_rule(fell, -0.28, minimum_rise=0.2, missing_days=2, bound=(0.21, -0.34))
+    d = size_rules.c26_rule(fell, -0.28, minimum_rise=0.2, missing_days=2, bound=(0.21, -0.34))
     assert d.verdict == "not supported" and "+0.210" in d.reason and "unchanged" in d.reason
     # a bound large enough to reach the minimum leaves the forecast open
-    assert rules.c26_rule(fell, -0.28, minimum_rise=0.2, missing_days=2, bound=(0.9, -0.3)).verdict == "inconclusive"
+    assert size_rules.c26_rule(fell, -0.28, minimum_rise=0.2, missing_days=2, bound=(0.9, -0.3)).verdict == "inconclusive"
     rose = pd.Series([0.5, 0.6, 0.55, 0.45])
-    assert rules.c26_rule(rose, 0.1, minimum_rise=0.2, missing_days=1, bound=(0.1, -0.05)).verdict == "supported"
-    assert rules.c26_rule(rose, 0.1, minimum_rise=0.2, missing_days=1, bound=(0.1, -0.5)).verdict == "inconclusive"
-    assert rules.c26_rule(rose, 0.1, minimum_rise=0.2, missing_days=3).verdict == "inconclusive"  # no bound
+    assert size_rules.c26_rule(rose, 0.1, minimum_rise=0.2, missing_days=1, bound=(0.1, -0.05)).verdict == "supported"
+    assert size_rules.c26_rule(rose, 0.1, minimum_rise=0.2, missing_days=1, bound=(0.1, -0.5)).verdict == "inconclusive"
+    assert size_rules.c26_rule(rose, 0.1, minimum_rise=0.2, missing_days=3).verdict == "inconclusive"  # no bound
     with pytest.raises(ValueError, match="missing_days"):
-        rules.c26_rule(rose, 0.1, minimum_rise=0.2, missing_days=-1)
+        size_rules.c26_rule(rose, 0.1, minimum_rise=0.2, missing_days=-1)
 
 
 # ---------------------------------------------------------------- C19
@@ -261,26 +262,26 @@ def test_c19_rule(gain: tuple[float, float], speed: tuple[float, float], half: t
                   expected: str) -> None:
     tests = _spearman({("size", "excess_gain"): gain, ("size", "speed"): speed, ("size", "half_within"): half,
                        ("size", "excess_drawdown"): (-0.65, 0.015)})
-    assert rules.c19_rule(tests, EXPLOSIVE, SHORT_LIVED).verdict == expected
+    assert size_rules.c19_rule(tests, EXPLOSIVE, SHORT_LIVED).verdict == expected
 
 
 def test_aspect_decision_threshold_and_depth_measure() -> None:
     tests = pd.DataFrame({"rho": [0.05], "lo": [-0.2], "hi": [0.25], "p_holm": [1.0]},
                          index=pd.MultiIndex.from_tuples([("size", "gain")]))
-    assert rules.aspect_decision(tests, {"gain": 1}, "x").verdict == "not supported"  # excludes rho >= 0.3
-    assert rules.aspect_decision(tests, {"gain": 1}, "x", meaningful=0.2).verdict == "inconclusive"
-    assert rules.aspect_decision(tests, {"gain": -1}, "x").verdict == "not supported"
+    assert size_rules.aspect_decision(tests, {"gain": 1}, "x").verdict == "not supported"  # excludes rho >= 0.3
+    assert size_rules.aspect_decision(tests, {"gain": 1}, "x", meaningful=0.2).verdict == "inconclusive"
+    assert size_rules.aspect_decision(tests, {"gain": -1}, "x").verdict == "not supported"
     with pytest.raises(ValueError, match="no tests"):
-        rules.aspect_decision(tests, {"speed": 1}, "x")
+        size_rules.aspect_decision(tests, {"speed": 1}, "x")
     deep = _spearman({("size", "excess_drawdown"): (-0.65, 0.015), ("size", "half_within"): (0.27, 1.0)})
-    assert rules.aspect_decision(deep, {"excess_drawdown": -1}, "depth").verdict == "supported"
-    assert rules.aspect_decision(deep, SHORT_LIVED, "short-lived").verdict == "inconclusive"
+    assert size_rules.aspect_decision(deep, {"excess_drawdown": -1}, "depth").verdict == "supported"
+    assert size_rules.aspect_decision(deep, SHORT_LIVED, "short-lived").verdict == "inconclusive"
 
 
 def test_survivorship_text_and_direction() -> None:
     table = pd.DataFrame({"coverage_start": [0.8, 0.95], "gap": [0.1, 0.02]})
-    text = rules.survivorship_text(table)
+    text = size_rules.survivorship_text(table)
     assert "80%-95%" in text and "N=2" in text and "+0.06 log more" in text
-    assert rules.survivorship_text(None).startswith("not quantified")
-    assert rules.survivorship_direction(text, "C25").endswith("against the claim.")
+    assert size_rules.survivorship_text(None).startswith("not quantified")
+    assert size_rules.survivorship_direction(text, "C25").endswith("against the claim.")
     assert all(d in VERDICTS for d in ("supported",))
