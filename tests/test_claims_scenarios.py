@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from helpers.claims import forecasts as fc
 from helpers.claims import scenarios as cs
 from helpers.claims import specs
 from helpers.claims import vocabulary as v
@@ -203,10 +204,10 @@ def test_c22_evidence() -> None:
 
 
 def test_informative_band() -> None:
-    assert cs.informative(0.5, 0.85) and not cs.informative(0.9, 0.85) and not cs.informative(0.1, 0.85)
-    assert not cs.informative(0.85, 0.85) and not cs.informative(0.15, 0.85)
+    assert fc.informative(0.5, 0.85) and not fc.informative(0.9, 0.85) and not fc.informative(0.1, 0.85)
+    assert not fc.informative(0.85, 0.85) and not fc.informative(0.15, 0.85)
     with pytest.raises(ValueError, match="near_certain"):
-        cs.informative(0.5, 0.4)
+        fc.informative(0.5, 0.4)
 
 
 @pytest.mark.parametrize(("p", "touched", "complete", "expected"), [
@@ -219,7 +220,7 @@ def test_informative_band() -> None:
     (0.10, False, True, v.INCONCLUSIVE),  # missing a long shot says nothing
 ])
 def test_touch_part_branches(p: float, touched: bool, complete: bool, expected: str) -> None:
-    assert cs.touch_part(cs.LevelOutcome(100.0, p, touched), complete, 0.85, "r").verdict == expected
+    assert fc.touch_part(fc.LevelOutcome(100.0, p, touched), complete, 0.85, "r").verdict == expected
 
 
 @pytest.mark.parametrize(("low", "high", "complete", "expected"), [
@@ -231,7 +232,7 @@ def test_touch_part_branches(p: float, touched: bool, complete: bool, expected: 
 ])
 def test_c23_range_rule_branches(low: tuple[float, bool], high: tuple[float, bool], complete: bool,
                                  expected: str) -> None:
-    d = cs.c23_range_rule(cs.LevelOutcome(90000, *low), cs.LevelOutcome(100000, *high), complete=complete)
+    d = fc.c23_range_rule(fc.LevelOutcome(90000, *low), fc.LevelOutcome(100000, *high), complete=complete)
     assert d.verdict == expected and d.rule == "c23_range_rule" and "top:" in d.reason
 
 
@@ -240,7 +241,7 @@ def test_c23_range_rule_branches(low: tuple[float, bool], high: tuple[float, boo
     (0.95, True, True, v.INCONCLUSIVE),
 ])
 def test_c27_high_rule_branches(p: float, touched: bool, complete: bool, expected: str) -> None:
-    d = cs.c27_high_rule(cs.LevelOutcome(124774, p, touched), complete=complete)
+    d = fc.c27_high_rule(fc.LevelOutcome(124774, p, touched), complete=complete)
     assert d.verdict == expected and d.rule == "c27_high_rule" and "record" in d.reason
 
 
@@ -252,7 +253,7 @@ def test_c27_high_rule_branches(p: float, touched: bool, complete: bool, expecte
     (False, False, False, v.INCONCLUSIVE),  # window open
 ])
 def test_c27_high_rule_conditional_reading(touched: bool, complete: bool, held: bool | None, expected: str) -> None:
-    d = cs.c27_high_rule(cs.LevelOutcome(124774, 0.77, touched), complete=complete, momentum_held=held)
+    d = fc.c27_high_rule(fc.LevelOutcome(124774, 0.77, touched), complete=complete, momentum_held=held)
     assert d.verdict == expected and d.rule == "c27_high_rule"
     if expected == v.UNTESTABLE:
         assert "momentum held" in d.reason
@@ -261,9 +262,9 @@ def test_c27_high_rule_conditional_reading(touched: bool, complete: bool, held: 
 
 
 def test_c23_reachable_verdicts() -> None:
-    assert v.SUPPORTED not in cs.c23_reachable(0.97, 0.90, 0.85)  # both near certain: never supported
-    assert cs.c23_reachable(0.97, 0.90, 0.85) == [v.NOT_SUPPORTED, v.INCONCLUSIVE]
-    assert v.SUPPORTED in cs.c23_reachable(0.90, 0.75, 0.85)  # an informative top can earn credit
+    assert v.SUPPORTED not in fc.c23_reachable(0.97, 0.90, 0.85)  # both near certain: never supported
+    assert fc.c23_reachable(0.97, 0.90, 0.85) == [v.NOT_SUPPORTED, v.INCONCLUSIVE]
+    assert v.SUPPORTED in fc.c23_reachable(0.90, 0.75, 0.85)  # an informative top can earn credit
 
 
 def _realised() -> RealisedPath:
@@ -277,8 +278,8 @@ def test_c23_and_c27_evidence() -> None:
     cols = pd.MultiIndex.from_tuples([(90000, 365), (100000, 365), ("median close", 365)], names=["level", "days"])
     touch = pd.DataFrame([[0.97, 0.90, 140000.0], [0.90, 0.75, 90000.0]], index=["since 2015", "zero drift"],
                          columns=cols)
-    d = cs.c23_range_rule(cs.LevelOutcome(90000, 0.97, True), cs.LevelOutcome(100000, 0.90, False), complete=False)
-    text = cs.c23_evidence(_realised(), touch, "2025-12-01", [90000, 100000], 5000, False,
+    d = fc.c23_range_rule(fc.LevelOutcome(90000, 0.97, True), fc.LevelOutcome(100000, 0.90, False), complete=False)
+    text = fc.c23_evidence(_realised(), touch, "2025-12-01", [90000, 100000], 5000, False,
                            RealisedPercentiles(max=13.0, min=5.0, last=15.0, days=229), "2026-12-01", d, (110000.0, 150000.0),
                            "since 2015", zero_drift="zero drift")
     assert text.startswith("BTC's highest close in the 12 months after 2025-12-01 so far is USD 97,008")
@@ -286,8 +287,8 @@ def test_c23_and_c27_evidence() -> None:
     assert "100,000 0.75 (informative), so a touch of 100,000 would earn credit there" in text
     assert "still open" in text and "90,000 was near certain and 100,000 near certain" in text
     assert "0.75-0.90" in text
-    d27 = cs.c27_high_rule(cs.LevelOutcome(124774, 0.77, False), complete=False)
-    text27 = cs.c27_evidence(124774.0, pd.Timestamp("2025-10-06"), _realised(), 0.77, (0.52, 0.89), False,
+    d27 = fc.c27_high_rule(fc.LevelOutcome(124774, 0.77, False), complete=False)
+    text27 = fc.c27_evidence(124774.0, pd.Timestamp("2025-10-06"), _realised(), 0.77, (0.52, 0.89), False,
                              "2026-12-01", d27, "2025-12-01", 5000, "since 2015", 64796.0, 0.52, "zero drift")
     assert "-22% against the prior record close of USD 124,774 (2025-10-06)" in text27 and "0.52-0.89" in text27
     assert "fails so far: the last close USD 64,796 is -25% against USD 86,281" in text27
