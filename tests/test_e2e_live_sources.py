@@ -8,8 +8,9 @@ each provider's format (nothing of the mirror is copied into the repository), an
 unavailable: Binance answers HTTP 451 (as it does in some countries), FRED answers 404 for one series, and
 the total market cap has no live source at all. With ``QTLAB_MIRROR`` unset, in a temporary copy of the
 project, ``qtlab fetch --refresh`` goes through every catalog series, then ``qtlab run`` executes a subset
-of the notebooks (the full run takes several minutes on two cores; notebook 00 reads every series and
-fails without them) and both end with the summary of what was missing and what it cost. Last, two series
+of the notebooks (the full run takes several minutes on two cores), among them the data tour (00, which lists
+the missing series as missing) and seasonality (05, whose funding sections say they cannot run), and both end
+with the summary of what was missing and what it cost. Last, two series
 are fetched again through fredapi's XML with a fake ``FRED_API_KEY``.
 """
 
@@ -40,9 +41,10 @@ pytestmark = [pytest.mark.slow, pytest.mark.mirror]
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-#: Notebooks run end to end (the claims ledger follows them): QT mechanics, rotation (proxy total market
-#: cap, a section that cannot run without the mirror's), replications.
-NOTEBOOKS = ("01", "04", "08")
+#: Notebooks run end to end (the claims ledger follows them): the data tour (every series; three are missing),
+#: QT mechanics, rotation (proxy total market cap, a section that cannot run without the mirror's),
+#: seasonality (the funding sections cannot run without Binance), replications.
+NOTEBOOKS = ("00", "01", "04", "05", "08")
 #: The FRED series whose download answers 404 here.
 FRED_GONE = "VIXCLS"
 #: Largest page the recorded Coin Metrics server returns (the client asks for 10,000): paging is real.
@@ -267,17 +269,32 @@ def test_run_completes_and_records_what_was_missing(live: dict[str, object]) -> 
     assert run.returncode == 0, text[-4000:]
     home = Path(str(live["home"]))
     runs = json.loads((home / "reports" / "runs.json").read_text())
-    for name in ("01_qt_mechanism", "04_sector_rotation", "07_claims_ledger", "08_replications"):
+    for name in ("00_data_tour", "01_qt_mechanism", "04_sector_rotation", "05_seasonality_flows", "07_claims_ledger",
+                 "08_replications"):
         assert runs[name]["status"] == "ok", (name, runs[name])
     assert "missing data: 3 series unavailable" in run.stdout
     sections = run.stdout.split("sections that could not run:")[1].splitlines()
     assert any(ln.strip().startswith("04_sector_rotation / 12. Survivorship") and "cannot run here" in ln
                for ln in sections), run.stdout[-3000:]
+    # the data tour lists the missing series and says so; seasonality skips its funding sections, naming the series
+    assert any(ln.strip().startswith("00_data_tour / 1. Catalog and coverage") and "cannot run here" in ln
+               for ln in sections), run.stdout[-3000:]
+    skipped = [ln for ln in sections if ln.strip().startswith("05_seasonality_flows / ")]
+    assert any("Liquidation flushes (C10)" in ln and "btc_funding_binance" in ln and "451" in ln for ln in skipped), \
+        run.stdout[-3000:]
+    assert any("The article's setting" in ln and "btc_funding_binance" in ln for ln in skipped), run.stdout[-3000:]
+    assert not any(ln.strip().startswith("07_claims_ledger") for ln in sections)  # C10's evidence is not a skip
     body = json.loads((home / "reports" / "results.json").read_text())
     missing = body["missing_data"]
     assert set(missing["series"]) == EXPECTED_MISSING
     assert {"C10", "C20"} <= set(missing["claims"])
     assert any(s["notebook"] == "04_sector_rotation" for s in missing["sections"])
+    seasonality = json.loads((home / "reports" / "results" / "05_seasonality_flows.json").read_text())
+    assert seasonality["claims"]["C10"]["verdict"] == "untestable here"
+    assert "btc_funding_binance" in seasonality["claims"]["C10"]["evidence"]
+    assert "flush_n_episodes" not in seasonality["figures"] and "btc_dec_minus_rest" in seasonality["figures"]
+    tour = json.loads((home / "reports" / "results" / "00_data_tour.json").read_text())
+    assert tour["figures"]["series_count"]["value"] == len(catalog.CATALOG) - len(EXPECTED_MISSING)
     used = json.loads((home / "reports" / "results" / "04_sector_rotation.json").read_text())["series_used"]
     assert "market_total" not in used and "btc" in used  # the rotation ran on the live series and the proxy
     readme = live["readme"]
