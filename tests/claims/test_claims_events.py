@@ -15,7 +15,7 @@ from helpers.claims import specs
 from helpers.claims import vocabulary as v
 from helpers.methods.cycles import CycleDrawdowns, CycleReturnGap
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "03_pivot_event_studies.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "03_pivot_event_studies.ipynb"
 MIN = {"btc": 0.1, "SP500": 0.03}
 
 

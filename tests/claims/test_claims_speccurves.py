@@ -15,7 +15,7 @@ from helpers.claims import speccurves as curve_claims
 from helpers.methods import speccurve
 from helpers.studies import speccurves as sc
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CURVED = ["C04", "C07", "C08", "C10", "C11", "C12", "C13", "C16", "C18", "C21", "C22"]
 
 

@@ -11,7 +11,7 @@ from helpers.claims import specs
 from helpers.data import facts
 
 IDS = [f"C{i:02d}" for i in range(1, 31)]
-CLAIMS_MD = Path(__file__).resolve().parents[2] / "shared" / "CLAIMS.md"
+CLAIMS_MD = Path(__file__).resolve().parents[3] / "shared" / "CLAIMS.md"
 
 
 def test_every_claim_has_a_row_a_notebook_and_a_source() -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from helpers.data import facts
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "03_pivot_event_studies.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "03_pivot_event_studies.ipynb"
 
 #: The events the issue names, with their direction.
 NAMED = {

@@ -16,7 +16,7 @@ NAME = "09_specification_curves"
 CURVED = ["C04", "C07", "C08", "C10", "C11", "C12", "C13", "C16", "C18", "C21", "C22"]
 SMALL = {"bootstrap_reps": 40, "strategy_reps": 10, "placebo_draws": 200, "n_perm": 100, "season_reps": 40,
          "workers": 2}
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.slow
 

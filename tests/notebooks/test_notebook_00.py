@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 NAME = "00_data_tour"
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / f"{NAME}.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / f"{NAME}.ipynb"
 
 
 def test_notebook_is_stored_stripped_with_annotated_parameters() -> None:

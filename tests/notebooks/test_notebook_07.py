@@ -31,7 +31,7 @@ def test_notebook_metadata_and_parameters() -> None:
 
     import nbformat
 
-    nb = nbformat.read(Path(__file__).resolve().parents[1] / "notebooks" / "07_claims_ledger.ipynb", as_version=4)
+    nb = nbformat.read(Path(__file__).resolve().parents[2] / "notebooks" / "07_claims_ledger.ipynb", as_version=4)
     assert nb.metadata["kernelspec"]["name"] == "qtlab"
     (params,) = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert all(isinstance(s, ast.AnnAssign) for s in ast.parse(params.source).body)

@@ -12,8 +12,8 @@ import nbformat
 import pytest
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[1]
-TINY = Path(__file__).parent / "notebooks" / "90_tiny.ipynb"
+ROOT = Path(__file__).resolve().parents[2]
+TINY = Path(__file__).resolve().parents[1] / "notebooks" / "90_tiny.ipynb"
 
 
 def _tree(folder: Path) -> dict[str, str]:

@@ -20,7 +20,7 @@ from helpers.methods import strategy_comparison as compare
 from helpers.methods.simulation import RealisedPath, RealisedPercentiles
 from helpers.studies import scenarios as study
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "06_risk_scenarios.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "06_risk_scenarios.ipynb"
 
 
 # ------------------------------------------------------------------------------------------- C20

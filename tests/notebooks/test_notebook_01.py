@@ -15,7 +15,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 NAME = "01_qt_mechanism"
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / f"{NAME}.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / f"{NAME}.ipynb"
 
 #: Required keys of issue 3 and their units.
 REQUIRED = {

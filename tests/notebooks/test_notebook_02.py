@@ -29,7 +29,7 @@ import pytest
 from helpers.claims import results
 
 NAME = "02_liquidity_vs_btc"
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / f"{NAME}.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / f"{NAME}.ipynb"
 #: Months of the required sample: levels from 2014-12 so that the first change is 2015-01.
 LEVEL_MONTHS = pd.period_range("2014-12", "2025-11", freq="M")
 #: Candidate QT dates of the notebook's parameters (C03).

@@ -17,7 +17,7 @@ from IPython.core.inputtransformer2 import TransformerManager
 
 from helpers.claims.vocabulary import VERDICTS
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 WORDS = {v.lower() for v in VERDICTS}
 
 

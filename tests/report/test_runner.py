@@ -17,7 +17,7 @@ from helpers import cli
 from helpers.report import runner
 
 pytestmark = pytest.mark.slow
-TINY = Path(__file__).parent / "notebooks" / "90_tiny.ipynb"
+TINY = Path(__file__).resolve().parents[1] / "notebooks" / "90_tiny.ipynb"
 LEDGER = """from helpers.claims import results
 results.start("95_claims_ledger")
 seen = sorted(p.stem for p in results.results_dir().glob("*.json") if p.stem != "95_claims_ledger")

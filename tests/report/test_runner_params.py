@@ -8,7 +8,7 @@ import pytest
 
 from helpers.report import params
 
-TINY = Path(__file__).parent / "notebooks" / "90_tiny.ipynb"
+TINY = Path(__file__).resolve().parents[1] / "notebooks" / "90_tiny.ipynb"
 
 
 def test_defaults_are_read_exactly() -> None:

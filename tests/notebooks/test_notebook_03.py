@@ -15,7 +15,7 @@ import pytest
 from helpers.claims.results import VERDICTS
 
 NAME = "03_pivot_event_studies"
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / f"{NAME}.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / f"{NAME}.ipynb"
 DATES = ["2019_07_31", "2020_03_15", "2023_07_26", "2024_09_18", "2025_12_01"]
 HORIZONS = [90, 180, 365, 540]
 

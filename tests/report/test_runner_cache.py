@@ -7,7 +7,7 @@ from pathlib import Path
 
 from helpers.report import cache
 
-TINY = Path(__file__).parent / "notebooks" / "90_tiny.ipynb"
+TINY = Path(__file__).resolve().parents[1] / "notebooks" / "90_tiny.ipynb"
 SHA = {"WALCL": "a" * 64, "btc": "b" * 64, "eth": "c" * 64}
 
 

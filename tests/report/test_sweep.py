@@ -12,7 +12,7 @@ from helpers import cli
 from helpers.report import executor as ex
 from helpers.report import params, sweep
 
-TINY = Path(__file__).parent / "notebooks" / "90_tiny.ipynb"
+TINY = Path(__file__).resolve().parents[1] / "notebooks" / "90_tiny.ipynb"
 
 
 def test_split_values_and_grid_parsing() -> None:

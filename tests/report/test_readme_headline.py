@@ -9,7 +9,7 @@ import pytest
 
 from helpers.report import readme
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _results() -> dict:

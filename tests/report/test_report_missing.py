@@ -12,7 +12,7 @@ from helpers.data import catalog, failures
 from helpers.report import missing
 from helpers.report.missing import SectionNote
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _md(text: str) -> dict[str, object]:
