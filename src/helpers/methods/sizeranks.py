@@ -133,7 +133,7 @@ def with_point_in_time_size(rallies: pd.DataFrame, ranks: pd.DataFrame, buckets:
     Parameters
     ----------
     rallies : DataFrame
-        :func:`helpers.methods.rallies.episode_rallies` rows (``episode`` = confirmation date, ``asset``).
+        :func:`helpers.methods.rally_anatomy.episode_rallies` rows (``episode`` = confirmation date, ``asset``).
     ranks, buckets : DataFrame
         :func:`point_in_time_ranks` and :func:`rank_buckets`, indexed by confirmation date.
 
