@@ -14,7 +14,6 @@ from typing import Literal, TypeAlias
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
-from scipy import stats as sps
 from statsmodels.tsa.stattools import adfuller, coint
 
 from helpers.methods.correlation import pairs
@@ -321,7 +320,6 @@ def local_projection(y: pd.Series, shock: pd.Series, horizons: int, n_lags: int 
     """
     frame = pd.concat([y.rename("y"), shock.rename("s")], axis=1, join="inner")
     controls = _lag_matrix(frame, n_lags)
-    z = float(sps.norm.ppf(0.5 + level / 2))
     rows = []
     for h in range(horizons + 1):
         lead = sum(frame["y"].shift(-j) for j in range(h + 1)) if cumulative else frame["y"].shift(-h)
@@ -329,6 +327,7 @@ def local_projection(y: pd.Series, shock: pd.Series, horizons: int, n_lags: int 
         bw = max(h + 1, newey_west_lags(len(data)))
         fit = sm.OLS(data["lhs"], sm.add_constant(data.drop(columns="lhs"))).fit(cov_type="HAC", cov_kwds={"maxlags": bw})
         b, se = float(fit.params["s"]) * scale, float(fit.bse["s"]) * abs(scale)
-        rows.append({"horizon": h, "beta": b, "se": se, "lo": b - z * se, "hi": b + z * se,
+        lo, hi = sorted(float(v) * scale for v in fit.conf_int(alpha=1 - level).loc["s"])  # HAC, normal quantiles
+        rows.append({"horizon": h, "beta": b, "se": se, "lo": lo, "hi": hi,
                      "p": float(fit.pvalues["s"]), "n": len(data)})
     return pd.DataFrame(rows).set_index("horizon")

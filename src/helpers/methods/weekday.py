@@ -127,10 +127,10 @@ def day_minus_rest(frame: pd.DataFrame, day: str, maxlags: int | None = None, le
     if x.sum() < 2 or x.sum() > len(x) - 2:
         raise ValueError(f"{int(x.sum())} {day} returns out of {len(x)}: too few to compare")
     fit = sm.OLS(y, sm.add_constant(x)).fit(cov_type="HAC", cov_kwds={"maxlags": maxlags or newey_west_lags(len(y))})
-    b, se = float(fit.params[1]), float(fit.bse[1])
-    z = float(sps.norm.ppf(0.5 + level / 2))
+    b = float(fit.params[1])
+    lo, hi = (float(v) for v in fit.conf_int(alpha=1 - level)[1])  # HAC standard error, normal quantiles
     welch = sps.ttest_ind(y[x > 0.5], y[x < 0.5], equal_var=False)
-    return DayEffect(b, b - z * se, b + z * se, float(fit.pvalues[1]), float(welch.pvalue), int(x.sum()), len(y))
+    return DayEffect(b, lo, hi, float(fit.pvalues[1]), float(welch.pvalue), int(x.sum()), len(y))
 
 
 def weekday_effects(frame: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
