@@ -44,7 +44,9 @@ BIN = Path(sys.executable).parent
 #: Notebooks run end to end (the claims ledger follows them): the data tour (every series; three are missing),
 #: QT mechanics, rotation (proxy total market cap, a section that cannot run without the mirror's),
 #: seasonality (the funding sections cannot run without Binance), replications.
-NOTEBOOKS = ("00", "01", "04", "05", "08")
+#: ``QTLAB_E2E_NOTEBOOKS=all`` runs every notebook instead (about five minutes on two cores: a check by hand, not in
+#: ``make test``); the assertions below hold either way.
+NOTEBOOKS: tuple[str, ...] = () if os.environ.get("QTLAB_E2E_NOTEBOOKS") == "all" else ("00", "01", "04", "05", "08")
 #: The FRED series whose download answers 404 here.
 FRED_GONE = "VIXCLS"
 #: Largest page the recorded Coin Metrics server returns (the client asks for 10,000): paging is real.
@@ -269,8 +271,9 @@ def test_run_completes_and_records_what_was_missing(live: dict[str, object]) -> 
     assert run.returncode == 0, text[-4000:]
     home = Path(str(live["home"]))
     runs = json.loads((home / "reports" / "runs.json").read_text())
-    for name in ("00_data_tour", "01_qt_mechanism", "04_sector_rotation", "05_seasonality_flows", "07_claims_ledger",
-                 "08_replications"):
+    names = sorted(runs) if not NOTEBOOKS else ["00_data_tour", "01_qt_mechanism", "04_sector_rotation",
+                                                "05_seasonality_flows", "07_claims_ledger", "08_replications"]
+    for name in names:
         assert runs[name]["status"] == "ok", (name, runs[name])
     assert "missing data: 3 series unavailable" in run.stdout
     sections = run.stdout.split("sections that could not run:")[1].splitlines()
