@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from helpers.data import catalog
@@ -76,3 +78,19 @@ def run_notebook(mirror_home: Path) -> Callable[..., tuple[Any, dict[str, Any]]]
         return done[key]
 
     return _run
+
+
+@pytest.fixture
+def size_case() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.Series]:
+    """Eight tokens over 120 days (two large that rise, three small that fall, three mid), their point-in-time
+    ranks on two episode confirmations, the episodes, and an always-true rally mask (rotation size tests)."""
+    idx = pd.date_range("2021-01-01", periods=120, freq="D")
+    rng = np.random.default_rng(3)
+    drift = {"big1": 0.004, "big2": 0.004, "s1": -0.004, "s2": -0.004, "s3": -0.004, "m1": 0.0, "m2": 0.0, "m3": 0.0}
+    px = pd.DataFrame({k: 100 * np.exp(np.cumsum(d + 0.01 * rng.standard_normal(len(idx)))) for k, d in drift.items()},
+                      index=idx)
+    eps = pd.DataFrame({"confirmed": pd.to_datetime(["2021-01-10", "2021-03-01"]),
+                        "ended": pd.to_datetime(["2021-02-20", pd.NaT])})
+    ranks = pd.DataFrame([[1, 2, 6, 7, 8, 3, 4, 5]] * 2, index=eps["confirmed"], columns=list(drift), dtype=float)
+    rally = pd.Series(True, index=idx)
+    return px, ranks, eps, rally

@@ -9,25 +9,15 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 from scipy import stats as sps
+from weekly_series import SEED, weekly
 
 from helpers.methods import correlation as cor
-
-SEED = 12345
-
-
-def _weekly(values: np.ndarray, start: str = "2015-01-01", weekday: str = "THU") -> pd.Series:
-    return pd.Series(values, index=pd.date_range(start, periods=len(values), freq=f"W-{weekday}"))
-
-
-@pytest.fixture
-def noise() -> np.ndarray:
-    return np.random.default_rng(SEED).normal(size=400)
 
 
 @pytest.mark.parametrize(("sign", "expected"), [(1.0, 1.0), (-1.0, -1.0)], ids=["itself", "negative"])
 def test_rolling_corr_of_a_series_with_itself_and_its_negative(noise: np.ndarray, sign: float,
                                                                 expected: float) -> None:
-    x = _weekly(noise)
+    x = weekly(noise)
     r = cor.rolling_corr(x, sign * x * 2.0 + 3.0, 26)
     assert r.iloc[:25].isna().all()
     assert_allclose(r.dropna().to_numpy(), expected, atol=1e-10)
@@ -47,7 +37,7 @@ def test_correlation_matches_pearson_and_covers_the_true_value() -> None:
     rng = np.random.default_rng(SEED)
     x = rng.normal(size=2000)
     y = x + rng.normal(size=2000)  # true correlation 1/sqrt(2)
-    c = cor.correlation(_weekly(x), _weekly(y), reps=200, seed=1)
+    c = cor.correlation(weekly(x), weekly(y), reps=200, seed=1)
     assert_allclose(c.r, np.corrcoef(x, y)[0, 1], atol=1e-12)
     assert c.n == 2000
     assert c.lo_hac < 1 / math.sqrt(2) < c.hi_hac
@@ -57,13 +47,13 @@ def test_correlation_matches_pearson_and_covers_the_true_value() -> None:
 
 def test_correlation_of_independent_series_is_not_significant() -> None:
     rng = np.random.default_rng(SEED)
-    c = cor.correlation(_weekly(rng.normal(size=300)), _weekly(rng.normal(size=300)), reps=200, seed=2)
+    c = cor.correlation(weekly(rng.normal(size=300)), weekly(rng.normal(size=300)), reps=200, seed=2)
     assert c.lo_boot < 0 < c.hi_boot
     assert c.p_hac > 0.05
 
 
 def test_correlation_bootstrap_is_reproducible_with_a_seed(noise: np.ndarray) -> None:
-    x, y = _weekly(noise), _weekly(np.roll(noise, 1))
+    x, y = weekly(noise), weekly(np.roll(noise, 1))
     a = cor.correlation(x, y, reps=200, seed=7)
     b = cor.correlation(x, y, reps=200, seed=7)
     assert (a.lo_boot, a.hi_boot) == (b.lo_boot, b.hi_boot)
@@ -75,7 +65,7 @@ def test_correlation_needs_overlap() -> None:
 
 
 def test_subperiod_correlations_equal_direct_correlations(noise: np.ndarray) -> None:
-    x = _weekly(noise)
+    x = weekly(noise)
     y = x.copy()
     y.loc["2017-01-01":] = -y.loc["2017-01-01":]  # the sign flips in 2017
     periods = {"early": ("2015-01-01", "2016-12-31"), "late": ("2017-01-01", None)}
@@ -86,8 +76,8 @@ def test_subperiod_correlations_equal_direct_correlations(noise: np.ndarray) -> 
 
 def test_lead_lag_recovers_a_three_week_lead() -> None:
     rng = np.random.default_rng(SEED)
-    x = _weekly(rng.normal(size=600))
-    y = x.shift(3) + 0.3 * _weekly(rng.normal(size=600))  # y follows x three weeks later
+    x = weekly(rng.normal(size=600))
+    y = x.shift(3) + 0.3 * weekly(rng.normal(size=600))  # y follows x three weeks later
     ll = cor.lead_lag_corr(x, y, 13)
     assert list(ll.index) == list(range(-13, 14))
     assert int(ll["r"].abs().idxmax()) == 3

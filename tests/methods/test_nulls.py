@@ -5,27 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from weekly_series import SEED, weekly
 
 from helpers.methods import correlation as cor
 from helpers.methods import nulls as nul
-
-SEED = 12345
-
-
-def _weekly(values: np.ndarray, start: str = "2015-01-01", weekday: str = "THU") -> pd.Series:
-    return pd.Series(values, index=pd.date_range(start, periods=len(values), freq=f"W-{weekday}"))
-
-
-@pytest.fixture
-def noise() -> np.ndarray:
-    return np.random.default_rng(SEED).normal(size=400)
 
 
 def test_circular_shift_null_breaks_a_real_link_and_keeps_noise() -> None:
     """y = x + noise: the observed correlation is far above every shifted one; for independent series it is not."""
     rng = np.random.default_rng(SEED)
-    x = _weekly(rng.standard_normal(400))
-    linked = x + 0.5 * _weekly(rng.standard_normal(400))
+    x = weekly(rng.standard_normal(400))
+    linked = x + 0.5 * weekly(rng.standard_normal(400))
 
     def corr(a: pd.Series, b: pd.Series) -> float:
         return float(a.corr(b))
@@ -33,12 +23,12 @@ def test_circular_shift_null_breaks_a_real_link_and_keeps_noise() -> None:
     out = nul.circular_shift_null(x, linked, corr, n_shifts=200, min_shift=20, seed=1)
     assert out.observed > 0.85 and out.null_high < 0.2 and out.p_upper == pytest.approx(1 / 201)
     assert out.n_shifts == 200 and out.n == 400
-    indep = nul.circular_shift_null(x, _weekly(rng.standard_normal(400)), corr, n_shifts=200, min_shift=20, seed=1)
+    indep = nul.circular_shift_null(x, weekly(rng.standard_normal(400)), corr, n_shifts=200, min_shift=20, seed=1)
     assert indep.null_low < indep.observed < indep.null_high
 
 
 def test_circular_shift_null_uses_every_shift_when_few_and_refuses_short_series() -> None:
-    x = _weekly(np.arange(30.0))
+    x = weekly(np.arange(30.0))
     out = nul.circular_shift_null(x, x, lambda a, b: float(a.iloc[0] - b.iloc[0]), n_shifts=500, min_shift=10)
     assert out.n_shifts == 11  # shifts 10..20
     with pytest.raises(ValueError, match="too few"):
@@ -47,19 +37,19 @@ def test_circular_shift_null_uses_every_shift_when_few_and_refuses_short_series(
 
 def test_rolling_corr_sd_is_the_sd_of_the_rolling_correlation() -> None:
     rng = np.random.default_rng(SEED)
-    x, y = _weekly(rng.standard_normal(120)), _weekly(rng.standard_normal(120))
+    x, y = weekly(rng.standard_normal(120)), weekly(rng.standard_normal(120))
     assert nul.rolling_corr_sd(26)(x, y) == pytest.approx(float(cor.rolling_corr(x, y, 26).std()))
 
 
 def test_correlation_difference_sees_which_series_follows_the_driver() -> None:
     rng = np.random.default_rng(SEED)
-    c = _weekly(rng.standard_normal(500))
-    a = c + 0.3 * _weekly(rng.standard_normal(500))
-    b = _weekly(rng.standard_normal(500))
+    c = weekly(rng.standard_normal(500))
+    a = c + 0.3 * weekly(rng.standard_normal(500))
+    b = weekly(rng.standard_normal(500))
     out = nul.correlation_difference(a, b, c, reps=300, seed=2)
     assert out.r_a == pytest.approx(float(a.corr(c))) and out.r_b == pytest.approx(float(b.corr(c)))
     assert out.diff == pytest.approx(out.r_a - out.r_b) and out.lo > 0.7 and out.n == 500
-    same = nul.correlation_difference(b, _weekly(rng.standard_normal(500)), c, reps=300, seed=2)
+    same = nul.correlation_difference(b, weekly(rng.standard_normal(500)), c, reps=300, seed=2)
     assert same.lo < 0 < same.hi
     with pytest.raises(ValueError, match="at least 10"):
         nul.correlation_difference(a.iloc[:5], b.iloc[:5], c.iloc[:5])

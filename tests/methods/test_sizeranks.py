@@ -71,21 +71,8 @@ def test_rank_buckets_rule_by_rank_and_by_share() -> None:
         size.rank_buckets_rule(ranks, 2, "top 0.3")
 
 
-def _size_case() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.Series]:
-    idx = pd.date_range("2021-01-01", periods=120, freq="D")
-    rng = np.random.default_rng(3)
-    drift = {"big1": 0.004, "big2": 0.004, "s1": -0.004, "s2": -0.004, "s3": -0.004, "m1": 0.0, "m2": 0.0, "m3": 0.0}
-    px = pd.DataFrame({k: 100 * np.exp(np.cumsum(d + 0.01 * rng.standard_normal(len(idx)))) for k, d in drift.items()},
-                      index=idx)
-    eps = pd.DataFrame({"confirmed": pd.to_datetime(["2021-01-10", "2021-03-01"]),
-                        "ended": pd.to_datetime(["2021-02-20", pd.NaT])})
-    ranks = pd.DataFrame([[1, 2, 6, 7, 8, 3, 4, 5]] * 2, index=eps["confirmed"], columns=list(drift), dtype=float)
-    rally = pd.Series(True, index=idx)
-    return px, ranks, eps, rally
-
-
-def test_size_basket_returns_and_episode_days() -> None:
-    px, ranks, eps, _ = _size_case()
+def test_size_basket_returns_and_episode_days(size_case: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.Series]) -> None:
+    px, ranks, eps, _ = size_case
     daily = size.size_basket_returns(px, size.rank_buckets_rule(ranks, 2, "rank 6"), eps,
                                     {"large": 2, "mid": 3, "small": 3}, "2021-01-01")
     expected = np.log1p(px[["s1", "s2", "s3"]].pct_change().mean(axis=1))

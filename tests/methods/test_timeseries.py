@@ -6,19 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
+from weekly_series import SEED, weekly
 
 from helpers.methods import timeseries as tsa
-
-SEED = 12345
-
-
-def _weekly(values: np.ndarray, start: str = "2015-01-01", weekday: str = "THU") -> pd.Series:
-    return pd.Series(values, index=pd.date_range(start, periods=len(values), freq=f"W-{weekday}"))
-
-
-@pytest.fixture
-def noise() -> np.ndarray:
-    return np.random.default_rng(SEED).normal(size=400)
 
 
 def test_granger_finds_the_true_direction_and_lag() -> None:
@@ -27,7 +17,7 @@ def test_granger_finds_the_true_direction_and_lag() -> None:
     x = rng.normal(size=n)
     y = np.zeros(n)
     y[2:] = 0.4 * x[:-2] + rng.normal(size=n - 2)  # x helps predict y at lag 2 only
-    xs, ys = _weekly(x).rename("x"), _weekly(y).rename("y")
+    xs, ys = weekly(x).rename("x"), weekly(y).rename("y")
     forward = tsa.granger_test(ys, xs, max_lag=6)
     backward = tsa.granger_test(xs, ys, max_lag=6)
     assert forward.p < 1e-6 and forward.lags >= 2
@@ -37,7 +27,7 @@ def test_granger_finds_the_true_direction_and_lag() -> None:
 
 
 def test_granger_rejects_unknown_criterion() -> None:
-    s = _weekly(np.arange(50.0))
+    s = weekly(np.arange(50.0))
     with pytest.raises(ValueError, match="aic"):
         tsa.granger_test(s, s, ic="hqic")  # type: ignore[arg-type]
 
@@ -50,7 +40,7 @@ def test_local_projection_recovers_a_distributed_lag_response() -> None:
     r = 0.5 * s + 0.1 * rng.normal(size=n)
     r[1:] += 0.3 * s[:-1]
     r[2:] += 0.2 * s[:-2]
-    lp = tsa.local_projection(_weekly(r), _weekly(s), horizons=5, n_lags=2)
+    lp = tsa.local_projection(weekly(r), weekly(s), horizons=5, n_lags=2)
     assert_allclose(lp["beta"].to_numpy(), [0.5, 0.8, 1.0, 1.0, 1.0, 1.0], atol=0.03)
     assert (lp["lo"] < lp["beta"]).all() and (lp["beta"] < lp["hi"]).all()
 
@@ -64,7 +54,7 @@ def test_local_projection_recovers_an_ar1_impulse_response() -> None:
     r = np.zeros(n)
     for t in range(1, n):
         r[t] = 0.6 * r[t - 1] + s[t] + e[t]
-    lp = tsa.local_projection(_weekly(r), _weekly(s), horizons=4, n_lags=2, cumulative=False, scale=2.0)
+    lp = tsa.local_projection(weekly(r), weekly(s), horizons=4, n_lags=2, cumulative=False, scale=2.0)
     assert_allclose(lp["beta"].to_numpy(), 2.0 * 0.6 ** np.arange(5), atol=0.08)
 
 

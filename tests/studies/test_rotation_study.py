@@ -143,21 +143,8 @@ def test_extreme_moves_of_the_mean_by_hand() -> None:
         study.extreme_moves(pd.DataFrame({"a": a}), 0, "2025-01-06")
 
 
-def _size_case() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.Series]:
-    idx = pd.date_range("2021-01-01", periods=120, freq="D")
-    rng = np.random.default_rng(3)
-    drift = {"big1": 0.004, "big2": 0.004, "s1": -0.004, "s2": -0.004, "s3": -0.004, "m1": 0.0, "m2": 0.0, "m3": 0.0}
-    px = pd.DataFrame({k: 100 * np.exp(np.cumsum(d + 0.01 * rng.standard_normal(len(idx)))) for k, d in drift.items()},
-                      index=idx)
-    eps = pd.DataFrame({"confirmed": pd.to_datetime(["2021-01-10", "2021-03-01"]),
-                        "ended": pd.to_datetime(["2021-02-20", pd.NaT])})
-    ranks = pd.DataFrame([[1, 2, 6, 7, 8, 3, 4, 5]] * 2, index=eps["confirmed"], columns=list(drift), dtype=float)
-    rally = pd.Series(True, index=idx)
-    return px, ranks, eps, rally
-
-
-def test_large_small_curve_varies_one_choice_at_a_time() -> None:
-    px, ranks, eps, rally = _size_case()
+def test_large_small_curve_varies_one_choice_at_a_time(size_case: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.Series]) -> None:
+    px, ranks, eps, rally = size_case
     curve = study.large_small_curve(px, ranks, eps, rally, n_large=2, primary_small="rank 6",
                                   small_rules=["rank 6", "rank 8", "bottom 0.5"], min_members=3, small_minimums=[3, 1],
                                   start="2021-01-01", reps=200, block=5, seed=1)
