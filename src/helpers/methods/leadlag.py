@@ -70,7 +70,7 @@ class LeadLag:
     asym_p: float = math.nan
 
 
-def _lag_matrix(x: pd.Series, y: pd.Series, max_lag: int) -> tuple[np.ndarray, np.ndarray]:
+def _lead_lag_rows(x: pd.Series, y: pd.Series, max_lag: int) -> tuple[np.ndarray, np.ndarray]:
     """Rows t with x_t and y_{t+k} for every k in -K..K (all present)."""
     both = pd.concat([x.rename("x"), y.rename("y")], axis=1, join="inner")
     lags = {f"y{k}": both["y"].shift(-k) for k in range(-max_lag, max_lag + 1)}
@@ -117,7 +117,7 @@ def best_lag(x: pd.Series, y: pd.Series, max_lag: int, reps: int = 1000, block: 
     :math:`y_{t+k}`), and the bootstrap resamples these rows in blocks, so a resample keeps each
     pair :math:`(x_t, y_{t+k})` intact. A lag whose interval includes 0 does not establish a lead.
     """
-    xv, ys = _lag_matrix(x, y, max_lag)
+    xv, ys = _lead_lag_rows(x, y, max_lag)
     lags = np.arange(-max_lag, max_lag + 1)
 
     def summary(a: np.ndarray, b: np.ndarray) -> np.ndarray:
